@@ -1,0 +1,45 @@
+using Governance.Api.Auth;
+using Governance.Api.Infrastructure;
+using Governance.Core.Areas;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Governance.Api.Areas;
+
+public static class AreasEndpoints
+{
+    public sealed record AreaNode(long Id, long? ParentId, string Kind, string KindName, string Name, int ChildCount, decimal? Latitude, decimal? Longitude);
+    public sealed record AreaDetail(AreaNode Area, IReadOnlyList<AreaNode> Lineage, IReadOnlyList<AreaNode> Children);
+
+    public static void MapAreas(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/areas").WithTags("Areas").RequireAuthorization();
+        group.MapGet("/", ChildrenAsync).WithName("ListAreas")
+            .WithSummary("Browse the area tree: streets, or the children of parentId (street → community → compound → grid → building)");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetArea").WithSummary("One area with its ancestors and children");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AreaNode>>, ProblemHttpResult>> ChildrenAsync(Me me, AreaStore store, long? parentId, CancellationToken ct)
+    {
+        if (parentId is { } id && await store.GetAsync(id, ct) is null)
+            return Problems.Problem("area.not_found", "区域不存在", 404);
+        var children = await store.ChildrenAsync(parentId, ct);
+        return TypedResults.Ok(await NodesAsync(store, children, ct));
+    }
+
+    private static async Task<Results<Ok<AreaDetail>, ProblemHttpResult>> GetAsync(Me me, AreaStore store, long id, CancellationToken ct)
+    {
+        var area = await store.GetAsync(id, ct);
+        if (area is null) return Problems.Problem("area.not_found", "区域不存在", 404);
+        var lineage = await store.LineageAsync(area, ct);
+        var children = await store.ChildrenAsync(id, ct);
+        var nodes = await NodesAsync(store, [.. lineage, .. children], ct);
+        return TypedResults.Ok(new AreaDetail(nodes[lineage.Count - 1], nodes.Take(lineage.Count).ToList(), nodes.Skip(lineage.Count).ToList()));
+    }
+
+    private static async Task<IReadOnlyList<AreaNode>> NodesAsync(AreaStore store, IReadOnlyList<Area> areas, CancellationToken ct)
+    {
+        var counts = await store.ChildCountsAsync(areas.Select(a => a.Id), ct);
+        return areas.Select(a => new AreaNode(a.Id, a.ParentId, a.Kind, AreaKind.ChineseName(a.Kind), a.Name,
+            counts.GetValueOrDefault(a.Id), a.Latitude, a.Longitude)).ToList();
+    }
+}

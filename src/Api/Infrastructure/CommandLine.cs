@@ -1,0 +1,33 @@
+using Governance.Core.Data;
+
+namespace Governance.Api.Infrastructure;
+
+/// <summary>The deployable's verbs: serve (default), migrate, seed (demo data).</summary>
+public static class CommandLine
+{
+    public const string Serve = "serve", Migrate = "migrate", Seed = "seed";
+
+    public static (string Command, string[] HostArgs) Split(string[] args) =>
+        args.Length > 0 && args[0] is Serve or Migrate or Seed ? (args[0], args[1..]) : (Serve, args);
+
+    public static async Task<int> RunAsync(string command, WebApplication app)
+    {
+        var runner = app.Services.GetRequiredService<MigrationRunner>();
+        var log = app.Services.GetRequiredService<ILogger<MigrationRunner>>();
+        try
+        {
+            await app.Services.GetRequiredService<Db>().SelfCheckAsync();
+            var applied = command == Migrate
+                ? await runner.ApplyAsync(SqlScript.Migrations())
+                : await runner.ApplyAsync(SqlScript.DemoSeed());
+            log.LogInformation("{Command}: {Count} file(s) applied{List}", command, applied.Count,
+                applied.Count == 0 ? " (already up to date)" : ": " + string.Join(", ", applied));
+            return 0;
+        }
+        catch (MigrationException ex)
+        {
+            log.LogError("{Command} refused: {Reason}", command, ex.Message);
+            return 1;
+        }
+    }
+}

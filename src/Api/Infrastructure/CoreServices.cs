@@ -1,0 +1,58 @@
+using Governance.Core.Areas;
+using Governance.Core.Calendar;
+using Governance.Core.Categories;
+using Governance.Core.Data;
+using Governance.Core.Orders;
+using Governance.Core.People;
+using Microsoft.Extensions.Options;
+
+namespace Governance.Api.Infrastructure;
+
+public static class CoreServices
+{
+    public static WebApplicationBuilder AddGovernanceCore(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString is required (./run.sh sets it).");
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            MySqlDriver.EnsureCompatibility();
+            MySqlDriver.TuneThreadPool(options.MinThreads);
+            return new Db(options.ConnectionString);
+        });
+        services.AddSingleton(sp => new PhotoStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<AreaStore>();
+        services.AddSingleton<PersonStore>();
+        services.AddSingleton<CategoryStore>();
+        services.AddSingleton<WorkCalendarStore>();
+        services.AddSingleton<WorkCalendarCache>();
+        services.AddSingleton<OrderStore>();
+        services.AddSingleton<OrderService>();
+        services.AddHostedService<StartupChecks>();
+        return builder;
+    }
+}
+
+/// <summary>
+/// Refuses to serve when the driver fix is missing, the database is unreachable, an applied
+/// migration file has changed, or a migration has not been applied yet.
+/// </summary>
+public sealed class StartupChecks(Db db, MigrationRunner migrations, ILogger<StartupChecks> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var version = await db.SelfCheckAsync(ct);
+        var status = await migrations.VerifyAsync(SqlScript.Migrations(), ct);
+        if (status.Pending.Count > 0)
+            throw new MigrationException($"Migrations not applied yet: {string.Join(", ", status.Pending)}. Run `Governance.Api migrate` (./run.sh does).");
+        log.LogInformation("Database {Version} ready; {Count} migrations applied", version, status.Applied.Count);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,39 @@
+using Governance.Api.Areas;
+using Governance.Api.Auth;
+using Governance.Api.Categories;
+using Governance.Api.Health;
+using Governance.Api.Infrastructure;
+using Governance.Api.Orders;
+
+// Usage: Governance.Api [serve|migrate|seed] [ASP.NET options such as --urls]
+var (command, hostArgs) = CommandLine.Split(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
+
+// Database, stores and domain services (Core); startup self-check of driver and migrations
+builder.AddGovernanceCore();
+// Who is calling: a development scheme until mini-program sign-in lands
+builder.AddGovernanceAuthentication();
+// Every error as problem details with a stable code and a Chinese title
+builder.Services.AddGovernanceProblems();
+// JSON as the mini-program expects it
+builder.Services.AddGovernanceJson();
+// OpenAPI document at /openapi/v1.json
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+if (command != CommandLine.Serve) return await CommandLine.RunAsync(command, app);
+
+app.UseGovernanceProblems();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapHealth();
+app.MapCategories();
+app.MapAreas();
+app.MapOrders();
+
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,41 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Governance.Core.Data;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+    public string ConnectionString { get; set; } = "";
+    /// <summary>Thread-pool floor; MySql.Data blocks a thread per call (STACK.md).</summary>
+    public int MinThreads { get; set; } = 200;
+}
+
+/// <summary>Opens connections. Stores take one per call (Dapper in its plainest form).</summary>
+public sealed class Db(string connectionString)
+{
+    public string ConnectionString { get; } = string.IsNullOrWhiteSpace(connectionString)
+        ? throw new InvalidOperationException("Database:ConnectionString is not configured.")
+        : connectionString;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        var connection = MySqlDriver.CreateConnection(ConnectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    /// <summary>
+    /// Startup self-check: version() comes back in utf8mb3 on MariaDB 10.6+, so this fails loudly
+    /// if the driver alias is missing, and proves the server speaks utf8mb4 in UTC.
+    /// </summary>
+    public async Task<string> SelfCheckAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var row = await c.QuerySingleAsync<(string Version, string Charset, string Zone)>(new CommandDefinition(
+            "SELECT version(), @@character_set_connection, @@session.time_zone", cancellationToken: ct));
+        if (row.Charset != "utf8mb4")
+            throw new InvalidOperationException($"Database connection charset is {row.Charset}; utf8mb4 is required (CharSet=utf8mb4).");
+        return row.Version;
+    }
+}

@@ -1,0 +1,72 @@
+namespace Governance.Core.Orders;
+
+public static class OrderSource
+{
+    public const string WechatChat = "wechat_chat", MiniProgram = "mini_program", Visit = "visit", Meeting = "meeting", Staff = "staff", Open311 = "open311";
+}
+
+public static class OrderEventKind
+{
+    public const string Created = "created", Accepted = "accepted", Rejected = "rejected", Published = "published",
+        Merged = "merged", MergedFrom = "merged_from", Cancelled = "cancelled";
+
+    public static string ChineseName(string kind) => kind switch
+    {
+        Created => "提交诉求", Accepted => "已受理", Rejected => "不予受理", Published => "发布到认领池",
+        Merged => "合并为重复工单", MergedFrom => "合并了重复工单", Cancelled => "已撤销", _ => kind,
+    };
+}
+
+/// <summary>Row shape of service_order as the stores read it.</summary>
+public sealed record OrderRow
+{
+    public long Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Source { get; init; } = "";
+    public long? ResidentId { get; init; }
+    public long AreaId { get; init; }
+    public string AreaPath { get; init; } = "";
+    public long CategoryId { get; init; }
+    public string CategoryName { get; init; } = "";
+    public string Description { get; init; } = "";
+    public string? LocationText { get; init; }
+    public decimal? Latitude { get; init; }
+    public decimal? Longitude { get; init; }
+    public string Urgency { get; init; } = "";
+    public string Status { get; init; } = "";
+    public DateTime AckDueAt { get; init; }
+    public DateTime ResolveDueAt { get; init; }
+    public long? ClaimerPersonId { get; init; }
+    public long? ClaimerUnitId { get; init; }
+    public int EscalationLevel { get; init; }
+    public string? Satisfaction { get; init; }
+    public long? MergedIntoId { get; init; }
+    public string? MergedIntoCode { get; init; }
+    public string? RejectReason { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+    public int Version { get; init; }
+}
+
+public sealed record OrderEventRow(long Id, long OrderId, string Kind, string? FromStatus, string? ToStatus, long? ActorId,
+    string ActorRole, string? ActorName, string? Note, string? Data, DateTime CreatedAt);
+
+public sealed record OrderPhotoRow(long Id, long OrderId, long? EventId, string StorageKey, string ContentType, int ByteSize, string Sha256, DateTime CreatedAt);
+
+public sealed record NewOrderEvent(string Kind, string? FromStatus, string? ToStatus, long? ActorId, string ActorRole, string? Note, string? Data = null);
+
+public sealed record NewOrder(string Source, long? ResidentId, long AreaId, string AreaPath, long CategoryId, string Description,
+    string? LocationText, decimal? Latitude, decimal? Longitude, string Urgency, DateTime AckDueAt, DateTime ResolveDueAt, long? CreatedBy);
+
+public sealed record StoredPhoto(string StorageKey, string ContentType, int ByteSize, string Sha256);
+
+/// <summary>A status change, re-checked against the expected status inside the UPDATE.</summary>
+public sealed record OrderMove(long OrderId, string From, string To, NewOrderEvent Event)
+{
+    public string? RejectReason { get; init; }
+    public long? MergedIntoId { get; init; }
+}
+
+public sealed record OrderListFilter(IReadOnlyList<string>? Statuses, string? AreaPath, long? CategoryId, bool? Overdue, int Page, int PageSize);
+
+public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);

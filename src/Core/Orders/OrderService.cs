@@ -1,0 +1,265 @@
+using System.Globalization;
+using Governance.Core.Areas;
+using Governance.Core.Calendar;
+using Governance.Core.Categories;
+using Governance.Core.Errors;
+using Governance.Core.People;
+using Governance.Core.Time;
+
+namespace Governance.Core.Orders;
+
+public sealed record CreateOrderInput(
+    long? CategoryId, string? Description, string? LocationText, long? BuildingId, long? AreaId,
+    string? Urgency, decimal? Latitude, decimal? Longitude, string? Source);
+
+/// <summary>
+/// The rules of service orders, shared by every channel (mini-program form, chat, staff console):
+/// validation, scoping, deadlines, the state machine and the timeline.
+/// </summary>
+public sealed class OrderService(
+    OrderStore orders, CategoryStore categories, AreaStore areas, PersonStore people,
+    WorkCalendarCache calendar, PhotoStorage photos, TimeProvider clock)
+{
+    public const int MaxDescriptionChars = 1000;
+    public const int MaxLocationChars = 200;
+    public const int MaxReasonChars = 200;
+    public const int MaxPageSize = 100;
+
+    private static readonly string[] StaffSources = [OrderSource.Visit, OrderSource.Meeting, OrderSource.Staff];
+
+    public async Task<Result<OrderDetail>> CreateAsync(Caller caller, CreateOrderInput input, IReadOnlyList<PhotoUpload> uploads, CancellationToken ct = default)
+    {
+        if (input.CategoryId is null)
+            return Error.Validation("order.category_required", "请选择问题类别", "categoryId");
+        var description = input.Description?.Trim();
+        if (string.IsNullOrEmpty(description))
+            return Error.Validation("order.description_required", "请描述遇到的问题", "description");
+        // The column holds 2000 code points; 1000 perceived characters of plain text or emoji fit comfortably.
+        if (CountChars(description) > MaxDescriptionChars || description.EnumerateRunes().Count() > 2 * MaxDescriptionChars)
+            return Error.Validation("order.description_too_long", $"问题描述不能超过{MaxDescriptionChars}字", "description");
+        var locationText = string.IsNullOrWhiteSpace(input.LocationText) ? null : input.LocationText.Trim();
+        if (locationText is not null && CountChars(locationText) > MaxLocationChars)
+            return Error.Validation("order.location_too_long", $"位置描述不能超过{MaxLocationChars}字", "locationText");
+        if (input.Urgency is not null and not (Urgency.Normal or Urgency.Urgent))
+            return Error.Validation("order.invalid_urgency", "紧急程度只能是 normal 或 urgent", "urgency");
+        if ((input.Latitude is null) != (input.Longitude is null)
+            || input.Latitude is < -90 or > 90 || input.Longitude is < -180 or > 180)
+            return Error.Validation("order.invalid_point", "位置坐标不正确", "latitude");
+        var source = input.Source ?? (caller.IsStaff ? OrderSource.Staff : OrderSource.MiniProgram);
+        if (source is not (OrderSource.MiniProgram or OrderSource.WechatChat) && !StaffSources.Contains(source))
+            return Error.Validation("order.invalid_source", "来源不正确", "source");
+
+        var category = await categories.GetAsync(input.CategoryId.Value, ct);
+        if (category is not { Active: true })
+            return Error.Validation("order.category_not_found", "所选问题类别不存在", "categoryId");
+
+        var placeResult = await ResolvePlaceAsync(caller, input, ct);
+        if (!placeResult.IsOk) return placeResult.Error!;
+        var area = placeResult.Value!;
+        var staffSource = StaffSources.Contains(source);
+        if (staffSource && !caller.IsStaffOver(area))
+            return Error.Forbidden("order.area_out_of_scope", "只能在自己负责的区域内登记工单");
+
+        if (photos.Validate(uploads) is { } photoError) return photoError;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var urgent = (input.Urgency ?? category.DefaultUrgency) == Urgency.Urgent;
+        var deadlines = DeadlineCalculator.Compute(category, urgent, now, await calendar.GetAsync(ct));
+        var code = await orders.NextCodeAsync(now, ct);
+        var order = new NewOrder(source, staffSource ? null : caller.PersonId, area.Id, area.Path, category.Id, description,
+            locationText, input.Latitude, input.Longitude, urgent ? Urgency.Urgent : Urgency.Normal,
+            deadlines.AcknowledgeBy, deadlines.ResolveBy, caller.PersonId);
+        var created = new NewOrderEvent(OrderEventKind.Created, null, OrderStatus.Submitted, caller.PersonId, caller.RoleFor(area.Path), null);
+
+        var stored = new List<StoredPhoto>();
+        try
+        {
+            foreach (var upload in uploads) stored.Add(await photos.SaveAsync(upload, now, ct));
+            await orders.CreateAsync(code, order, created, stored, now, ct);
+        }
+        catch
+        {
+            // Nothing half-done: files written for a report that was not saved are removed.
+            foreach (var s in stored) photos.Delete(s);
+            throw;
+        }
+        return (await DetailAsync((await orders.GetByCodeAsync(code, ct))!, ct));
+    }
+
+    private async Task<Result<Area>> ResolvePlaceAsync(Caller caller, CreateOrderInput input, CancellationToken ct)
+    {
+        if (input.BuildingId is { } buildingId)
+        {
+            var building = await areas.GetAsync(buildingId, ct);
+            if (building is not { Kind: AreaKind.Building })
+                return Error.Validation("order.building_not_found", "所选楼栋不存在", "buildingId");
+            return building;
+        }
+        if (input.AreaId is { } areaId)
+        {
+            var area = await areas.GetAsync(areaId, ct);
+            if (area is null || area.Kind == AreaKind.Street)
+                return Error.Validation("order.area_not_found", "所选区域不存在或范围过大，请选到社区、小区、网格或楼栋", "areaId");
+            return area;
+        }
+        if (await people.HomeBuildingAsync(caller.PersonId, ct) is { } home && await areas.GetAsync(home, ct) is { } homeArea)
+            return homeArea;
+        return Error.Validation("order.place_required", "请选择问题所在的楼栋或小区", "buildingId");
+    }
+
+    public async Task<Result<OrderDetail>> GetAsync(Caller caller, string code, CancellationToken ct = default)
+    {
+        var row = await orders.GetByCodeAsync(code, ct);
+        if (row is null || !CanSee(caller, row)) return NotFound();
+        return await DetailAsync(row, ct);
+    }
+
+    public async Task<Result<(OrderRow Order, OrderPhotoRow Photo)>> GetPhotoAsync(Caller caller, string code, long photoId, CancellationToken ct = default)
+    {
+        var row = await orders.GetByCodeAsync(code, ct);
+        if (row is null || !CanSee(caller, row)) return NotFound();
+        var photo = await orders.GetPhotoAsync(row.Id, photoId, ct);
+        if (photo is null) return Error.NotFound("photo.not_found", "照片不存在");
+        return (row, photo);
+    }
+
+    public async Task<Result<PageOf<OrderSummary>>> ListAsync(Caller caller, IReadOnlyList<string>? statuses, long? areaId, long? categoryId,
+        bool? overdue, int? page, int? pageSize, CancellationToken ct = default)
+    {
+        if (statuses?.FirstOrDefault(s => !OrderStatus.All.Contains(s)) is { } bad)
+            return Error.Validation("order.invalid_status", $"未知的工单状态：{bad}", "status");
+        var p = page ?? 1;
+        var size = pageSize ?? 20;
+        if (p < 1 || size < 1 || size > MaxPageSize)
+            return Error.Validation("paging.invalid", $"页码从1开始，每页1到{MaxPageSize}条", "page");
+        string? areaPath = null;
+        if (areaId is { } id)
+        {
+            var area = await areas.GetAsync(id, ct);
+            if (area is null) return Error.Validation("order.area_not_found", "所选区域不存在", "areaId");
+            areaPath = area.Path;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var result = await orders.ListAsync(caller, new OrderListFilter(statuses, areaPath, categoryId, overdue, p, size), now, ct);
+        var areaById = await LoadAreasAsync(result.Items.Select(r => r.AreaPath), ct);
+        var items = result.Items.Select(r => new OrderSummary(r.Code, r.Status, OrderStatus.ChineseName(r.Status),
+            new CategoryRef(r.CategoryId, r.CategoryName), Shorten(r.Description, 60), AreaRefOf(r.AreaId, areaById), r.Urgency,
+            ChinaTime.ToChina(r.ResolveDueAt), IsOverdue(r, now), r.EscalationLevel, ChinaTime.ToChina(r.CreatedAt))).ToList();
+        return new PageOf<OrderSummary>(items, result.Page, result.PageSize, result.Total);
+    }
+
+    public Task<Result<OrderDetail>> AcceptAsync(Caller caller, string code, CancellationToken ct = default) =>
+        StaffMoveAsync(caller, code, OrderAction.Accept, OrderEventKind.Accepted, null, (row, move) => move, ct);
+
+    public Task<Result<OrderDetail>> PublishAsync(Caller caller, string code, CancellationToken ct = default) =>
+        StaffMoveAsync(caller, code, OrderAction.Publish, OrderEventKind.Published, null, (row, move) => move, ct);
+
+    public Task<Result<OrderDetail>> RejectAsync(Caller caller, string code, string? reason, CancellationToken ct = default)
+    {
+        reason = reason?.Trim();
+        if (string.IsNullOrEmpty(reason))
+            return Task.FromResult<Result<OrderDetail>>(Error.Validation("order.reason_required", "请填写退回原因", "reason"));
+        if (CountChars(reason) > MaxReasonChars)
+            return Task.FromResult<Result<OrderDetail>>(Error.Validation("order.reason_too_long", $"原因不能超过{MaxReasonChars}字", "reason"));
+        return StaffMoveAsync(caller, code, OrderAction.Reject, OrderEventKind.Rejected, reason, (row, move) => move with { RejectReason = reason }, ct);
+    }
+
+    public async Task<Result<OrderDetail>> MergeAsync(Caller caller, string code, string? intoCode, string? note, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(intoCode))
+            return Error.Validation("order.merge_target_required", "请填写要合并到的工单编号", "intoCode");
+        if (note is not null && CountChars(note) > MaxReasonChars)
+            return Error.Validation("order.reason_too_long", $"说明不能超过{MaxReasonChars}字", "note");
+        var target = await orders.GetByCodeAsync(intoCode.Trim(), ct);
+        if (target is null || !CanSee(caller, target))
+            return Error.Validation("order.merge_target_not_found", "要合并到的工单不存在", "intoCode");
+        if (!caller.IsStaffOver(target.AreaPath))
+            return Error.Forbidden("order.staff_only", "只有负责该区域的网格员、社区书记或街道工作人员可以合并工单");
+        if (target.Code == code)
+            return Error.Conflict("order.merge_into_itself", "不能把工单合并到它自己");
+        if (OrderStatus.IsTerminal(target.Status))
+            return Error.Conflict("order.merge_target_closed", $"目标工单{target.Code}已{OrderStatus.ChineseName(target.Status)}，不能再合并进去");
+        return await StaffMoveAsync(caller, code, OrderAction.Merge, OrderEventKind.Merged, note,
+            (row, move) => move with { MergedIntoId = target.Id, Event = move.Event with { Data = $$"""{"into":"{{target.Code}}"}""" } }, ct,
+            row => [(target.Id, new NewOrderEvent(OrderEventKind.MergedFrom, null, null, caller.PersonId, caller.RoleFor(target.AreaPath), note, $$"""{"from":"{{row.Code}}"}"""))]);
+    }
+
+    private async Task<Result<OrderDetail>> StaffMoveAsync(Caller caller, string code, OrderAction action, string eventKind, string? note,
+        Func<OrderRow, OrderMove, OrderMove> shape, CancellationToken ct, Func<OrderRow, (long, NewOrderEvent)[]>? alsoRecord = null)
+    {
+        var row = await orders.GetByCodeAsync(code, ct);
+        if (row is null || !CanSee(caller, row)) return NotFound();
+        if (!caller.IsStaffOver(row.AreaPath))
+            return Error.Forbidden("order.staff_only", $"只有负责该区域的网格员、社区书记或街道工作人员可以{OrderStateMachine.ActionName(action)}工单");
+        if (!OrderStateMachine.TryMove(row.Status, action, out var to, out var reason))
+            return Error.Conflict("order.illegal_transition", reason);
+        var move = shape(row, new OrderMove(row.Id, row.Status, to,
+            new NewOrderEvent(eventKind, row.Status, to, caller.PersonId, caller.RoleFor(row.AreaPath), note)));
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!await orders.MoveAsync(move, now, ct, alsoRecord?.Invoke(row) ?? []))
+        {
+            var current = await orders.GetAsync(row.Id, ct);
+            return Error.Conflict("order.state_changed",
+                $"工单刚刚被其他人处理，当前状态为「{OrderStatus.ChineseName(current?.Status ?? row.Status)}」，请刷新后重试");
+        }
+        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, ct);
+    }
+
+    public static bool CanSee(Caller caller, OrderRow row) =>
+        row.ResidentId == caller.PersonId || caller.IsStaffOver(row.AreaPath);
+
+    private static Error NotFound() => Error.NotFound("order.not_found", "工单不存在");
+
+    private async Task<OrderDetail> DetailAsync(OrderRow row, CancellationToken ct)
+    {
+        var (events, photoRows) = await orders.TimelineAsync(row.Id, ct);
+        var areaById = await LoadAreasAsync([row.AreaPath], ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        PhotoRef Ref(OrderPhotoRow p) => new(p.Id, p.ContentType, p.ByteSize, $"/api/orders/{row.Code}/photos/{p.Id}");
+        var timeline = events.Select(e => new TimelineEntry(e.Id, ChinaTime.ToChina(e.CreatedAt), e.Kind, OrderEventKind.ChineseName(e.Kind),
+            e.FromStatus, e.ToStatus, e.ActorRole, ActorLabel(e), e.Note,
+            photoRows.Where(p => p.EventId == e.Id).Select(Ref).ToList())).ToList();
+        return new OrderDetail(row.Code, row.Status, OrderStatus.ChineseName(row.Status), row.Source,
+            new CategoryRef(row.CategoryId, row.CategoryName), row.Description, row.LocationText, row.Latitude, row.Longitude,
+            AreaRefOf(row.AreaId, areaById), row.Urgency, ChinaTime.ToChina(row.AckDueAt), ChinaTime.ToChina(row.ResolveDueAt),
+            IsOverdue(row, now), row.EscalationLevel, row.Satisfaction, row.MergedIntoCode, row.RejectReason,
+            ChinaTime.ToChina(row.CreatedAt), ChinaTime.ToChina(row.UpdatedAt), photoRows.Select(Ref).ToList(), timeline);
+    }
+
+    /// <summary>Staff and members act under their name (亮身份); residents stay anonymous to others.</summary>
+    private static string ActorLabel(OrderEventRow e) => e.ActorRole switch
+    {
+        StaffRole.GridWorker => $"网格员 {e.ActorName}",
+        StaffRole.Secretary => $"社区书记 {e.ActorName}",
+        StaffRole.StreetAdmin => $"街道 {e.ActorName}",
+        "member" => $"党员 {e.ActorName}",
+        "system" => "系统",
+        _ => "居民",
+    };
+
+    private async Task<Dictionary<long, Area>> LoadAreasAsync(IEnumerable<string> paths, CancellationToken ct)
+    {
+        var ids = paths.SelectMany(p => p.Split('/', StringSplitOptions.RemoveEmptyEntries)).Select(long.Parse).Distinct();
+        return (await areas.GetManyAsync(ids, ct)).ToDictionary(a => a.Id);
+    }
+
+    private static AreaRef AreaRefOf(long areaId, Dictionary<long, Area> byId)
+    {
+        var area = byId[areaId];
+        // Skip the grid in the display name: residents know compounds and buildings, not grids.
+        var names = area.PathIds.Where(byId.ContainsKey).Select(id => byId[id])
+            .Where(a => a.Kind != AreaKind.Grid || a.Id == area.Id).Select(a => a.Name);
+        return new AreaRef(area.Id, area.Kind, area.Name, string.Join(" ", names));
+    }
+
+    private static bool IsOverdue(OrderRow r, DateTime now) => OrderStatus.Open.Contains(r.Status) && r.ResolveDueAt < now;
+
+    /// <summary>Counts user-perceived characters, so an emoji is one character, as a resident would count.</summary>
+    public static int CountChars(string s) => new StringInfo(s).LengthInTextElements;
+
+    private static string Shorten(string s, int max)
+    {
+        var info = new StringInfo(s);
+        return info.LengthInTextElements <= max ? s : info.SubstringByTextElements(0, max) + "…";
+    }
+}
