@@ -9,7 +9,7 @@ namespace Governance.Core.Data;
 public sealed record SqlScript(string Name, string Text)
 {
     /// <summary>SHA-256 of the text with line endings normalised, so a checkout on Windows does not look "changed".</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(
+    public string Checksum => Convert.ToHexStringLower(
         SHA256.HashData(Encoding.UTF8.GetBytes(Text.Replace("\r\n", "\n"))));
 
     /// <summary>Forward-only schema migrations: sql/NNNN_description.sql, in ordinal name order.</summary>

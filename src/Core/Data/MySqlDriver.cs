@@ -71,4 +71,11 @@ public static class MySqlDriver
 
     public static string WithDatabase(string connectionString, string database) =>
         new MySqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+
+    /// <summary>
+    /// For creating and dropping databases: connects to information_schema without pooling, because
+    /// MySql.Data's pooled connection reset fails when the pooled connection has no default database.
+    /// </summary>
+    public static string ServerLevel(string connectionString) =>
+        new MySqlConnectionStringBuilder(connectionString) { Database = "information_schema", Pooling = false }.ConnectionString;
 }

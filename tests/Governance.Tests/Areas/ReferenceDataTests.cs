@@ -1,0 +1,62 @@
+using Governance.Tests.Infrastructure;
+using Governance.Tests.Orders;
+
+namespace Governance.Tests.Areas;
+
+[Collection(DbCollection.Name)]
+public sealed class ReferenceDataTests(TestApp app) : DbTest(app)
+{
+    [Fact]
+    public async Task TheAreaTreeCanBeBrowsedFromStreetsToBuildings()
+    {
+        var client = App.ClientFor(1001);
+        var streets = (await client.GetAsync("/api/areas").OkAsync()).EnumerateArray().ToList();
+        Assert.Equal(new[] { "莲花街道", "迎丰街道" }, streets.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(2, streets[0].GetProperty("childCount").GetInt32());
+
+        var compounds = (await client.GetAsync("/api/areas?parentId=11").OkAsync()).EnumerateArray().ToList();
+        Assert.Equal(new[] { "金龙小区", "文化路小区" }, compounds.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(compounds, c => Assert.Equal("compound", c.GetProperty("kind").GetString()));
+
+        var building = await client.GetAsync("/api/areas/111103").OkAsync();
+        Assert.Equal("3栋", building.GetProperty("area").GetProperty("name").GetString());
+        Assert.Equal(new[] { "莲花街道", "城东社区", "金龙小区", "金龙小区第一网格", "3栋" },
+            building.GetProperty("lineage").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal(0, building.GetProperty("children").GetArrayLength());
+
+        var grid = await client.GetAsync("/api/areas/1111").OkAsync();
+        Assert.Equal(6, grid.GetProperty("children").GetArrayLength());
+
+        await (await client.GetAsync("/api/areas/424242")).ProblemAsync(404, "area.not_found");
+        await (await client.GetAsync("/api/areas?parentId=424242")).ProblemAsync(404, "area.not_found");
+    }
+
+    [Fact]
+    public async Task TheDefaultCategoriesAreListedWithTheirSlas()
+    {
+        var categories = (await App.ClientFor(1001).GetAsync("/api/categories").OkAsync()).EnumerateArray().ToList();
+        Assert.Equal(14, categories.Count);
+        Assert.Equal("环境卫生", categories[0].GetProperty("name").GetString());
+        Assert.Equal("其他", categories[^1].GetProperty("name").GetString());
+        var repair = categories.Single(c => c.GetProperty("code").GetString() == "facility");
+        Assert.Equal(5, repair.GetProperty("resolveWithin").GetInt32());
+        Assert.Equal("working_days", repair.GetProperty("resolveUnit").GetString());
+        Assert.Equal("问题出现多久了？", repair.GetProperty("questions")[0].GetProperty("text").GetString());
+        await (await App.CreateClient().GetAsync("/api/categories")).ProblemAsync(401, "auth.required");
+    }
+
+    [Fact]
+    public async Task HealthChecksTheDatabaseAndTheOpenApiDocumentDescribesTheEndpoints()
+    {
+        var health = await App.CreateClient().GetAsync("/healthz").OkAsync();
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+
+        var doc = await App.CreateClient().GetAsync("/openapi/v1.json").OkAsync();
+        var paths = doc.GetProperty("paths");
+        foreach (var path in new[] { "/api/orders", "/api/orders/{code}", "/api/orders/{code}/accept", "/api/orders/{code}/reject",
+                     "/api/orders/{code}/publish", "/api/orders/{code}/merge", "/api/categories", "/api/areas", "/api/areas/{id}", "/healthz" })
+            Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI document lacks {path}");
+        var create = paths.GetProperty("/api/orders").GetProperty("post");
+        Assert.True(create.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+    }
+}

@@ -1,0 +1,83 @@
+using Dapper;
+using Governance.Core.Data;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Governance.Tests.Infrastructure;
+
+/// <summary>
+/// The test database is dropped and rebuilt from sql/ (migrations, then the demo seed) once per run,
+/// so every run also tests the migrations. ./test.sh starts MariaDB and sets the connection string.
+/// </summary>
+public static class TestDatabase
+{
+    private static readonly Lazy<Task> Built = new(BuildAsync);
+
+    public static string ConnectionString { get; } =
+        Environment.GetEnvironmentVariable("GOVERNANCE_TEST_CONNECTION_STRING") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException(
+                "GOVERNANCE_TEST_CONNECTION_STRING is not set: run the tests with ./test.sh, which starts MariaDB and sets it.");
+
+    public static Db Db { get; } = new(ConnectionString);
+
+    public static Task EnsureBuiltAsync() => Built.Value;
+
+    private static async Task BuildAsync()
+    {
+        MySqlDriver.EnsureCompatibility();
+        var name = MySqlDriver.DatabaseName(ConnectionString);
+        if (!name.StartsWith("governance", StringComparison.Ordinal))
+            throw new InvalidOperationException($"Refusing to drop database '{name}': test databases start with 'governance'.");
+        await RecreateAsync(name);
+        var runner = new MigrationRunner(Db, TimeProvider.System, NullLogger<MigrationRunner>.Instance);
+        await runner.ApplyAsync(SqlScript.Migrations());
+        await runner.ApplyAsync(SqlScript.DemoSeed());
+    }
+
+    public static async Task RecreateAsync(string database)
+    {
+        await using var c = MySqlDriver.CreateConnection(MySqlDriver.ServerLevel(ConnectionString));
+        await c.OpenAsync();
+        await c.ExecuteAsync($"DROP DATABASE IF EXISTS `{database}`");
+        await c.ExecuteAsync($"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+    }
+
+    public static async Task DropAsync(string database)
+    {
+        await using var c = MySqlDriver.CreateConnection(MySqlDriver.ServerLevel(ConnectionString));
+        await c.OpenAsync();
+        await c.ExecuteAsync($"DROP DATABASE IF EXISTS `{database}`");
+    }
+
+    /// <summary>Removes everything tests create; the seeded reference data (areas, people, categories, calendar) stays.</summary>
+    public static async Task ResetAsync()
+    {
+        await EnsureBuiltAsync();
+        await using var c = await Db.OpenAsync();
+        await c.ExecuteAsync("""
+            DELETE FROM order_photo;
+            DELETE FROM order_event;
+            UPDATE service_order SET merged_into_id = NULL WHERE merged_into_id IS NOT NULL;
+            DELETE FROM service_order;
+            DELETE FROM order_code_seq;
+            """);
+    }
+
+    public static async Task<T> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var c = await Db.OpenAsync();
+        return (await c.ExecuteScalarAsync<T>(sql, args))!;
+    }
+
+    public static async Task<List<T>> QueryAsync<T>(string sql, object? args = null)
+    {
+        await using var c = await Db.OpenAsync();
+        return (await c.QueryAsync<T>(sql, args)).AsList();
+    }
+
+    public static async Task ExecuteAsync(string sql, object? args = null)
+    {
+        await using var c = await Db.OpenAsync();
+        await c.ExecuteAsync(sql, args);
+    }
+}

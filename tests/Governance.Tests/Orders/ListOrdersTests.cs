@@ -1,0 +1,74 @@
+using System.Net.Http.Json;
+using Governance.Tests.Infrastructure;
+
+namespace Governance.Tests.Orders;
+
+[Collection(DbCollection.Name)]
+public sealed class ListOrdersTests(TestApp app) : DbTest(app)
+{
+    private async Task<string> At(long resident, long building, long category, string text)
+    {
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        return await App.ClientFor(resident).ReportCodeAsync(category, text, building);
+    }
+
+    [Fact]
+    public async Task ListsAreScopedFilteredAndPaged()
+    {
+        var jinlong1 = await At(1001, 111103, 2, "金龙3栋灯坏");           // 城东 / 金龙 / grid 1111
+        var jinlong2 = await At(1002, 111208, 1, "金龙8栋垃圾");           // 城东 / 金龙 / grid 1112
+        var wenhua = await At(1003, 112102, 4, "文化路2栋噪音");            // 城东 / 文化路
+        var shiji = await At(1005, 121105, 2, "世纪山水5栋水管");            // 解放街
+        var huafeng = await At(1007, 211103, 2, "床单厂3栋路灯");           // 华峰 (other street)
+        await App.ClientFor(9101).PostAsync($"/api/orders/{jinlong1}/accept", null).OkAsync();
+
+        var secretary = App.ClientFor(9011);
+        Assert.Equal(new[] { wenhua, jinlong2, jinlong1 }, (await secretary.GetAsync("/api/orders").OkAsync()).Codes());
+        Assert.Equal(new[] { shiji, wenhua, jinlong2, jinlong1 }, (await App.ClientFor(9001).GetAsync("/api/orders").OkAsync()).Codes());
+        Assert.Equal(new[] { huafeng }, (await App.ClientFor(9002).GetAsync("/api/orders").OkAsync()).Codes());
+        Assert.Equal(new[] { jinlong1 }, (await App.ClientFor(9101).GetAsync("/api/orders").OkAsync()).Codes());
+        Assert.Equal(new[] { jinlong1 }, (await App.ClientFor(1001).GetAsync("/api/orders").OkAsync()).Codes());
+
+        Assert.Equal(new[] { jinlong2, jinlong1 }, (await secretary.GetAsync("/api/orders?areaId=111").OkAsync()).Codes());
+        Assert.Equal(new[] { jinlong1 }, (await secretary.GetAsync("/api/orders?status=accepted").OkAsync()).Codes());
+        Assert.Equal(new[] { wenhua, jinlong2 }, (await secretary.GetAsync("/api/orders?status=submitted,in_progress").OkAsync()).Codes());
+        Assert.Equal(new[] { jinlong1 }, (await secretary.GetAsync("/api/orders?categoryId=2").OkAsync()).Codes());
+        // An area outside the caller's scope only narrows; it never widens what they see.
+        Assert.Empty((await secretary.GetAsync("/api/orders?areaId=21").OkAsync()).Codes());
+
+        var page1 = await secretary.GetAsync("/api/orders?page=1&pageSize=2").OkAsync();
+        var page2 = await secretary.GetAsync("/api/orders?page=2&pageSize=2").OkAsync();
+        Assert.Equal(3, page1.GetProperty("total").GetInt64());
+        Assert.Equal(new[] { wenhua, jinlong2 }, page1.Codes());
+        Assert.Equal(new[] { jinlong1 }, page2.Codes());
+        Assert.Equal(2, page2.GetProperty("page").GetInt32());
+    }
+
+    [Fact]
+    public async Task TheOverdueFilterFindsOpenOrdersPastTheirDeadline()
+    {
+        App.Clock.SetChina(2026, 11, 16, 9); // Monday
+        var noise = await At(1003, 112102, 4, "噪音");   // 2 working days: due Wed 18 Nov 23:59:59
+        var repair = await At(1001, 111103, 2, "维修");  // 5 working days: due Mon 23 Nov 23:59:59
+        var rejected = await At(1001, 111103, 4, "噪音2");
+        await App.ClientFor(9011).PostAsJsonAsync($"/api/orders/{rejected}/reject", new { reason = "已解决" }).OkAsync();
+
+        App.Clock.SetChina(2026, 11, 19, 9);
+        var secretary = App.ClientFor(9011);
+        Assert.Equal(new[] { noise }, (await secretary.GetAsync("/api/orders?overdue=true").OkAsync()).Codes());
+        Assert.Equal(new[] { rejected, repair }, (await secretary.GetAsync("/api/orders?overdue=false").OkAsync()).Codes());
+        var detail = await secretary.GetAsync($"/api/orders/{noise}").OkAsync();
+        Assert.True(detail.GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task BadFiltersAreProblems()
+    {
+        var secretary = App.ClientFor(9011);
+        await (await secretary.GetAsync("/api/orders?status=lost")).ProblemAsync(400, "order.invalid_status");
+        await (await secretary.GetAsync("/api/orders?pageSize=500")).ProblemAsync(400, "paging.invalid");
+        await (await secretary.GetAsync("/api/orders?page=0")).ProblemAsync(400, "paging.invalid");
+        await (await secretary.GetAsync("/api/orders?areaId=987654")).ProblemAsync(400, "order.area_not_found");
+        await (await secretary.GetAsync("/api/orders?page=abc")).ProblemAsync(400, "request.invalid");
+    }
+}
