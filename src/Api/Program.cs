@@ -3,14 +3,20 @@ using Governance.Api.Auth;
 using Governance.Api.Categories;
 using Governance.Api.Health;
 using Governance.Api.Infrastructure;
+using Governance.Api.Intake;
 using Governance.Api.Orders;
+using Governance.Api.Sandbox;
+using Governance.Api.Wechat;
+using Governance.Wechat;
 
 // Usage: Governance.Api [serve|migrate|seed] [ASP.NET options such as --urls]
 var (command, hostArgs) = CommandLine.Split(args);
-var builder = WebApplication.CreateBuilder(hostArgs);
+var builder = WebApplication.CreateBuilder(command == CommandLine.Intake ? [] : hostArgs);
 
 // Database, stores and domain services (Core); startup self-check of driver and migrations
 builder.AddGovernanceCore();
+// WeChat: gateway, chat dialog, API client, intake; the simulator in sandbox mode
+builder.AddGovernanceWechat();
 // Who is calling: a development scheme until mini-program sign-in lands
 builder.AddGovernanceAuthentication();
 // Every error as problem details with a stable code and a Chinese title
@@ -21,7 +27,7 @@ builder.Services.AddGovernanceJson();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
-if (command != CommandLine.Serve) return await CommandLine.RunAsync(command, app);
+if (command != CommandLine.Serve) return await CommandLine.RunAsync(command, app, hostArgs);
 
 app.UseGovernanceProblems();
 app.UseAuthentication();
@@ -32,6 +38,9 @@ app.MapHealth();
 app.MapCategories();
 app.MapAreas();
 app.MapOrders();
+app.MapIntake();
+app.MapWechat();
+if (app.Services.GetRequiredService<WechatOptions>().IsSandbox) app.MapSandbox();
 
 await app.RunAsync();
 return 0;

@@ -5,13 +5,24 @@ namespace Governance.Api.Infrastructure;
 /// <summary>The deployable's verbs: serve (default), migrate, seed (demo data).</summary>
 public static class CommandLine
 {
-    public const string Serve = "serve", Migrate = "migrate", Seed = "seed";
+    public const string Serve = "serve", Migrate = "migrate", Seed = "seed", Intake = "intake";
 
     public static (string Command, string[] HostArgs) Split(string[] args) =>
-        args.Length > 0 && args[0] is Serve or Migrate or Seed ? (args[0], args[1..]) : (Serve, args);
+        args.Length > 0 && args[0] is Serve or Migrate or Seed ? (args[0], args[1..])
+        : args.Length > 0 && args[0] == Intake ? (Intake, args[1..])
+        : (Serve, args);
 
-    public static async Task<int> RunAsync(string command, WebApplication app)
+    public static async Task<int> RunAsync(string command, WebApplication app, string[] commandArgs)
     {
+        if (command == Intake)
+        {
+            // The database is optional here: with one, "analyze" matches compound names and "export" reads the examples.
+            var configured = !string.IsNullOrWhiteSpace(app.Configuration["Database:ConnectionString"]);
+            return await Governance.Api.Intake.IntakeCommand.RunAsync(commandArgs, Console.Out,
+                async () => configured ? await app.Services.GetRequiredService<Governance.Core.Intake.IntakeService>().PlacesAsync() : null,
+                async () => configured ? await app.Services.GetRequiredService<Governance.Core.Intake.IntakeExampleStore>().ListAsync()
+                    : throw new InvalidDataException("export needs Database:ConnectionString (./run.sh sets it for the demo database)."));
+        }
         var runner = app.Services.GetRequiredService<MigrationRunner>();
         var log = app.Services.GetRequiredService<ILogger<MigrationRunner>>();
         try

@@ -34,6 +34,7 @@ public static class CoreServices
         services.AddSingleton<WorkCalendarCache>();
         services.AddSingleton<OrderStore>();
         services.AddSingleton<OrderService>();
+        services.AddSingleton<Governance.Core.Notifications.NotificationStore>();
         services.AddHostedService<StartupChecks>();
         return builder;
     }

@@ -17,6 +17,7 @@ public static class OrdersEndpoints
         string? Urgency, decimal? Latitude, decimal? Longitude, string? Source);
     public sealed record RejectRequest(string? Reason);
     public sealed record MergeRequest(string? IntoCode, string? Note);
+    public sealed record RecategorizeRequest(long? CategoryId);
 
     public static void MapOrders(this IEndpointRouteBuilder app)
     {
@@ -34,6 +35,8 @@ public static class OrdersEndpoints
         group.MapPost("/{code}/reject", RejectAsync).WithName("RejectOrder").WithSummary("Staff: reject (不予受理) with a reason");
         group.MapPost("/{code}/publish", PublishAsync).WithName("PublishOrder").WithSummary("Staff: publish an accepted order to the claim pool");
         group.MapPost("/{code}/merge", MergeAsync).WithName("MergeOrder").WithSummary("Staff: merge a duplicate into another open order");
+        group.MapPost("/{code}/category", RecategorizeAsync).WithName("RecategorizeOrder")
+            .WithSummary("Staff: correct the category; the order's text becomes a training example for the classifier");
     }
 
     private static async Task<Results<Created<OrderDetail>, ProblemHttpResult>> CreateAsync(
@@ -123,6 +126,9 @@ public static class OrdersEndpoints
 
     private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> MergeAsync(Me me, OrderService orders, string code, MergeRequest body, CancellationToken ct) =>
         Respond(await orders.MergeAsync(me.Caller, code, body.IntoCode, body.Note, ct));
+
+    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> RecategorizeAsync(Me me, OrderService orders, string code, RecategorizeRequest body, CancellationToken ct) =>
+        Respond(await orders.RecategorizeAsync(me.Caller, code, body.CategoryId, ct));
 
     private static Results<Ok<OrderDetail>, ProblemHttpResult> Respond(Result<OrderDetail> result) =>
         result.IsOk ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();

@@ -8,12 +8,16 @@ public static class OrderSource
 public static class OrderEventKind
 {
     public const string Created = "created", Accepted = "accepted", Rejected = "rejected", Published = "published",
-        Merged = "merged", MergedFrom = "merged_from", Cancelled = "cancelled";
+        Merged = "merged", MergedFrom = "merged_from", Cancelled = "cancelled", Urged = "urged", LinkedReport = "linked_report",
+        Recategorized = "recategorized", Escalated = "escalated", Rated = "rated", Reopened = "reopened", Closed = "closed",
+        Handover = "handover";
 
     public static string ChineseName(string kind) => kind switch
     {
         Created => "提交诉求", Accepted => "已受理", Rejected => "不予受理", Published => "发布到认领池",
-        Merged => "合并为重复工单", MergedFrom => "合并了重复工单", Cancelled => "已撤销", _ => kind,
+        Merged => "合并为重复工单", MergedFrom => "合并了重复工单", Cancelled => "已撤销",
+        Urged => "居民催办", LinkedReport => "又有居民反映同一问题", Recategorized => "调整问题类别", Escalated => "升级督办",
+        Rated => "居民评价", Reopened => "重新办理", Closed => "已关闭", Handover => "转人工（网格员）", _ => kind,
     };
 }
 
@@ -65,6 +69,14 @@ public sealed record OrderMove(long OrderId, string From, string To, NewOrderEve
 {
     public string? RejectReason { get; init; }
     public long? MergedIntoId { get; init; }
+    public string? Satisfaction { get; init; }
+    public DateTime? NewResolveDueAt { get; init; }
+    public long? ClaimerPersonId { get; init; }
+    public long? ClaimerUnitId { get; init; }
+    /// <summary>Back to the pool: the claim is dropped.</summary>
+    public bool ClearClaimer { get; init; }
+    /// <summary>An event recorded just before the status change (a rating before the close it causes).</summary>
+    public NewOrderEvent? PrecedingEvent { get; init; }
 }
 
 public sealed record OrderListFilter(IReadOnlyList<string>? Statuses, string? AreaPath, long? CategoryId, bool? Overdue, int Page, int PageSize);

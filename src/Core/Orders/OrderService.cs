@@ -3,6 +3,8 @@ using Governance.Core.Areas;
 using Governance.Core.Calendar;
 using Governance.Core.Categories;
 using Governance.Core.Errors;
+using Governance.Core.Intake;
+using Governance.Core.Notifications;
 using Governance.Core.People;
 using Governance.Core.Time;
 
@@ -18,8 +20,10 @@ public sealed record CreateOrderInput(
 /// </summary>
 public sealed class OrderService(
     OrderStore orders, CategoryStore categories, AreaStore areas, PersonStore people,
-    WorkCalendarCache calendar, PhotoStorage photos, TimeProvider clock)
+    WorkCalendarCache calendar, PhotoStorage photos, IntakeService intake, NotificationStore notifications, TimeProvider clock)
 {
+    public static readonly TimeSpan UrgeInterval = TimeSpan.FromHours(12);
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromDays(14);
     public const int MaxDescriptionChars = 1000;
     public const int MaxLocationChars = 200;
     public const int MaxReasonChars = 200;
@@ -27,7 +31,8 @@ public sealed class OrderService(
 
     private static readonly string[] StaffSources = [OrderSource.Visit, OrderSource.Meeting, OrderSource.Staff];
 
-    public async Task<Result<OrderDetail>> CreateAsync(Caller caller, CreateOrderInput input, IReadOnlyList<PhotoUpload> uploads, CancellationToken ct = default)
+    public async Task<Result<OrderDetail>> CreateAsync(Caller caller, CreateOrderInput input, IReadOnlyList<PhotoUpload> uploads, CancellationToken ct = default,
+        IReadOnlyList<StoredPhoto>? alreadyStored = null)
     {
         if (input.CategoryId is null)
             return Error.Validation("order.category_required", "请选择问题类别", "categoryId");
@@ -71,19 +76,32 @@ public sealed class OrderService(
             deadlines.AcknowledgeBy, deadlines.ResolveBy, caller.PersonId);
         var created = new NewOrderEvent(OrderEventKind.Created, null, OrderStatus.Submitted, caller.PersonId, caller.RoleFor(area.Path), null);
 
-        var stored = new List<StoredPhoto>();
+        var stored = new List<StoredPhoto>(alreadyStored ?? []);
         try
         {
             foreach (var upload in uploads) stored.Add(await photos.SaveAsync(upload, now, ct));
-            await orders.CreateAsync(code, order, created, stored, now, ct);
+            var alert = urgent ? await UrgentAlertAsync(area.Path, code, category.Name, description, ct) : null;
+            await orders.CreateAsync(code, order, created, stored, now, ct, alert is null ? null : async (c, tx, id) =>
+            {
+                // Urgent: escalation starts at once, grid workers and the secretary are alerted in the same commit.
+                await OrderStore.EscalateAsync(c, tx, id, 1, new NewOrderEvent(OrderEventKind.Escalated, null, null, null, "system",
+                    "紧急诉求：已通知网格员和社区书记"), now, ct);
+                await Outbox.EnqueueAsync(c, tx, alert.Value.Staff, alert.Value.Notice, $"urgent:{code}", now, ct);
+            });
         }
         catch
         {
             // Nothing half-done: files written for a report that was not saved are removed.
-            foreach (var s in stored) photos.Delete(s);
+            foreach (var s in stored.Skip(alreadyStored?.Count ?? 0)) photos.Delete(s);
             throw;
         }
         return (await DetailAsync((await orders.GetByCodeAsync(code, ct))!, ct));
+    }
+
+    private async Task<(IReadOnlyList<long> Staff, Notice Notice)?> UrgentAlertAsync(string areaPath, string code, string categoryName, string description, CancellationToken ct)
+    {
+        var staff = await orders.StaffOverAsync(areaPath, [StaffRole.GridWorker, StaffRole.Secretary], ct);
+        return (staff, new Notice("urgent_alert", $"紧急诉求 {categoryName}", Shorten(description, 60), code, $"pages/order/detail?code={code}"));
     }
 
     private async Task<Result<Area>> ResolvePlaceAsync(Caller caller, CreateOrderInput input, CancellationToken ct)
@@ -110,9 +128,158 @@ public sealed class OrderService(
     public async Task<Result<OrderDetail>> GetAsync(Caller caller, string code, CancellationToken ct = default)
     {
         var row = await orders.GetByCodeAsync(code, ct);
-        if (row is null || !CanSee(caller, row)) return NotFound();
+        if (row is null || !await CanSeeAsync(caller, row, ct)) return NotFound();
         return await DetailAsync(row, ct);
     }
+
+    /// <summary>A resident's own reports and the ones they were linked to, newest first.</summary>
+    public async Task<IReadOnlyList<OrderRow>> MineAsync(Caller caller, int limit, CancellationToken ct = default) =>
+        await orders.MineAsync(caller.PersonId, limit, ct);
+
+    public Task<OrderRow?> FindRowAsync(string code, CancellationToken ct = default) => orders.GetByCodeAsync(code, ct);
+
+    /// <summary>Resident: cancel (撤销) a report before anyone claimed it.</summary>
+    public async Task<Result<OrderDetail>> CancelAsync(Caller caller, string code, string? reason, CancellationToken ct = default)
+    {
+        var row = await orders.GetByCodeAsync(code, ct);
+        if (row is null || !CanSee(caller, row)) return NotFound();
+        if (row.ResidentId != caller.PersonId && !caller.IsStaffOver(row.AreaPath))
+            return Error.Forbidden("order.reporter_only", "只有提交人可以撤销工单");
+        if (!OrderStateMachine.TryMove(row.Status, OrderAction.Cancel, out var to, out var why))
+            return Error.Conflict("order.illegal_transition", row.Status is OrderStatus.Claimed or OrderStatus.InProgress
+                ? "工单已有人认领办理，不能撤销了；如不再需要，可以联系网格员" : why);
+        return await MoveAndDetailAsync(row, new OrderMove(row.Id, row.Status, to,
+            new NewOrderEvent(OrderEventKind.Cancelled, row.Status, to, caller.PersonId, caller.RoleFor(row.AreaPath), reason)), ct);
+    }
+
+    public static readonly string[] Ratings = ["satisfied", "basically_satisfied", "unsatisfied"];
+
+    /// <summary>
+    /// Resident: rate a resolved order. 满意 / 基本满意 close it; 不满意 needs a reason and reopens it (重办):
+    /// back to the same claimer when there is one, otherwise back to the pool, with a new deadline.
+    /// </summary>
+    public async Task<Result<OrderDetail>> RateAsync(Caller caller, string code, string? rating, string? comment, CancellationToken ct = default)
+    {
+        if (rating is null || !Ratings.Contains(rating))
+            return Error.Validation("order.invalid_rating", "评价只能是满意、基本满意或不满意", "rating");
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        if (comment is not null && CountChars(comment) > MaxReasonChars)
+            return Error.Validation("order.comment_too_long", $"评价内容不能超过{MaxReasonChars}字", "comment");
+        var row = await orders.GetByCodeAsync(code, ct);
+        if (row is null || !CanSee(caller, row)) return NotFound();
+        if (row.ResidentId != caller.PersonId) return Error.Forbidden("order.reporter_only", "只有提交人可以评价工单");
+        if (row.Status != OrderStatus.Resolved)
+            return Error.Conflict("order.not_resolved", $"工单当前状态为「{OrderStatus.ChineseName(row.Status)}」，办结后才能评价");
+        var rated = new NewOrderEvent(OrderEventKind.Rated, null, null, caller.PersonId, "resident", comment, $$"""{"rating":"{{rating}}"}""");
+        if (rating != "unsatisfied")
+            return await MoveAndDetailAsync(row, new OrderMove(row.Id, row.Status, OrderStatus.Closed,
+                new NewOrderEvent(OrderEventKind.Closed, row.Status, OrderStatus.Closed, caller.PersonId, "resident", null)) { Satisfaction = rating }, ct, rated);
+        if (comment is null)
+            return Error.Validation("order.reason_required", "请说明不满意的原因，我们会安排重新办理", "comment");
+        var action = row.ClaimerPersonId is not null || row.ClaimerUnitId is not null ? OrderAction.ReopenToClaimer : OrderAction.ReopenToPool;
+        OrderStateMachine.TryMove(row.Status, action, out var to, out _);
+        var category = (await categories.GetAsync(row.CategoryId, ct))!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = DeadlineCalculator.Compute(category, row.Urgency == Urgency.Urgent, now, await calendar.GetAsync(ct)).ResolveBy;
+        var notify = row.ClaimerPersonId is { } claimer ? new[] { claimer } : [];
+        return await MoveAndDetailAsync(row, new OrderMove(row.Id, row.Status, to,
+            new NewOrderEvent(OrderEventKind.Reopened, row.Status, to, caller.PersonId, "resident", comment,
+                $$"""{"resolveBy":"{{ChinaTime.ToChina(due):yyyy-MM-dd HH:mm}}"}"""))
+        { Satisfaction = "unsatisfied", NewResolveDueAt = due, ClearClaimer = action == OrderAction.ReopenToPool }, ct, rated,
+            (c, tx) => Outbox.EnqueueAsync(c, tx, notify, new Notice("order_reopened", "居民不满意，工单重办", comment, row.Code), $"reopened:{row.Code}:{now.Ticks}", now, ct));
+    }
+
+    /// <summary>Resident: urge (催办) an open order; at most once every 12 hours per person and order.</summary>
+    public async Task<Result<OrderDetail>> UrgeAsync(Caller caller, string code, CancellationToken ct = default)
+    {
+        var row = await orders.GetByCodeAsync(code, ct);
+        if (row is null || !await CanSeeAsync(caller, row, ct)) return NotFound();
+        if (!OrderStatus.Open.Contains(row.Status))
+            return Error.Conflict("order.not_open", $"工单当前状态为「{OrderStatus.ChineseName(row.Status)}」，不需要催办");
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await orders.LastEventAtAsync(row.Id, OrderEventKind.Urged, caller.PersonId, ct) is { } last && now - last < UrgeInterval)
+        {
+            var wait = UrgeInterval - (now - last);
+            return new Error("order.urge_throttled", $"您已催办过，{Math.Max(1, (int)Math.Ceiling(wait.TotalHours))}小时后可再次催办", ErrorKind.RateLimited);
+        }
+        var handlers = row.ClaimerPersonId is { } claimer ? [claimer] : await orders.StaffOverAsync(row.AreaPath, [StaffRole.GridWorker], ct);
+        await orders.AppendAsync(row.Id, new NewOrderEvent(OrderEventKind.Urged, null, null, caller.PersonId, "resident", null), now,
+            (c, tx) => Outbox.EnqueueAsync(c, tx, handlers, new Notice("order_urged", "居民催办", $"{row.CategoryName}：{Shorten(row.Description, 40)}", row.Code),
+                $"urged:{row.Code}:{caller.PersonId}:{now.Ticks}", now, ct), ct);
+        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, ct);
+    }
+
+    /// <summary>Below this bigram overlap two reports are different problems, even in the same place and category.</summary>
+    public const double DuplicateSimilarity = 0.2;
+
+    /// <summary>
+    /// An open order of the same category at the same place that describes the same problem: the order a new
+    /// report should join instead of becoming a duplicate.
+    /// </summary>
+    public async Task<OrderRow?> FindDuplicateAsync(long categoryId, long areaId, string description, CancellationToken ct = default)
+    {
+        var area = await areas.GetAsync(areaId, ct);
+        if (area is null) return null;
+        // Same building; or, for a report placed only at a compound or grid, anywhere below it.
+        string? prefix = area.Kind == AreaKind.Building ? null : area.Path;
+        var candidates = await orders.FindOpenCandidatesAsync(categoryId, areaId, prefix, clock.GetUtcNow().UtcDateTime - DuplicateWindow, ct);
+        return candidates.Select(o => (Order: o, Score: TextSimilarity.Jaccard(o.Description, description)))
+            .Where(x => x.Score >= DuplicateSimilarity).OrderByDescending(x => x.Score).Select(x => x.Order).FirstOrDefault();
+    }
+
+    /// <summary>Links a resident to an existing open order (their report is recorded on its timeline).</summary>
+    public async Task LinkReportAsync(Caller caller, OrderRow order, string text, CancellationToken ct = default) =>
+        await orders.LinkReportAsync(order.Id, caller.PersonId,
+            new NewOrderEvent(OrderEventKind.LinkedReport, null, null, caller.PersonId, "resident", Shorten(text, 200)), clock.GetUtcNow().UtcDateTime, ct);
+
+    /// <summary>Resident asks for a person (人工): the grid workers of the place hear of it.</summary>
+    public async Task<IReadOnlyList<long>> HandoverAsync(Caller caller, OrderRow? order, string areaPath, string? text, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var staff = await orders.StaffOverAsync(areaPath, [StaffRole.GridWorker], ct);
+        if (staff.Count == 0) staff = await orders.StaffOverAsync(areaPath, [StaffRole.Secretary], ct);
+        var notice = new Notice("handover", "居民请求人工服务", text is null ? "居民在公众号中请求网格员联系" : Shorten(text, 60), order?.Code);
+        var key = $"handover:{caller.PersonId}:{ChinaTime.Today(now):yyyyMMdd}:{order?.Code}";
+        if (order is not null)
+            await orders.AppendAsync(order.Id, new NewOrderEvent(OrderEventKind.Handover, null, null, caller.PersonId, "resident", text), now,
+                (c, tx) => Outbox.EnqueueAsync(c, tx, staff, notice, key, now, ct), ct);
+        else
+            await notifications.EnqueueAsync(staff, notice, key, now, ct);
+        return staff;
+    }
+
+    /// <summary>Staff: correct an order's category; the correction becomes training data for the classifier.</summary>
+    public async Task<Result<OrderDetail>> RecategorizeAsync(Caller caller, string code, long? categoryId, CancellationToken ct = default)
+    {
+        if (categoryId is null) return Error.Validation("order.category_required", "请选择问题类别", "categoryId");
+        var row = await orders.GetByCodeAsync(code, ct);
+        if (row is null || !CanSee(caller, row)) return NotFound();
+        if (!caller.IsStaffOver(row.AreaPath)) return Error.Forbidden("order.staff_only", "只有负责该区域的工作人员可以调整类别");
+        var category = await categories.GetAsync(categoryId.Value, ct);
+        if (category is not { Active: true }) return Error.Validation("order.category_not_found", "所选问题类别不存在", "categoryId");
+        if (category.Id == row.CategoryId) return await DetailAsync(row, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await orders.RecategorizeAsync(row.Id, category.Id, new NewOrderEvent(OrderEventKind.Recategorized, null, null, caller.PersonId,
+            caller.RoleFor(row.AreaPath), $"{row.CategoryName} → {category.Name}"), now,
+            (c, tx) => IntakeExampleStore.AddAsync(c, tx, row.Description, category.Id, "correction", row.Id, now, ct), ct);
+        intake.Invalidate();
+        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, ct);
+    }
+
+    private async Task<Result<OrderDetail>> MoveAndDetailAsync(OrderRow row, OrderMove move, CancellationToken ct, NewOrderEvent? preceding = null,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task>? alsoInTransaction = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!await orders.MoveAsync(move with { PrecedingEvent = preceding }, now, alsoInTransaction, ct))
+        {
+            var current = await orders.GetAsync(row.Id, ct);
+            return Error.Conflict("order.state_changed", $"工单刚刚被其他人处理，当前状态为「{OrderStatus.ChineseName(current?.Status ?? row.Status)}」，请刷新后重试");
+        }
+        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, ct);
+    }
+
+    private async Task<bool> CanSeeAsync(Caller caller, OrderRow row, CancellationToken ct) =>
+        CanSee(caller, row) || await orders.IsFollowerAsync(row.Id, caller.PersonId, ct);
 
     public async Task<Result<(OrderRow Order, OrderPhotoRow Photo)>> GetPhotoAsync(Caller caller, string code, long photoId, CancellationToken ct = default)
     {

@@ -48,7 +48,8 @@ public sealed class OrderStore(Db db)
           @Latitude, @Longitude, @Urgency, 'submitted', @AckDueAt, @ResolveDueAt, @CreatedBy, @now, @now);
         SELECT LAST_INSERT_ID();
         """;
-    public async Task<long> CreateAsync(string code, NewOrder order, NewOrderEvent created, IReadOnlyList<StoredPhoto> photos, DateTime now, CancellationToken ct = default)
+    public async Task<long> CreateAsync(string code, NewOrder order, NewOrderEvent created, IReadOnlyList<StoredPhoto> photos, DateTime now, CancellationToken ct = default,
+        Func<DbConnection, DbTransaction, long, Task>? alsoInTransaction = null)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -59,6 +60,7 @@ public sealed class OrderStore(Db db)
         var eventId = await AppendEventAsync(c, tx, id, created, now, ct);
         foreach (var photo in photos)
             await AddPhotoAsync(c, tx, id, eventId, created.ActorId, photo, now, ct);
+        if (alsoInTransaction is not null) await alsoInTransaction(c, tx, id);
         await tx.CommitAsync(ct);
         return id;
     }
@@ -136,32 +138,164 @@ public sealed class OrderStore(Db db)
           status = @To, updated_at = @now, version = version + 1,
           accepted_at  = CASE WHEN @To = 'accepted'  THEN @now ELSE accepted_at END,
           published_at = CASE WHEN @To = 'published' THEN @now ELSE published_at END,
+          claimed_at   = CASE WHEN @To = 'claimed' AND @From <> 'resolved' THEN @now ELSE claimed_at END,
+          started_at   = CASE WHEN @To = 'in_progress' THEN @now ELSE started_at END,
+          resolved_at  = CASE WHEN @To = 'resolved' THEN @now ELSE resolved_at END,
           closed_at    = CASE WHEN @To IN ('closed','rejected','merged','cancelled') THEN @now ELSE closed_at END,
           reject_reason  = COALESCE(@RejectReason, reject_reason),
-          merged_into_id = COALESCE(@MergedIntoId, merged_into_id)
+          merged_into_id = COALESCE(@MergedIntoId, merged_into_id),
+          satisfaction   = COALESCE(@Satisfaction, satisfaction),
+          resolve_due_at = COALESCE(@NewResolveDueAt, resolve_due_at),
+          escalation_level = CASE WHEN @NewResolveDueAt IS NULL THEN escalation_level ELSE 0 END,
+          claimer_person_id = CASE WHEN @ClearClaimer THEN NULL ELSE COALESCE(@ClaimerPersonId, claimer_person_id) END,
+          claimer_unit_id   = CASE WHEN @ClearClaimer THEN NULL ELSE COALESCE(@ClaimerUnitId, claimer_unit_id) END
         WHERE id = @OrderId AND status = @From
         """;
     /// <summary>
     /// Applies a status change and its timeline events atomically. Returns false when the order is no
     /// longer in the expected status (someone else moved it first); nothing is written then.
     /// </summary>
-    public async Task<bool> MoveAsync(OrderMove move, DateTime now, CancellationToken ct = default, params (long OrderId, NewOrderEvent Event)[] alsoRecord)
+    public async Task<bool> MoveAsync(OrderMove move, DateTime now, CancellationToken ct = default, params (long OrderId, NewOrderEvent Event)[] alsoRecord) =>
+        await MoveAsync(move, now, null, ct, alsoRecord);
+
+    /// <summary>As above; <paramref name="alsoInTransaction"/> runs in the same commit (outbox rows, training examples).</summary>
+    public async Task<bool> MoveAsync(OrderMove move, DateTime now, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct = default,
+        params (long OrderId, NewOrderEvent Event)[] alsoRecord)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var p = new DynamicParameters(move);
-        p.Add("now", now);
+        var p = new DynamicParameters();
+        p.AddDynamicParams(new
+        {
+            move.OrderId, move.From, move.To, move.RejectReason, move.MergedIntoId, move.Satisfaction, move.NewResolveDueAt,
+            move.ClaimerPersonId, move.ClaimerUnitId, move.ClearClaimer, now,
+        });
         var changed = await c.ExecuteAsync(new CommandDefinition(MoveSql, p, tx, cancellationToken: ct));
         if (changed != 1)
         {
             await tx.RollbackAsync(ct);
             return false;
         }
+        if (move.PrecedingEvent is not null) await AppendEventAsync(c, tx, move.OrderId, move.PrecedingEvent, now, ct);
         await AppendEventAsync(c, tx, move.OrderId, move.Event, now, ct);
         foreach (var (orderId, e) in alsoRecord)
             await AppendEventAsync(c, tx, orderId, e, now, ct);
+        if (alsoInTransaction is not null) await alsoInTransaction(c, tx);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>Appends a timeline event that does not change the status (urge, linked report, handover).</summary>
+    public async Task AppendAsync(long orderId, NewOrderEvent e, DateTime now, Func<DbConnection, DbTransaction, Task>? alsoInTransaction = null, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await AppendEventAsync(c, tx, orderId, e, now, ct);
+        if (alsoInTransaction is not null) await alsoInTransaction(c, tx);
+        await tx.CommitAsync(ct);
+    }
+
+    private const string FollowSql = "INSERT IGNORE INTO order_follower (order_id, person_id, created_at) VALUES (@orderId, @personId, @now)";
+    public async Task<bool> LinkReportAsync(long orderId, long personId, NewOrderEvent e, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var added = await c.ExecuteAsync(new CommandDefinition(FollowSql, new { orderId, personId, now }, tx, cancellationToken: ct));
+        await AppendEventAsync(c, tx, orderId, e, now, ct);
+        await tx.CommitAsync(ct);
+        return added == 1;
+    }
+
+    private const string IsFollowerSql = "SELECT COUNT(*) FROM order_follower WHERE order_id = @orderId AND person_id = @personId";
+    public async Task<bool> IsFollowerAsync(long orderId, long personId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<int>(new CommandDefinition(IsFollowerSql, new { orderId, personId }, cancellationToken: ct)) > 0;
+    }
+
+    private const string EscalateSql = """
+        UPDATE service_order SET escalation_level = @level, updated_at = @now, version = version + 1
+        WHERE id = @orderId AND escalation_level < @level
+        """;
+    /// <summary>Raises the escalation level; idempotent (a level already reached changes nothing and records nothing).</summary>
+    public async Task<bool> EscalateAsync(long orderId, int level, NewOrderEvent e, DateTime now, Func<DbConnection, DbTransaction, Task>? alsoInTransaction = null, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (!await EscalateAsync(c, tx, orderId, level, e, now, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        if (alsoInTransaction is not null) await alsoInTransaction(c, tx);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public static async Task<bool> EscalateAsync(DbConnection c, DbTransaction tx, long orderId, int level, NewOrderEvent e, DateTime now, CancellationToken ct)
+    {
+        if (await c.ExecuteAsync(new CommandDefinition(EscalateSql, new { orderId, level, now }, tx, cancellationToken: ct)) != 1) return false;
+        await AppendEventAsync(c, tx, orderId, e, now, ct);
+        return true;
+    }
+
+    private const string RecategorizeSql = "UPDATE service_order SET category_id = @categoryId, updated_at = @now, version = version + 1 WHERE id = @orderId";
+    public async Task RecategorizeAsync(long orderId, long categoryId, NewOrderEvent e, DateTime now, Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(RecategorizeSql, new { orderId, categoryId, now }, tx, cancellationToken: ct));
+        await AppendEventAsync(c, tx, orderId, e, now, ct);
+        await alsoInTransaction(c, tx);
+        await tx.CommitAsync(ct);
+    }
+
+    private const string LastEventSql = "SELECT MAX(created_at) FROM order_event WHERE order_id = @orderId AND kind = @kind AND actor_id = @actorId";
+    public async Task<DateTime?> LastEventAtAsync(long orderId, string kind, long actorId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.ExecuteScalarAsync<DateTime?>(new CommandDefinition(LastEventSql, new { orderId, kind, actorId }, cancellationToken: ct))).Utc();
+    }
+
+    /// <summary>
+    /// Open orders of the same category at the same building (or anywhere below the compound or grid when the
+    /// report names no building), reported recently: the candidates a new report may be linked to.
+    /// </summary>
+    private static readonly string DuplicateSql = $"""
+        SELECT {OrderColumns} {OrderFrom}
+        WHERE o.category_id = @categoryId AND o.status IN @open AND o.created_at >= @since
+          AND (o.area_id = @areaId OR (@prefix IS NOT NULL AND o.area_path LIKE @prefix))
+        ORDER BY o.created_at DESC LIMIT 20
+        """;
+    public async Task<IReadOnlyList<OrderRow>> FindOpenCandidatesAsync(long categoryId, long areaId, string? areaPathPrefix, DateTime since, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OrderRow>(new CommandDefinition(DuplicateSql,
+            new { categoryId, areaId, prefix = areaPathPrefix is null ? null : areaPathPrefix + "%", since, open = OrderStatus.Open }, cancellationToken: ct)))
+            .Select(r => Utc(r)!).ToList();
+    }
+
+    /// <summary>The person's own reports and the ones they follow, newest first.</summary>
+    private static readonly string MineSql = $"""
+        SELECT {OrderColumns} {OrderFrom}
+        WHERE o.resident_id = @personId OR o.id IN (SELECT order_id FROM order_follower WHERE person_id = @personId)
+        ORDER BY o.created_at DESC, o.id DESC LIMIT @limit
+        """;
+    public async Task<IReadOnlyList<OrderRow>> MineAsync(long personId, int limit, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OrderRow>(new CommandDefinition(MineSql, new { personId, limit }, cancellationToken: ct))).Select(r => Utc(r)!).ToList();
+    }
+
+    private const string StaffOverSql = """
+        SELECT DISTINCT s.person_id FROM staff_role s JOIN area a ON a.id = s.area_id
+        WHERE @path LIKE CONCAT(a.path, '%') AND s.role IN @roles
+        """;
+    /// <summary>The staff whose scope covers an area path, by role (grid workers of its grid, its secretary, ...).</summary>
+    public async Task<IReadOnlyList<long>> StaffOverAsync(string areaPath, IEnumerable<string> roles, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<long>(new CommandDefinition(StaffOverSql, new { path = areaPath, roles = roles.ToArray() }, cancellationToken: ct))).AsList();
     }
 
     public async Task<PageOf<OrderRow>> ListAsync(Caller caller, OrderListFilter filter, DateTime now, CancellationToken ct = default)

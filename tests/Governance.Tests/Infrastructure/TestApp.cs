@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Governance.Api.Infrastructure;
+using Governance.Wechat;
+using Governance.Wechat.Simulator;
 
 namespace Governance.Tests.Infrastructure;
 
@@ -12,6 +15,21 @@ namespace Governance.Tests.Infrastructure;
 public sealed class TestApp : WebApplicationFactory<Program>
 {
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 2, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The WeChat account the gateway is configured with, and that the simulator signs and encrypts for.</summary>
+    public static WechatOptions Account { get; } = new()
+    {
+        Mode = "sandbox", SandboxPort = 0, AppId = "wxtest00000000oa1", AccountId = "gh_test00000001", Token = "testtoken123",
+        EncodingAesKey = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR", MiniProgramAppId = "wxtest00000000mp1", MiniProgramAppSecret = "mp-secret",
+    };
+
+    /// <summary>The WeChat simulator: API calls from the app go to it; it pushes callbacks into the app.</summary>
+    public WechatSimulator Wechat { get; }
+
+    public TestApp()
+    {
+        Wechat = WechatSimulator.StartAsync(Account, Clock).GetAwaiter().GetResult();
+    }
     public string DataRoot { get; } = Path.Combine(
         Environment.GetEnvironmentVariable("GOVERNANCE_TEST_DATA_ROOT") is { Length: > 0 } root ? root : Path.GetTempPath(),
         "run-" + Guid.NewGuid().ToString("N")[..8]);
@@ -22,10 +40,22 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataRoot", DataRoot);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Wechat:Mode", Account.Mode);
+        builder.UseSetting("Wechat:SandboxPort", "0");
+        builder.UseSetting("Wechat:ApiBaseAddress", Wechat.BaseAddress);
+        builder.UseSetting("Wechat:AppId", Account.AppId);
+        builder.UseSetting("Wechat:AccountId", Account.AccountId);
+        builder.UseSetting("Wechat:Token", Account.Token);
+        builder.UseSetting("Wechat:EncodingAesKey", Account.EncodingAesKey);
+        builder.UseSetting("Wechat:MiniProgramAppId", Account.MiniProgramAppId);
+        builder.UseSetting("Wechat:MiniProgramAppSecret", Account.MiniProgramAppSecret);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.RemoveAll<SandboxSimulator>();
+            services.AddSingleton(sp => new SandboxSimulator(sp.GetRequiredService<WechatOptions>(), Clock,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SandboxSimulator>>()) { Instance = Wechat });
         });
     }
 
@@ -37,8 +67,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Points the simulator's pushes at this app (the in-memory test server).</summary>
+    public void ConnectSimulator() => Wechat.Gateway ??= CreateClient();
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
     protected override void Dispose(bool disposing)
     {
+        Wechat.DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.Dispose(disposing);
         if (Directory.Exists(DataRoot)) Directory.Delete(DataRoot, recursive: true);
     }
@@ -59,6 +95,11 @@ public abstract class DbTest(TestApp app) : IAsyncLifetime
     {
         await TestDatabase.ResetAsync();
         App.Clock.SetChina(2026, 11, 18, 10); // a Wednesday, an ordinary working day
+        App.ConnectSimulator();
+        App.Wechat.ClearSent();
+        App.Wechat.ClearFaults();
+        var options = App.Service<WechatOptions>();
+        options.TurnBudgetMilliseconds = 3000;
     }
 
     public virtual Task DisposeAsync() => Task.CompletedTask;

@@ -55,6 +55,11 @@ public static class TestDatabase
         await EnsureBuiltAsync();
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync("""
+            DELETE FROM delivery;
+            DELETE FROM wechat_inbound;
+            DELETE FROM conversation;
+            DELETE FROM order_follower;
+            DELETE FROM intake_example WHERE source <> 'seed';
             DELETE FROM order_photo;
             DELETE FROM order_event;
             UPDATE service_order SET merged_into_id = NULL WHERE merged_into_id IS NOT NULL;

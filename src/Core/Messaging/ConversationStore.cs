@@ -1,0 +1,31 @@
+using Dapper;
+using Governance.Core.Data;
+
+namespace Governance.Core.Messaging;
+
+/// <summary>The chat dialog's state per resident, with an expiry, so any node can continue a conversation.</summary>
+public sealed class ConversationStore(Db db)
+{
+    private const string GetSql = "SELECT state FROM conversation WHERE openid = @openid AND expires_at > @now";
+    public async Task<string?> GetAsync(string openid, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string?>(new CommandDefinition(GetSql, new { openid, now }, cancellationToken: ct));
+    }
+
+    private const string SaveSql = """
+        INSERT INTO conversation (openid, person_id, state, expires_at, updated_at) VALUES (@openid, @personId, @state, @expiresAt, @now)
+        ON DUPLICATE KEY UPDATE person_id = VALUES(person_id), state = VALUES(state), expires_at = VALUES(expires_at), updated_at = VALUES(updated_at)
+        """;
+    public async Task SaveAsync(string openid, long personId, string state, DateTime expiresAt, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(SaveSql, new { openid, personId, state, expiresAt, now }, cancellationToken: ct));
+    }
+
+    public async Task ClearAsync(string openid, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM conversation WHERE openid = @openid", new { openid }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,36 @@
+using Governance.Core.Orders;
+
+namespace Governance.Wechat.Chat;
+
+/// <summary>What the dialog is waiting for from the resident.</summary>
+public static class Awaiting
+{
+    public const string Confirm = "confirm", Place = "place", Category = "category", Describe = "describe", RatingReason = "rating_reason";
+}
+
+/// <summary>A report being drafted in the chat.</summary>
+public sealed record Draft
+{
+    public string Text { get; init; } = "";
+    public long? CategoryId { get; init; }
+    public string? CategoryName { get; init; }
+    public bool Urgent { get; init; }
+    public long? AreaId { get; init; }
+    public string? PlaceName { get; init; }
+    public bool PlaceIsHome { get; init; }
+    public string? LocationText { get; init; }
+    public decimal? Latitude { get; init; }
+    public decimal? Longitude { get; init; }
+    public List<StoredPhoto> Photos { get; init; } = [];
+}
+
+/// <summary>The conversation state kept per resident in the database (JSON), with an expiry.</summary>
+public sealed record ChatState
+{
+    public Draft? Draft { get; init; }
+    public string? Awaiting { get; init; }
+    public string? RatingCode { get; init; }
+    public int Asked { get; init; }
+
+    public static readonly ChatState Empty = new();
+}

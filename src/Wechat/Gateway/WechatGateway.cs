@@ -1,0 +1,163 @@
+using System.Text;
+using Governance.Core.Messaging;
+using Governance.Wechat.Chat;
+using Governance.Wechat.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Wechat.Gateway;
+
+public sealed record CallbackResponse(int Status, string ContentType, string Body, string? Code = null)
+{
+    public static CallbackResponse Success => new(200, "text/plain; charset=utf-8", "success");
+}
+
+/// <summary>
+/// The URL WeChat calls (PROTOCOL.md §1–4). Checks the timestamp window and the signature before
+/// anything else, parses XML with DTDs prohibited, decrypts safe/compatible-mode bodies, records the
+/// message once by its dedup key, runs the dialog within a budget well under WeChat's 5 seconds and
+/// answers every delivery of the same message with the same reply.
+/// </summary>
+public sealed class WechatGateway(WechatOptions options, InboundMessageStore inbound, ResidentDialog dialog, DeferredReplies deferred,
+    TimeProvider clock, ILogger<WechatGateway> log)
+{
+    private readonly WechatCryptor _cryptor = new(options.Token, options.AppId, options.EncodingAesKey,
+        string.IsNullOrEmpty(options.PreviousEncodingAesKey) ? null : options.PreviousEncodingAesKey);
+
+    private static CallbackResponse Refuse(int status, string code) => new(status, "text/plain; charset=utf-8", code, code);
+
+    /// <summary>URL verification: echo echostr when the signature is right (always plaintext for an official account).</summary>
+    public CallbackResponse Verify(IReadOnlyDictionary<string, string?> query)
+    {
+        if (CheckSignature(query) is { } refused) return refused;
+        return new CallbackResponse(200, "text/plain; charset=utf-8", query.GetValueOrDefault("echostr") ?? "");
+    }
+
+    private CallbackResponse? CheckSignature(IReadOnlyDictionary<string, string?> query)
+    {
+        var timestamp = query.GetValueOrDefault("timestamp");
+        var nonce = query.GetValueOrDefault("nonce");
+        var signature = query.GetValueOrDefault("signature");
+        if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(signature))
+            return Refuse(400, "wechat.missing_parameters");
+        if (!long.TryParse(timestamp, out var ts) || Math.Abs(clock.GetUtcNow().ToUnixTimeSeconds() - ts) > options.TimestampWindowSeconds)
+            return Refuse(403, "wechat.stale_timestamp");
+        if (!WechatSignature.Verify(signature, options.Token, timestamp, nonce))
+            return Refuse(401, "wechat.bad_signature");
+        return null;
+    }
+
+    public async Task<CallbackResponse> HandleAsync(IReadOnlyDictionary<string, string?> query, string body, CancellationToken ct)
+    {
+        if (CheckSignature(query) is { } refused)
+        {
+            log.LogWarning("Refused a callback: {Code}", refused.Code);
+            return refused;
+        }
+        if (Encoding.UTF8.GetByteCount(body) > options.MaxBodyBytes) return Refuse(413, "wechat.body_too_large");
+
+        InboundMessage message;
+        int keyIndex = 0;
+        var encrypted = query.GetValueOrDefault("encrypt_type") is { } et && et != "raw";
+        try
+        {
+            var outer = WechatXml.ParseSafe(body);
+            if (encrypted)
+            {
+                if (query.GetValueOrDefault("encrypt_type") != "aes") return Refuse(400, "wechat.unknown_encrypt_type");
+                var encrypt = outer.Element("Encrypt")?.Value;
+                if (string.IsNullOrEmpty(encrypt)) return Refuse(400, "wechat.missing_encrypt");
+                if (!_cryptor.VerifyMessageSignature(query.GetValueOrDefault("msg_signature"), query["timestamp"]!, query["nonce"]!, encrypt))
+                    return Refuse(401, "wechat.bad_msg_signature");
+                var decrypted = _cryptor.Decrypt(encrypt);
+                keyIndex = decrypted.KeyIndex;
+                message = WechatXml.ReadMessage(WechatXml.ParseSafe(decrypted.Message));
+            }
+            else message = WechatXml.ReadMessage(outer);
+        }
+        catch (WechatCryptoException ex)
+        {
+            log.LogWarning("Refused a callback body: {Code} {Error}", ex.Code, ex.Message);
+            return Refuse(400, ex.Code == WechatCryptoException.ParseXmlError ? "wechat.bad_xml" : $"wechat.decrypt_failed.{-ex.Code}");
+        }
+        if (string.IsNullOrEmpty(message.FromUserName) || string.IsNullOrEmpty(message.MsgType))
+            return Refuse(400, "wechat.incomplete_message");
+        if (query.GetValueOrDefault("openid") is { Length: > 0 } openid && openid != message.FromUserName)
+            return Refuse(400, "wechat.openid_mismatch");
+
+        var key = message.DedupKey;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!await inbound.TryClaimAsync(key, message.FromUserName, message.MsgType, message.Event, now, ct))
+            return await ReplayAsync(key, ct);
+
+        var started = clock.GetTimestamp();
+        var turn = Task.Run(() => dialog.HandleAsync(message, CancellationToken.None), CancellationToken.None);
+        var budget = TimeSpan.FromMilliseconds(options.TurnBudgetMilliseconds);
+        if (await Task.WhenAny(turn, Task.Delay(budget, ct)) != turn)
+        {
+            // Too slow for WeChat's 5 s: answer now and send the reply by customer-service message when ready.
+            await inbound.CompleteAsync(key, InboundStatus.Deferred, "success", now, CancellationToken.None);
+            log.LogWarning("Dialog turn over budget ({Budget} ms); the reply will follow by customer-service message", options.TurnBudgetMilliseconds);
+            _ = deferred.SendWhenReadyAsync(turn, message.FromUserName, key);
+            return CallbackResponse.Success;
+        }
+
+        string? reply;
+        try { reply = await turn; }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Dialog turn failed for message {Key}", key);
+            reply = "抱歉，系统暂时出了点问题，请稍后再试，或回复「人工」联系网格员。";
+        }
+        var response = BuildReply(message, reply, query, encrypted, keyIndex, key);
+        await inbound.CompleteAsync(key, InboundStatus.Replied, response.Body, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+        log.LogInformation("Answered {MsgType} {Key} in {Elapsed} ms", message.MsgType, key, (int)clock.GetElapsedTime(started).TotalMilliseconds);
+        return response;
+    }
+
+    /// <summary>A retry of a message already being handled: wait for the first delivery's reply and give the same one.</summary>
+    private async Task<CallbackResponse> ReplayAsync(string key, CancellationToken ct)
+    {
+        var deadline = clock.GetTimestamp();
+        while (true)
+        {
+            var record = await inbound.GetAsync(key, ct);
+            if (record is not null && record.Status != InboundStatus.Processing)
+                return record.ReplyBody is { Length: > 0 } body && body.StartsWith("<xml>", StringComparison.Ordinal)
+                    ? new CallbackResponse(200, "text/xml; charset=utf-8", body)
+                    : CallbackResponse.Success;
+            if (clock.GetElapsedTime(deadline).TotalMilliseconds > options.TurnBudgetMilliseconds + 500) return CallbackResponse.Success;
+            await Task.Delay(25, ct);
+        }
+    }
+
+    private CallbackResponse BuildReply(InboundMessage message, string? reply, IReadOnlyDictionary<string, string?> query, bool encrypted, int keyIndex, string key)
+    {
+        if (string.IsNullOrEmpty(reply)) return CallbackResponse.Success;
+        var (passive, remainder) = SplitForPassiveReply(reply);
+        if (remainder is not null) _ = deferred.SendTextAsync(message.FromUserName, remainder, key + ":rest");
+        var xml = WechatXml.TextReply(message.FromUserName, options.AccountId, clock.GetUtcNow().ToUnixTimeSeconds(), passive);
+        if (!encrypted) return new CallbackResponse(200, "text/xml; charset=utf-8", xml);
+        // The official sample reuses the request's timestamp and nonce for the reply envelope.
+        var timestamp = query["timestamp"]!;
+        var nonce = query["nonce"]!;
+        var encrypt = _cryptor.Encrypt(xml, keyIndex);
+        return new CallbackResponse(200, "text/xml; charset=utf-8", WechatXml.EncryptedEnvelope(encrypt, _cryptor.MessageSignature(timestamp, nonce, encrypt), timestamp, nonce));
+    }
+
+    /// <summary>Passive text over 2048 bytes is not shown by WeChat: cut at a line break and send the rest separately.</summary>
+    public static (string Passive, string? Remainder) SplitForPassiveReply(string text)
+    {
+        if (Encoding.UTF8.GetByteCount(text) <= WechatXml.MaxTextReplyBytes) return (text, null);
+        var budget = WechatXml.MaxTextReplyBytes - 32; // room for the "continued" marker
+        int bytes = 0, end = 0, lastBreak = -1;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > budget) break;
+            bytes += rune.Utf8SequenceLength;
+            end += rune.Utf16SequenceLength;
+            if (rune.Value == '\n') lastBreak = end;
+        }
+        var cut = lastBreak > end / 2 ? lastBreak : end;
+        return (text[..cut].TrimEnd() + "\n（接下条）", text[cut..].TrimStart());
+    }
+}

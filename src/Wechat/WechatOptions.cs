@@ -1,0 +1,43 @@
+namespace Governance.Wechat;
+
+/// <summary>
+/// Settings of the "Wechat" section. With no AppSecret configured the layer runs in sandbox mode: the API
+/// client talks to the built-in simulator and a chat page lets a person play a resident.
+/// </summary>
+public sealed class WechatOptions
+{
+    public const string Section = "Wechat";
+
+    /// <summary>"sandbox" or "live". Empty means: live when AppSecret is set, sandbox otherwise.</summary>
+    public string Mode { get; set; } = "";
+    public bool IsSandbox => Mode == "sandbox" || (Mode == "" && string.IsNullOrEmpty(AppSecret));
+
+    /// <summary>Official account (公众号).</summary>
+    public string AppId { get; set; } = "wxsandbox0000oa01";
+    public string AppSecret { get; set; } = "";
+    /// <summary>The account's original id (gh_…), written as FromUserName in replies.</summary>
+    public string AccountId { get; set; } = "gh_sandbox000001";
+    public string Token { get; set; } = "sandboxtoken";
+    public string EncodingAesKey { get; set; } = "sandboxEncodingAesKey0123456789abcdefghijkl";
+    /// <summary>Kept after a key change so messages encrypted with the old key still decrypt (official FAQ).</summary>
+    public string PreviousEncodingAesKey { get; set; } = "";
+
+    /// <summary>Mini-program (小程序) credentials, for sign-in and subscribe messages.</summary>
+    public string MiniProgramAppId { get; set; } = "wxsandbox0000mp01";
+    public string MiniProgramAppSecret { get; set; } = "sandbox-mp-secret";
+
+    /// <summary>Base of every API path; the sandbox points it at the simulator.</summary>
+    public string ApiBaseAddress { get; set; } = "https://api.weixin.qq.com";
+
+    /// <summary>Callbacks whose timestamp is further than this from our clock are refused (replay protection).</summary>
+    public int TimestampWindowSeconds { get; set; } = 300;
+    /// <summary>The dialog's budget; past it WeChat gets "success" and the reply goes by customer-service message.</summary>
+    public int TurnBudgetMilliseconds { get; set; } = 3000;
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+    /// <summary>How long a chat conversation (a draft report) is kept between messages.</summary>
+    public int ConversationMinutes { get; set; } = 30;
+
+    /// <summary>Sandbox: the simulator's port on 127.0.0.1, and the callback URL it pushes to.</summary>
+    public int SandboxPort { get; set; } = 5081;
+    public string SandboxCallbackUrl { get; set; } = "http://127.0.0.1:5080/wechat/callback";
+}
