@@ -54,7 +54,7 @@ public sealed class ReferenceDataTests(TestApp app) : DbTest(app)
         var doc = await App.CreateClient().GetAsync("/openapi/v1.json").OkAsync();
         var paths = doc.GetProperty("paths");
         foreach (var path in new[] { "/api/orders", "/api/orders/{code}", "/api/orders/{code}/accept", "/api/orders/{code}/reject",
-                     "/api/orders/{code}/publish", "/api/orders/{code}/merge", "/api/categories", "/api/areas", "/api/areas/{id}", "/healthz" })
+                     "/api/orders/{code}/publish", "/api/orders/{code}/merge", "/api/orders/{code}/category", "/api/intake/analyze", "/api/categories", "/api/areas", "/api/areas/{id}", "/healthz" })
             Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI document lacks {path}");
         var create = paths.GetProperty("/api/orders").GetProperty("post");
         Assert.True(create.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
