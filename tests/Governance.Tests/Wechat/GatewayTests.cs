@@ -207,6 +207,39 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
         Assert.Equal("failed:user block", await TestDatabase.ScalarAsync<string>("SELECT receipt FROM delivery WHERE idempotency_key = 't1'"));
     }
 
+    [Fact]
+    public async Task SubscribeMessageSentEventsRecordEachReceipt()
+    {
+        await TestDatabase.ExecuteAsync("""
+            INSERT INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, wechat_msgid, created_at, updated_at)
+            VALUES ('s1', 1001, 'o_mp_1001', 'subscribe', 'order_update', '{}', 'sent', 1, NOW(3), 1700000001, NOW(3), NOW(3)),
+                   ('s2', 1002, 'o_mp_1002', 'subscribe', 'order_update', '{}', 'sent', 1, NOW(3), 1700000002, NOW(3), NOW(3))
+            """);
+        var xml = $"<xml><ToUserName><![CDATA[{Account.AccountId}]]></ToUserName><FromUserName><![CDATA[o_mp_1001]]></FromUserName><CreateTime>{Now}</CreateTime>" +
+                  "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_sent_event]]></Event><SubscribeMsgSentEvent>" +
+                  "<List><TemplateId><![CDATA[TPL1]]></TemplateId><MsgID>1700000001</MsgID><ErrorCode>0</ErrorCode><ErrorStatus><![CDATA[success]]></ErrorStatus></List>" +
+                  "<List><TemplateId><![CDATA[TPL1]]></TemplateId><MsgID>1700000002</MsgID><ErrorCode>43101</ErrorCode><ErrorStatus><![CDATA[user refuse]]></ErrorStatus></List>" +
+                  "</SubscribeMsgSentEvent></xml>";
+        Assert.Null(await App.PushAsync(xml));
+        Assert.Equal(["success", "failed:43101"], await TestDatabase.QueryAsync<string>("SELECT receipt FROM delivery WHERE idempotency_key IN ('s1','s2') ORDER BY idempotency_key"));
+    }
+
+    [Fact]
+    public async Task AfterUnfollowingNoticesGoToTheInAppInboxInsteadOfTheAccount()
+    {
+        var openid = ChatHelpers.NewOpenid();
+        await App.PushAsync(App.Wechat.EventXml(openid, "subscribe"));
+        var personId = await TestDatabase.ScalarAsync<long>("SELECT id FROM person WHERE oa_openid = @openid", new { openid });
+        var store = App.Service<Governance.Core.Notifications.NotificationStore>();
+        var notice = new Governance.Core.Notifications.Notice("order_update", "工单进展", "已受理");
+        await store.EnqueueAsync([personId], notice, "n1", App.Clock.GetUtcNow().UtcDateTime);
+        await App.PushAsync(App.Wechat.EventXml(openid, "unsubscribe", createTime: App.Wechat.Now + 1));
+        await store.EnqueueAsync([personId], notice, "n2", App.Clock.GetUtcNow().UtcDateTime);
+        await store.EnqueueAsync([personId], notice, "n2", App.Clock.GetUtcNow().UtcDateTime); // a repeat is a no-op
+        Assert.Equal([("n1:" + personId, "template"), ("n2:" + personId, "inbox")],
+            await TestDatabase.QueryAsync<(string, string)>("SELECT idempotency_key, channel FROM delivery WHERE person_id = @personId ORDER BY id", new { personId }));
+    }
+
     public static async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<IReadOnlyList<T>> probe) => await WaitForAsync(() => Task.FromResult(probe()));
 
     public static async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<Task<List<T>>> probe) => await WaitForAsync(async () => (IReadOnlyList<T>)await probe());
