@@ -4,7 +4,10 @@ using Governance.Api.Categories;
 using Governance.Api.Health;
 using Governance.Api.Infrastructure;
 using Governance.Api.Intake;
+using Governance.Api.Members;
 using Governance.Api.Orders;
+using Governance.Api.Pool;
+using Governance.Api.Registrations;
 using Governance.Api.Sandbox;
 using Governance.Api.Wechat;
 using Governance.Wechat;
@@ -17,8 +20,10 @@ var builder = WebApplication.CreateBuilder(command == CommandLine.Intake ? [] : 
 builder.AddGovernanceCore();
 // WeChat: gateway, chat dialog, API client, intake; the simulator in sandbox mode
 builder.AddGovernanceWechat();
-// Who is calling: a development scheme until mini-program sign-in lands
+// Who is calling: mini-program sign-in (JWT), plus a development scheme in sandbox mode
 builder.AddGovernanceAuthentication();
+// Per-person limits on writes (reports, urges, claims)
+builder.Services.AddGovernanceRateLimits();
 // Every error as problem details with a stable code and a Chinese title
 builder.Services.AddGovernanceProblems();
 // JSON as the mini-program expects it
@@ -32,12 +37,17 @@ if (command != CommandLine.Serve) return await CommandLine.RunAsync(command, app
 app.UseGovernanceProblems();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapHealth();
+app.MapAuth();
 app.MapCategories();
 app.MapAreas();
 app.MapOrders();
+app.MapPool();
+app.MapRegistrations();
+app.MapMembers();
 app.MapIntake();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox) app.MapSandbox();

@@ -35,6 +35,10 @@ public static class CoreServices
         services.AddSingleton<OrderStore>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<Governance.Core.Notifications.NotificationStore>();
+        services.AddSingleton<Governance.Core.Auth.RefreshTokenStore>();
+        services.AddSingleton<Governance.Core.Registrations.RegistrationStore>();
+        services.AddSingleton<Governance.Core.Registrations.RegistrationService>();
+        services.AddSingleton<Governance.Core.Members.MemberStatsStore>();
         services.AddHostedService<StartupChecks>();
         return builder;
     }

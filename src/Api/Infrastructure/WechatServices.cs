@@ -31,6 +31,7 @@ public static class WechatServices
         services.AddSingleton<IntakeExampleStore>();
         services.AddSingleton<IntakeService>();
         services.AddHttpClient<WechatApiClient>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<ContentGuard>();
         services.AddSingleton<ResidentDialog>();
         services.AddSingleton<DeferredReplies>();
         services.AddSingleton<WechatGateway>();

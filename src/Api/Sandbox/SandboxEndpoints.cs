@@ -23,6 +23,11 @@ public static class SandboxEndpoints
         group.MapGet("/api/places", async (IntakeService intake, CancellationToken ct) =>
             Results.Ok((await intake.PlacesAsync(ct)).Compounds.Select(c => new { c.Id, c.Name, c.Latitude, c.Longitude })));
         group.MapPost("/api/send", SendAsync);
+        // What wx.login and getPhoneNumber would hand the mini-program, so sign-in can be tried without WeChat.
+        group.MapPost("/api/login-code", (SandboxSimulator sandbox, string? openid, string? unionid) => sandbox.Instance is not { } sim ? Unavailable()
+            : Results.Ok(new { code = sim.IssueLoginCode(string.IsNullOrWhiteSpace(openid) ? "o_mp_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) : openid, unionid) }));
+        group.MapPost("/api/phone-code", (SandboxSimulator sandbox, string phone) => sandbox.Instance is not { } sim ? Unavailable()
+            : Results.Ok(new { code = sim.IssuePhoneCode(phone) }));
         group.MapGet("/api/messages", (SandboxSimulator sandbox, string openid, long? after) =>
             sandbox.Instance is not { } sim ? Unavailable() : Results.Ok(sim.Sent(openid).Where(m => after is null || m.Seq > after)
                 .Select(m => new { m.Seq, m.Api, text = m.Text ?? Describe(m), at = m.At })));

@@ -23,5 +23,7 @@ public readonly struct Result<T>
     public bool IsOk => Error is null;
 
     public static implicit operator Result<T>(T value) => new(value, null);
+    /// <summary>For interface-typed values, which implicit conversions cannot take.</summary>
+    public static Result<T> From(T value) => new(value, null);
     public static implicit operator Result<T>(Error error) => new(default, error);
 }

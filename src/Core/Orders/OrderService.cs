@@ -12,15 +12,22 @@ namespace Governance.Core.Orders;
 
 public sealed record CreateOrderInput(
     long? CategoryId, string? Description, string? LocationText, long? BuildingId, long? AreaId,
-    string? Urgency, decimal? Latitude, decimal? Longitude, string? Source);
+    string? Urgency, decimal? Latitude, decimal? Longitude, string? Source)
+{
+    /// <summary>Answers to the category's extra questions, by question key.</summary>
+    public IReadOnlyDictionary<string, string>? Answers { get; init; }
+    /// <summary>Set by the channel when the text check said "review" or could not run.</summary>
+    public string? ContentFlag { get; init; }
+}
 
 /// <summary>
 /// The rules of service orders, shared by every channel (mini-program form, chat, staff console):
 /// validation, scoping, deadlines, the state machine and the timeline.
 /// </summary>
-public sealed class OrderService(
+public sealed partial class OrderService(
     OrderStore orders, CategoryStore categories, AreaStore areas, PersonStore people,
-    WorkCalendarCache calendar, PhotoStorage photos, IntakeService intake, NotificationStore notifications, TimeProvider clock)
+    WorkCalendarCache calendar, PhotoStorage photos, IntakeService intake, NotificationStore notifications,
+    Registrations.RegistrationStore registrations, TimeProvider clock)
 {
     public static readonly TimeSpan UrgeInterval = TimeSpan.FromHours(12);
     public static readonly TimeSpan DuplicateWindow = TimeSpan.FromDays(14);
@@ -66,6 +73,8 @@ public sealed class OrderService(
             return Error.Forbidden("order.area_out_of_scope", "只能在自己负责的区域内登记工单");
 
         if (photos.Validate(uploads) is { } photoError) return photoError;
+        var answers = ValidateAnswers(category, input.Answers);
+        if (!answers.IsOk) return answers.Error!;
 
         var now = clock.GetUtcNow().UtcDateTime;
         var urgent = (input.Urgency ?? category.DefaultUrgency) == Urgency.Urgent;
@@ -73,7 +82,7 @@ public sealed class OrderService(
         var code = await orders.NextCodeAsync(now, ct);
         var order = new NewOrder(source, staffSource ? null : caller.PersonId, area.Id, area.Path, category.Id, description,
             locationText, input.Latitude, input.Longitude, urgent ? Urgency.Urgent : Urgency.Normal,
-            deadlines.AcknowledgeBy, deadlines.ResolveBy, caller.PersonId);
+            deadlines.AcknowledgeBy, deadlines.ResolveBy, caller.PersonId, answers.Value, input.ContentFlag);
         var created = new NewOrderEvent(OrderEventKind.Created, null, OrderStatus.Submitted, caller.PersonId, caller.RoleFor(area.Path), null);
 
         var stored = new List<StoredPhoto>(alreadyStored ?? []);
@@ -95,12 +104,26 @@ public sealed class OrderService(
             foreach (var s in stored.Skip(alreadyStored?.Count ?? 0)) photos.Delete(s);
             throw;
         }
-        return (await DetailAsync((await orders.GetByCodeAsync(code, ct))!, ct));
+        return await DetailAsync((await orders.GetByCodeAsync(code, ct))!, caller, ct);
+    }
+
+    private static Result<string?> ValidateAnswers(Category category, IReadOnlyDictionary<string, string>? answers)
+    {
+        if (answers is null || answers.Count == 0) return Result<string?>.From(null);
+        var keys = new HashSet<string>();
+        if (category.Questions is { } json)
+            foreach (var q in System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray())
+                if (q.TryGetProperty("key", out var k) && k.GetString() is { } key) keys.Add(key);
+        if (answers.Keys.FirstOrDefault(k => !keys.Contains(k)) is { } unknown)
+            return Error.Validation("order.unknown_answer", $"「{category.Name}」没有问题 {unknown}", "answers");
+        if (answers.Values.Any(v => v is null || CountChars(v) > MaxReasonChars))
+            return Error.Validation("order.answer_too_long", $"每个回答不能超过{MaxReasonChars}字", "answers");
+        return Result<string?>.From(System.Text.Json.JsonSerializer.Serialize(answers, Outbox.Json));
     }
 
     private async Task<(IReadOnlyList<long> Staff, Notice Notice)?> UrgentAlertAsync(string areaPath, string code, string categoryName, string description, CancellationToken ct)
     {
-        var staff = await orders.StaffOverAsync(areaPath, [StaffRole.GridWorker, StaffRole.Secretary], ct);
+        var staff = await people.StaffOverAsync(areaPath, [StaffRole.GridWorker, StaffRole.Secretary], ct);
         return (staff, new Notice("urgent_alert", $"紧急诉求 {categoryName}", Shorten(description, 60), code, $"pages/order/detail?code={code}"));
     }
 
@@ -129,7 +152,8 @@ public sealed class OrderService(
     {
         var row = await orders.GetByCodeAsync(code, ct);
         if (row is null || !await CanSeeAsync(caller, row, ct)) return NotFound();
-        return await DetailAsync(row, ct);
+        row = await ExpireStaleClaimAsync(row, ct);
+        return await DetailAsync(row, caller, ct);
     }
 
     /// <summary>A resident's own reports and the ones they were linked to, newest first.</summary>
@@ -148,7 +172,7 @@ public sealed class OrderService(
         if (!OrderStateMachine.TryMove(row.Status, OrderAction.Cancel, out var to, out var why))
             return Error.Conflict("order.illegal_transition", row.Status is OrderStatus.Claimed or OrderStatus.InProgress
                 ? "工单已有人认领办理，不能撤销了；如不再需要，可以联系网格员" : why);
-        return await MoveAndDetailAsync(row, new OrderMove(row.Id, row.Status, to,
+        return await MoveAndDetailAsync(caller, row, new OrderMove(row.Id, row.Status, to,
             new NewOrderEvent(OrderEventKind.Cancelled, row.Status, to, caller.PersonId, caller.RoleFor(row.AreaPath), reason)), ct);
     }
 
@@ -172,7 +196,7 @@ public sealed class OrderService(
             return Error.Conflict("order.not_resolved", $"工单当前状态为「{OrderStatus.ChineseName(row.Status)}」，办结后才能评价");
         var rated = new NewOrderEvent(OrderEventKind.Rated, null, null, caller.PersonId, "resident", comment, $$"""{"rating":"{{rating}}"}""");
         if (rating != "unsatisfied")
-            return await MoveAndDetailAsync(row, new OrderMove(row.Id, row.Status, OrderStatus.Closed,
+            return await MoveAndDetailAsync(caller, row, new OrderMove(row.Id, row.Status, OrderStatus.Closed,
                 new NewOrderEvent(OrderEventKind.Closed, row.Status, OrderStatus.Closed, caller.PersonId, "resident", null)) { Satisfaction = rating }, ct, rated);
         if (comment is null)
             return Error.Validation("order.reason_required", "请说明不满意的原因，我们会安排重新办理", "comment");
@@ -182,7 +206,7 @@ public sealed class OrderService(
         var now = clock.GetUtcNow().UtcDateTime;
         var due = DeadlineCalculator.Compute(category, row.Urgency == Urgency.Urgent, now, await calendar.GetAsync(ct)).ResolveBy;
         var notify = row.ClaimerPersonId is { } claimer ? new[] { claimer } : [];
-        return await MoveAndDetailAsync(row, new OrderMove(row.Id, row.Status, to,
+        return await MoveAndDetailAsync(caller, row, new OrderMove(row.Id, row.Status, to,
             new NewOrderEvent(OrderEventKind.Reopened, row.Status, to, caller.PersonId, "resident", comment,
                 $$"""{"resolveBy":"{{ChinaTime.ToChina(due):yyyy-MM-dd HH:mm}}"}"""))
         { Satisfaction = "unsatisfied", NewResolveDueAt = due, ClearClaimer = action == OrderAction.ReopenToPool }, ct, rated,
@@ -202,11 +226,11 @@ public sealed class OrderService(
             var wait = UrgeInterval - (now - last);
             return new Error("order.urge_throttled", $"您已催办过，{Math.Max(1, (int)Math.Ceiling(wait.TotalHours))}小时后可再次催办", ErrorKind.RateLimited);
         }
-        var handlers = row.ClaimerPersonId is { } claimer ? [claimer] : await orders.StaffOverAsync(row.AreaPath, [StaffRole.GridWorker], ct);
+        var handlers = row.ClaimerPersonId is { } claimer ? [claimer] : await people.StaffOverAsync(row.AreaPath, [StaffRole.GridWorker], ct);
         await orders.AppendAsync(row.Id, new NewOrderEvent(OrderEventKind.Urged, null, null, caller.PersonId, "resident", null), now,
             (c, tx) => Outbox.EnqueueAsync(c, tx, handlers, new Notice("order_urged", "居民催办", $"{row.CategoryName}：{Shorten(row.Description, 40)}", row.Code),
                 $"urged:{row.Code}:{caller.PersonId}:{now.Ticks}", now, ct), ct);
-        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, ct);
+        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, caller, ct);
     }
 
     /// <summary>Below this bigram overlap two reports are different problems, even in the same place and category.</summary>
@@ -236,8 +260,8 @@ public sealed class OrderService(
     public async Task<IReadOnlyList<long>> HandoverAsync(Caller caller, OrderRow? order, string areaPath, string? text, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var staff = await orders.StaffOverAsync(areaPath, [StaffRole.GridWorker], ct);
-        if (staff.Count == 0) staff = await orders.StaffOverAsync(areaPath, [StaffRole.Secretary], ct);
+        var staff = await people.StaffOverAsync(areaPath, [StaffRole.GridWorker], ct);
+        if (staff.Count == 0) staff = await people.StaffOverAsync(areaPath, [StaffRole.Secretary], ct);
         var notice = new Notice("handover", "居民请求人工服务", text is null ? "居民在公众号中请求网格员联系" : Shorten(text, 60), order?.Code);
         var key = $"handover:{caller.PersonId}:{ChinaTime.Today(now):yyyyMMdd}:{order?.Code}";
         if (order is not null)
@@ -257,16 +281,16 @@ public sealed class OrderService(
         if (!caller.IsStaffOver(row.AreaPath)) return Error.Forbidden("order.staff_only", "只有负责该区域的工作人员可以调整类别");
         var category = await categories.GetAsync(categoryId.Value, ct);
         if (category is not { Active: true }) return Error.Validation("order.category_not_found", "所选问题类别不存在", "categoryId");
-        if (category.Id == row.CategoryId) return await DetailAsync(row, ct);
+        if (category.Id == row.CategoryId) return await DetailAsync(row, caller, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         await orders.RecategorizeAsync(row.Id, category.Id, new NewOrderEvent(OrderEventKind.Recategorized, null, null, caller.PersonId,
             caller.RoleFor(row.AreaPath), $"{row.CategoryName} → {category.Name}"), now,
             (c, tx) => IntakeExampleStore.AddAsync(c, tx, row.Description, category.Id, "correction", row.Id, now, ct), ct);
         intake.Invalidate();
-        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, ct);
+        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, caller, ct);
     }
 
-    private async Task<Result<OrderDetail>> MoveAndDetailAsync(OrderRow row, OrderMove move, CancellationToken ct, NewOrderEvent? preceding = null,
+    private async Task<Result<OrderDetail>> MoveAndDetailAsync(Caller caller, OrderRow row, OrderMove move, CancellationToken ct, NewOrderEvent? preceding = null,
         Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task>? alsoInTransaction = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -275,7 +299,7 @@ public sealed class OrderService(
             var current = await orders.GetAsync(row.Id, ct);
             return Error.Conflict("order.state_changed", $"工单刚刚被其他人处理，当前状态为「{OrderStatus.ChineseName(current?.Status ?? row.Status)}」，请刷新后重试");
         }
-        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, ct);
+        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, caller, ct);
     }
 
     private async Task<bool> CanSeeAsync(Caller caller, OrderRow row, CancellationToken ct) =>
@@ -316,7 +340,7 @@ public sealed class OrderService(
     }
 
     public Task<Result<OrderDetail>> AcceptAsync(Caller caller, string code, CancellationToken ct = default) =>
-        StaffMoveAsync(caller, code, OrderAction.Accept, OrderEventKind.Accepted, null, (row, move) => move, ct);
+        StaffMoveAsync(caller, code, OrderAction.Accept, OrderEventKind.Accepted, null, (row, move) => move, ct, notifyResident: "已受理，正在安排办理");
 
     public Task<Result<OrderDetail>> PublishAsync(Caller caller, string code, CancellationToken ct = default) =>
         StaffMoveAsync(caller, code, OrderAction.Publish, OrderEventKind.Published, null, (row, move) => move, ct);
@@ -352,7 +376,7 @@ public sealed class OrderService(
     }
 
     private async Task<Result<OrderDetail>> StaffMoveAsync(Caller caller, string code, OrderAction action, string eventKind, string? note,
-        Func<OrderRow, OrderMove, OrderMove> shape, CancellationToken ct, Func<OrderRow, (long, NewOrderEvent)[]>? alsoRecord = null)
+        Func<OrderRow, OrderMove, OrderMove> shape, CancellationToken ct, Func<OrderRow, (long, NewOrderEvent)[]>? alsoRecord = null, string? notifyResident = null)
     {
         var row = await orders.GetByCodeAsync(code, ct);
         if (row is null || !CanSee(caller, row)) return NotFound();
@@ -363,21 +387,28 @@ public sealed class OrderService(
         var move = shape(row, new OrderMove(row.Id, row.Status, to,
             new NewOrderEvent(eventKind, row.Status, to, caller.PersonId, caller.RoleFor(row.AreaPath), note)));
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!await orders.MoveAsync(move, now, ct, alsoRecord?.Invoke(row) ?? []))
+        if (!await orders.MoveAsync(move, now, notifyResident is null ? null : (c, tx) => NotifyReporterAsync(c, tx, row, eventKind, notifyResident, now, ct), ct,
+                alsoRecord?.Invoke(row) ?? []))
         {
             var current = await orders.GetAsync(row.Id, ct);
             return Error.Conflict("order.state_changed",
                 $"工单刚刚被其他人处理，当前状态为「{OrderStatus.ChineseName(current?.Status ?? row.Status)}」，请刷新后重试");
         }
-        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, ct);
+        return await DetailAsync((await orders.GetAsync(row.Id, ct))!, caller, ct);
     }
 
+    /// <summary>
+    /// Reporter, staff over the place, the claimer (member or unit), and members or units that may claim it
+    /// while it sits in the pool. Everyone else is told it does not exist.
+    /// </summary>
     public static bool CanSee(Caller caller, OrderRow row) =>
-        row.ResidentId == caller.PersonId || caller.IsStaffOver(row.AreaPath);
+        row.ResidentId == caller.PersonId || caller.IsStaffOver(row.AreaPath) || IsClaimer(caller, row)
+        || (row.Status == OrderStatus.Published && (caller.IsApprovedMemberFor(row.AreaPath)
+            || caller.Units.Any(u => u.Status == "approved" && u.CommunityPaths.Any(p => row.AreaPath.StartsWith(p, StringComparison.Ordinal)))));
 
     private static Error NotFound() => Error.NotFound("order.not_found", "工单不存在");
 
-    private async Task<OrderDetail> DetailAsync(OrderRow row, CancellationToken ct)
+    private async Task<OrderDetail> DetailAsync(OrderRow row, Caller caller, CancellationToken ct)
     {
         var (events, photoRows) = await orders.TimelineAsync(row.Id, ct);
         var areaById = await LoadAreasAsync([row.AreaPath], ct);
@@ -390,8 +421,22 @@ public sealed class OrderService(
             new CategoryRef(row.CategoryId, row.CategoryName), row.Description, row.LocationText, row.Latitude, row.Longitude,
             AreaRefOf(row.AreaId, areaById), row.Urgency, ChinaTime.ToChina(row.AckDueAt), ChinaTime.ToChina(row.ResolveDueAt),
             IsOverdue(row, now), row.EscalationLevel, row.Satisfaction, row.MergedIntoCode, row.RejectReason,
-            ChinaTime.ToChina(row.CreatedAt), ChinaTime.ToChina(row.UpdatedAt), photoRows.Select(Ref).ToList(), timeline);
+            ChinaTime.ToChina(row.CreatedAt), ChinaTime.ToChina(row.UpdatedAt), photoRows.Select(Ref).ToList(), timeline)
+        {
+            Claimer = row.ClaimerPersonId is null && row.ClaimerUnitId is null ? null : new ClaimerView(row.ClaimerPersonId, row.ClaimerName,
+                caller.IsStaffOver(row.AreaPath) || row.ClaimerPersonId == caller.PersonId ? row.ClaimerPhone : PhoneMask.Mask(row.ClaimerPhone),
+                row.ClaimerUnitId, row.ClaimerUnitName),
+            Reporter = row.ReporterName is null ? null
+                : caller.IsStaffOver(row.AreaPath) ? new ReporterView(row.ReporterName, row.ReporterPhone)
+                : IsClaimer(caller, row) ? new ReporterView(row.ReporterName, PhoneMask.Mask(row.ReporterPhone)) : null,
+            Answers = row.Extra is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(row.Extra),
+            ContentFlag = caller.IsStaffOver(row.AreaPath) ? row.ContentFlag : null,
+            ServiceHours = row.ServiceMinutes is { } m ? Math.Round(m / 60.0, 1) : null,
+        };
     }
+
+    private static bool IsClaimer(Caller caller, OrderRow row) =>
+        (row.ClaimerPersonId is { } p && p == caller.PersonId) || (row.ClaimerUnitId is { } u && caller.UnitAdminOf.Contains(u));
 
     /// <summary>Staff and members act under their name (亮身份); residents stay anonymous to others.</summary>
     private static string ActorLabel(OrderEventRow e) => e.ActorRole switch

@@ -22,7 +22,7 @@ public static class OrderStatus
 
 public enum OrderAction
 {
-    Accept, Reject, Publish, Merge, Cancel, Claim, Assign, Start, Release, ExpireClaim, Resolve, Rate, ReopenToClaimer, ReopenToPool, AutoClose,
+    Accept, Reject, Publish, Merge, Cancel, Claim, Assign, Reassign, AssignMember, Start, Release, ExpireClaim, Resolve, Rate, ReopenToClaimer, ReopenToPool, AutoClose,
 }
 
 /// <summary>
@@ -40,6 +40,8 @@ public static class OrderStateMachine
         (OrderAction.Cancel, [OrderStatus.Submitted, OrderStatus.Accepted, OrderStatus.Published], OrderStatus.Cancelled),
         (OrderAction.Claim, [OrderStatus.Published], OrderStatus.Claimed),
         (OrderAction.Assign, [OrderStatus.Accepted, OrderStatus.Published], OrderStatus.Claimed),
+        (OrderAction.Reassign, [OrderStatus.Claimed, OrderStatus.InProgress], OrderStatus.Claimed),
+        (OrderAction.AssignMember, [OrderStatus.Claimed], OrderStatus.Claimed),
         (OrderAction.Start, [OrderStatus.Claimed], OrderStatus.InProgress),
         (OrderAction.Release, [OrderStatus.Claimed, OrderStatus.InProgress], OrderStatus.Published),
         (OrderAction.ExpireClaim, [OrderStatus.Claimed], OrderStatus.Published),
@@ -73,7 +75,8 @@ public static class OrderStateMachine
     public static string ActionName(OrderAction a) => a switch
     {
         OrderAction.Accept => "受理", OrderAction.Reject => "退回", OrderAction.Publish => "发布到认领池", OrderAction.Merge => "合并",
-        OrderAction.Cancel => "撤销", OrderAction.Claim => "认领", OrderAction.Assign => "派单", OrderAction.Start => "开始办理",
+        OrderAction.Cancel => "撤销", OrderAction.Claim => "认领", OrderAction.Assign => "派单", OrderAction.Reassign => "改派",
+        OrderAction.AssignMember => "指派单位党员", OrderAction.Start => "开始办理",
         OrderAction.Release => "退回认领池", OrderAction.ExpireClaim => "超时退回认领池", OrderAction.Resolve => "办结",
         OrderAction.Rate => "评价", OrderAction.ReopenToClaimer => "重办", OrderAction.ReopenToPool => "重新发布",
         OrderAction.AutoClose => "自动关闭", _ => a.ToString(),

@@ -15,12 +15,18 @@ public sealed class OrderStore(Db db)
         o.latitude, o.longitude, o.urgency, o.status, o.ack_due_at AS AckDueAt, o.resolve_due_at AS ResolveDueAt,
         o.claimer_person_id AS ClaimerPersonId, o.claimer_unit_id AS ClaimerUnitId, o.escalation_level AS EscalationLevel,
         o.satisfaction, o.merged_into_id AS MergedIntoId, m.code AS MergedIntoCode, o.reject_reason AS RejectReason,
-        o.created_at AS CreatedAt, o.updated_at AS UpdatedAt, o.version
+        o.created_at AS CreatedAt, o.updated_at AS UpdatedAt, o.version, o.claimed_at AS ClaimedAt, o.started_at AS StartedAt,
+        o.resolved_at AS ResolvedAt, c.claim_window_hours AS ClaimWindowHours, c.member_claimable AS MemberClaimable, c.skills AS CategorySkills,
+        o.content_flag AS ContentFlag, o.extra, o.service_minutes AS ServiceMinutes, cp.name AS ClaimerName, cp.phone AS ClaimerPhone,
+        cu.name AS ClaimerUnitName, rp.name AS ReporterName, rp.phone AS ReporterPhone
         """;
     private const string OrderFrom = """
         FROM service_order o
         JOIN category c ON c.id = o.category_id
         LEFT JOIN service_order m ON m.id = o.merged_into_id
+        LEFT JOIN person cp ON cp.id = o.claimer_person_id
+        LEFT JOIN unit cu ON cu.id = o.claimer_unit_id
+        LEFT JOIN person rp ON rp.id = o.resident_id
         """;
 
     /// <summary>
@@ -43,9 +49,9 @@ public sealed class OrderStore(Db db)
 
     private const string InsertOrderSql = """
         INSERT INTO service_order (code, source, resident_id, area_id, area_path, category_id, description, location_text,
-          latitude, longitude, urgency, status, ack_due_at, resolve_due_at, created_by, created_at, updated_at)
+          latitude, longitude, urgency, status, ack_due_at, resolve_due_at, created_by, extra, content_flag, created_at, updated_at)
         VALUES (@code, @Source, @ResidentId, @AreaId, @AreaPath, @CategoryId, @Description, @LocationText,
-          @Latitude, @Longitude, @Urgency, 'submitted', @AckDueAt, @ResolveDueAt, @CreatedBy, @now, @now);
+          @Latitude, @Longitude, @Urgency, 'submitted', @AckDueAt, @ResolveDueAt, @CreatedBy, @Extra, @ContentFlag, @now, @now);
         SELECT LAST_INSERT_ID();
         """;
     public async Task<long> CreateAsync(string code, NewOrder order, NewOrderEvent created, IReadOnlyList<StoredPhoto> photos, DateTime now, CancellationToken ct = default,
@@ -73,10 +79,70 @@ public sealed class OrderStore(Db db)
     /// <summary>Joins a caller's transaction: every change of an order appends to its timeline in the same commit.</summary>
     public static async Task<long> AppendEventAsync(DbConnection c, DbTransaction tx, long orderId, NewOrderEvent e, DateTime now, CancellationToken ct)
     {
-        var p = new DynamicParameters(e);
-        p.Add("orderId", orderId);
-        p.Add("now", now);
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertEventSql, p, tx, cancellationToken: ct));
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertEventSql,
+            new { orderId, e.Kind, e.FromStatus, e.ToStatus, e.ActorId, e.ActorRole, e.Note, e.Data, now }, tx, cancellationToken: ct));
+        foreach (var photo in e.Photos) await AddPhotoAsync(c, tx, orderId, id, e.ActorId, photo, now, ct);
+        return id;
+    }
+
+    public static async Task<List<long>> FollowersAsync(DbConnection c, DbTransaction tx, long orderId, CancellationToken ct) =>
+        (await c.QueryAsync<long>(new CommandDefinition("SELECT person_id FROM order_follower WHERE order_id = @orderId", new { orderId }, tx, cancellationToken: ct))).AsList();
+
+    private const string CreditSql = """
+        UPDATE service_order SET service_minutes = @minutes WHERE id = @orderId;
+        UPDATE member SET service_minutes = service_minutes + @minutes WHERE person_id = @personId;
+        """;
+    /// <summary>Service time for the member who resolved an order (志愿服务时长), in the resolving transaction.</summary>
+    public static Task CreditServiceAsync(DbConnection c, DbTransaction tx, long orderId, long personId, int minutes, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(CreditSql, new { orderId, personId, minutes }, tx, cancellationToken: ct));
+
+    private const string ExtendSql = "UPDATE service_order SET resolve_due_at = @due, updated_at = @now, version = version + 1 WHERE id = @orderId AND status = @status";
+    public async Task<bool> ExtendAsync(long orderId, string status, DateTime due, NewOrderEvent e, DateTime now, Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (await c.ExecuteAsync(new CommandDefinition(ExtendSql, new { orderId, status, due, now }, tx, cancellationToken: ct)) != 1) return false;
+        await AppendEventAsync(c, tx, orderId, e, now, ct);
+        await alsoInTransaction(c, tx);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Published orders in the given community subtrees, soonest deadline first (the claim pool, before distance and skills).</summary>
+    public async Task<IReadOnlyList<OrderRow>> PoolAsync(IReadOnlyList<string> communityPaths, bool memberClaimableOnly, long? categoryId, DateTime? dueBefore, int limit, CancellationToken ct = default)
+    {
+        if (communityPaths.Count == 0) return [];
+        var p = new DynamicParameters(new { categoryId, dueBefore, limit });
+        var scope = string.Join(" OR ", communityPaths.Select((path, i) => { p.Add($"s{i}", path + "%"); return $"o.area_path LIKE @s{i}"; }));
+        var sql = $"""
+            SELECT {OrderColumns} {OrderFrom}
+            WHERE o.status = 'published' AND ({scope}) {(memberClaimableOnly ? "AND c.member_claimable = 1" : "")}
+              AND (@categoryId IS NULL OR o.category_id = @categoryId) AND (@dueBefore IS NULL OR o.resolve_due_at <= @dueBefore)
+            ORDER BY o.resolve_due_at, o.id LIMIT @limit
+            """;
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OrderRow>(new CommandDefinition(sql, p, cancellationToken: ct))).Select(r => Utc(r)!).ToList();
+    }
+
+    private const string ActiveClaimsSql = "SELECT COUNT(*) FROM service_order WHERE claimer_person_id = @personId AND status IN ('claimed','in_progress')";
+    public async Task<int> ActiveClaimsAsync(long personId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<int>(new CommandDefinition(ActiveClaimsSql, new { personId }, cancellationToken: ct));
+    }
+
+    private const string StaleClaimsSql = """
+        SELECT o.id FROM service_order o JOIN category c ON c.id = o.category_id
+        WHERE o.status = 'claimed' AND o.started_at IS NULL AND o.claimed_at < @oldest
+          AND o.claimed_at < @now - INTERVAL c.claim_window_hours HOUR
+        ORDER BY o.claimed_at LIMIT @limit
+        """;
+    /// <summary>Claims not started within their category's claim window (the scan behind "returns to the pool").</summary>
+    public async Task<IReadOnlyList<long>> StaleClaimsAsync(DateTime now, int limit, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        // The outer bound (1 hour) lets the index on (status, claimed_at) do the narrowing.
+        return (await c.QueryAsync<long>(new CommandDefinition(StaleClaimsSql, new { now, oldest = now.AddHours(-1), limit }, cancellationToken: ct))).AsList();
     }
 
     private const string InsertPhotoSql = """
@@ -138,8 +204,9 @@ public sealed class OrderStore(Db db)
           status = @To, updated_at = @now, version = version + 1,
           accepted_at  = CASE WHEN @To = 'accepted'  THEN @now ELSE accepted_at END,
           published_at = CASE WHEN @To = 'published' THEN @now ELSE published_at END,
-          claimed_at   = CASE WHEN @To = 'claimed' AND @From <> 'resolved' THEN @now ELSE claimed_at END,
-          started_at   = CASE WHEN @To = 'in_progress' THEN @now ELSE started_at END,
+          claimed_at   = CASE WHEN @To = 'claimed' AND @From <> 'resolved' THEN @now WHEN @To = 'published' THEN NULL ELSE claimed_at END,
+          started_at   = CASE WHEN @To = 'in_progress' THEN @now
+                              WHEN @To = 'published' OR (@To = 'claimed' AND @From IN ('claimed','in_progress')) THEN NULL ELSE started_at END,
           resolved_at  = CASE WHEN @To = 'resolved' THEN @now ELSE resolved_at END,
           closed_at    = CASE WHEN @To IN ('closed','rejected','merged','cancelled') THEN @now ELSE closed_at END,
           reject_reason  = COALESCE(@RejectReason, reject_reason),
@@ -147,8 +214,8 @@ public sealed class OrderStore(Db db)
           satisfaction   = COALESCE(@Satisfaction, satisfaction),
           resolve_due_at = COALESCE(@NewResolveDueAt, resolve_due_at),
           escalation_level = CASE WHEN @NewResolveDueAt IS NULL THEN escalation_level ELSE 0 END,
-          claimer_person_id = CASE WHEN @ClearClaimer THEN NULL ELSE COALESCE(@ClaimerPersonId, claimer_person_id) END,
-          claimer_unit_id   = CASE WHEN @ClearClaimer THEN NULL ELSE COALESCE(@ClaimerUnitId, claimer_unit_id) END
+          claimer_person_id = CASE WHEN @ClearClaimer THEN NULL WHEN @ReplaceClaimer THEN @ClaimerPersonId ELSE COALESCE(@ClaimerPersonId, claimer_person_id) END,
+          claimer_unit_id   = CASE WHEN @ClearClaimer THEN NULL WHEN @ReplaceClaimer THEN @ClaimerUnitId ELSE COALESCE(@ClaimerUnitId, claimer_unit_id) END
         WHERE id = @OrderId AND status = @From
         """;
     /// <summary>
@@ -168,7 +235,7 @@ public sealed class OrderStore(Db db)
         p.AddDynamicParams(new
         {
             move.OrderId, move.From, move.To, move.RejectReason, move.MergedIntoId, move.Satisfaction, move.NewResolveDueAt,
-            move.ClaimerPersonId, move.ClaimerUnitId, move.ClearClaimer, now,
+            move.ClaimerPersonId, move.ClaimerUnitId, move.ClearClaimer, move.ReplaceClaimer, now,
         });
         var changed = await c.ExecuteAsync(new CommandDefinition(MoveSql, p, tx, cancellationToken: ct));
         if (changed != 1)
@@ -287,24 +354,18 @@ public sealed class OrderStore(Db db)
         return (await c.QueryAsync<OrderRow>(new CommandDefinition(MineSql, new { personId, limit }, cancellationToken: ct))).Select(r => Utc(r)!).ToList();
     }
 
-    private const string StaffOverSql = """
-        SELECT DISTINCT s.person_id FROM staff_role s JOIN area a ON a.id = s.area_id
-        WHERE @path LIKE CONCAT(a.path, '%') AND s.role IN @roles
-        """;
-    /// <summary>The staff whose scope covers an area path, by role (grid workers of its grid, its secretary, ...).</summary>
-    public async Task<IReadOnlyList<long>> StaffOverAsync(string areaPath, IEnumerable<string> roles, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<long>(new CommandDefinition(StaffOverSql, new { path = areaPath, roles = roles.ToArray() }, cancellationToken: ct))).AsList();
-    }
-
     public async Task<PageOf<OrderRow>> ListAsync(Caller caller, OrderListFilter filter, DateTime now, CancellationToken ct = default)
     {
         var where = new StringBuilder("WHERE ");
         var p = new DynamicParameters();
         // Scope first: a resident sees their own orders, staff see their area subtrees.
-        where.Append("(o.resident_id = @me");
+        where.Append("(o.resident_id = @me OR o.claimer_person_id = @me");
         p.Add("me", caller.PersonId);
+        if (caller.UnitAdminOf.Count > 0)
+        {
+            where.Append(" OR o.claimer_unit_id IN @units");
+            p.Add("units", caller.UnitAdminOf);
+        }
         for (var i = 0; i < caller.Staff.Count; i++)
         {
             where.Append($" OR o.area_path LIKE @scope{i}");
@@ -353,5 +414,6 @@ public sealed class OrderStore(Db db)
     private static OrderRow? Utc(OrderRow? r) => r is null ? null : r with
     {
         AckDueAt = r.AckDueAt.Utc(), ResolveDueAt = r.ResolveDueAt.Utc(), CreatedAt = r.CreatedAt.Utc(), UpdatedAt = r.UpdatedAt.Utc(),
+        ClaimedAt = r.ClaimedAt.Utc(), StartedAt = r.StartedAt.Utc(), ResolvedAt = r.ResolvedAt.Utc(),
     };
 }

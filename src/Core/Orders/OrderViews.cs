@@ -12,7 +12,22 @@ public sealed record OrderDetail(
     string? LocationText, decimal? Latitude, decimal? Longitude, AreaRef Area, string Urgency,
     DateTimeOffset AcknowledgeBy, DateTimeOffset ResolveBy, bool Overdue, int EscalationLevel, string? Satisfaction,
     string? MergedInto, string? RejectReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    IReadOnlyList<PhotoRef> Photos, IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<PhotoRef> Photos, IReadOnlyList<TimelineEntry> Timeline)
+{
+    /// <summary>Who claimed it (a member, a unit, or both when a unit assigned one of its members).</summary>
+    public ClaimerView? Claimer { get; init; }
+    /// <summary>Who reported it: shown to staff (full phone) and to the claimer (masked phone).</summary>
+    public ReporterView? Reporter { get; init; }
+    public IReadOnlyDictionary<string, string>? Answers { get; init; }
+    /// <summary>Staff only: "review" or "unchecked" when the content check did not pass the text outright.</summary>
+    public string? ContentFlag { get; init; }
+    public double? ServiceHours { get; init; }
+}
+
+public sealed record ClaimerView(long? PersonId, string? Name, string? Phone, long? UnitId, string? UnitName);
+public sealed record ReporterView(string Name, string? Phone);
+
+public sealed record PoolItem(OrderSummary Order, double? DistanceMeters, IReadOnlyList<string> Skills, bool SkillsMatch, bool MemberClaimable);
 
 public sealed record OrderSummary(
     string Code, string Status, string StatusName, CategoryRef Category, string Description, AreaRef Area, string Urgency,

@@ -12,6 +12,16 @@ public sealed class PersonStore(Db db)
         SELECT s.role AS Role, s.area_id AS AreaId, a.path AS AreaPath
           FROM staff_role s JOIN area a ON a.id = s.area_id WHERE s.person_id = @id ORDER BY s.id;
         SELECT unit_id FROM unit_admin WHERE person_id = @id ORDER BY unit_id;
+        SELECT r.community_id AS CommunityId, a.path AS Path FROM registration r JOIN area a ON a.id = r.community_id
+         WHERE r.person_id = @id AND r.status = 'approved' ORDER BY r.community_id;
+        SELECT u.id AS UnitId, u.name, u.status, a.path AS Path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id JOIN area a ON a.id = u.area_id
+         WHERE ua.person_id = @id
+        UNION ALL
+        SELECT u.id, u.name, u.status, a.path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id
+          JOIN unit_pairing p ON p.unit_id = u.id AND p.status = 'approved' JOIN area a ON a.id = p.community_id
+         WHERE ua.person_id = @id;
+        SELECT unit_id, skills FROM member WHERE person_id = @id;
+        SELECT skills FROM registration WHERE person_id = @id AND status = 'approved';
         """;
     public async Task<Caller?> LoadCallerAsync(long personId, CancellationToken ct = default)
     {
@@ -23,7 +33,20 @@ public sealed class PersonStore(Db db)
         var isMember = await multi.ReadSingleAsync<int>() > 0;
         var staff = (await multi.ReadAsync<StaffScope>()).AsList();
         var units = (await multi.ReadAsync<long>()).AsList();
-        return new Caller(person.Value.Id, person.Value.Name, isResident, isMember, staff, units);
+        var communities = (await multi.ReadAsync<CommunityScope>()).AsList();
+        var unitRows = (await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>()).AsList();
+        var member = await multi.ReadSingleOrDefaultAsync<(long? UnitId, string Skills)?>();
+        var registrationSkills = await multi.ReadAsync<string>();
+        var skills = (member?.Skills ?? "").Split(',').Concat(registrationSkills.SelectMany(s => s.Split(',')))
+            .Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().ToList();
+        return new Caller(person.Value.Id, person.Value.Name, isResident, isMember, staff, units)
+        {
+            MemberCommunities = communities,
+            Units = unitRows.GroupBy(u => (u.UnitId, u.Name, u.Status))
+                .Select(g => new UnitScope(g.Key.UnitId, g.Key.Name, g.Key.Status, g.Select(u => u.Path).Distinct().ToList())).ToList(),
+            MemberUnitId = member?.UnitId,
+            Skills = skills,
+        };
     }
 
     private const string UpsertOaSql = """
@@ -45,6 +68,58 @@ public sealed class PersonStore(Db db)
         return id;
     }
 
+    private const string UpsertMpSql = """
+        INSERT INTO person (name, mp_openid, unionid, mp_session_key, created_at, updated_at) VALUES ('微信用户', @openid, @unionid, @sessionKey, @now, @now)
+        ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), mp_session_key = VALUES(mp_session_key), unionid = COALESCE(VALUES(unionid), unionid), updated_at = VALUES(updated_at);
+        SELECT LAST_INSERT_ID();
+        """;
+    private const string LinkByUnionSql = """
+        UPDATE person SET mp_openid = @openid, mp_session_key = @sessionKey, updated_at = @now
+        WHERE unionid = @unionid AND mp_openid IS NULL ORDER BY id LIMIT 1
+        """;
+    private const string ByUnionSql = "SELECT id FROM person WHERE unionid = @unionid AND mp_openid = @openid";
+
+    /// <summary>
+    /// The person behind a mini-program openid, created on first sign-in. When WeChat gives a unionid that an
+    /// official-account follower already has, the mini-program identity joins that person instead of making a
+    /// second one, so chat reports and form reports are the same resident's.
+    /// </summary>
+    public async Task<(long PersonId, bool Created)> EnsureByMpOpenidAsync(string openid, string? unionid, string sessionKey, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        if (unionid is not null && await c.ExecuteAsync(new CommandDefinition(LinkByUnionSql, new { openid, unionid, sessionKey, now }, cancellationToken: ct)) == 1)
+            return (await c.ExecuteScalarAsync<long>(new CommandDefinition(ByUnionSql, new { unionid, openid }, cancellationToken: ct)), false);
+        var existed = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM person WHERE mp_openid = @openid", new { openid }, cancellationToken: ct));
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(UpsertMpSql, new { openid, unionid, sessionKey, now }, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(EnsureResidentSql, new { id, now }, cancellationToken: ct));
+        return (id, existed is null);
+    }
+
+    private const string PhoneSql = "UPDATE person SET phone = @phone, phone_verified_at = @now, updated_at = @now WHERE id = @id";
+    public async Task BindPhoneAsync(long id, string phone, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(PhoneSql, new { id, phone, now }, cancellationToken: ct));
+    }
+
+    private const string NameSql = "UPDATE person SET name = @name, updated_at = @now WHERE id = @id";
+    public async Task RenameAsync(long id, string name, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(NameSql, new { id, name, now }, cancellationToken: ct));
+    }
+
+    public sealed record Profile(long Id, string Name, string? Phone, string? MpOpenid, long? HomeBuildingId, int ServiceMinutes);
+    private const string ProfileSql = """
+        SELECT p.id, p.name, p.phone, p.mp_openid AS MpOpenid, r.home_building_id AS HomeBuildingId, COALESCE(m.service_minutes, 0) AS ServiceMinutes
+          FROM person p LEFT JOIN resident r ON r.person_id = p.id LEFT JOIN member m ON m.person_id = p.id WHERE p.id = @id
+        """;
+    public async Task<Profile?> ProfileAsync(long id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Profile>(new CommandDefinition(ProfileSql, new { id }, cancellationToken: ct));
+    }
+
     public sealed record ChatResident(long Id, string Name, string OaOpenid, string? Home);
     private const string ChatResidentsSql = """
         SELECT p.id, p.name, p.oa_openid AS OaOpenid, CONCAT(c.name, ' ', b.name) AS Home
@@ -59,6 +134,23 @@ public sealed class PersonStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         return (await c.QueryAsync<ChatResident>(new CommandDefinition(ChatResidentsSql, new { limit }, cancellationToken: ct))).AsList();
+    }
+
+    private const string StaffOverSql = """
+        SELECT DISTINCT s.person_id FROM staff_role s JOIN area a ON a.id = s.area_id
+        WHERE @path LIKE CONCAT(a.path, '%') AND s.role IN @roles ORDER BY s.person_id
+        """;
+    /// <summary>The staff whose scope covers a place, by role (the grid workers of its grid, its secretary, ...).</summary>
+    public async Task<IReadOnlyList<long>> StaffOverAsync(string areaPath, IEnumerable<string> roles, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<long>(new CommandDefinition(StaffOverSql, new { path = areaPath, roles = roles.ToArray() }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<long?> MemberUnitAsync(long personId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT unit_id FROM member WHERE person_id = @personId", new { personId }, cancellationToken: ct));
     }
 
     private const string HomeSql = "SELECT home_building_id FROM resident WHERE person_id = @id";

@@ -149,6 +149,13 @@ public sealed class WechatApiClient(HttpClient http, WechatOptions options, Acce
         return new SecurityVerdict(result, suggest, label);
     }
 
+    /// <summary>getPhoneNumber code → the user's phone number (the code is single use, valid 5 minutes).</summary>
+    public async Task<(WechatResult Result, string? Phone)> PhoneNumberAsync(string code, CancellationToken ct = default)
+    {
+        var (result, json) = await CallAsync(MiniProgram, "/wxa/business/getuserphonenumber", new { code }, ct);
+        return (result, json["phone_info"]?["purePhoneNumber"]?.ToString() ?? json["phone_info"]?["phoneNumber"]?.ToString());
+    }
+
     /// <summary>Downloads a temporary media file (a picture the resident sent), or null.</summary>
     public async Task<byte[]?> GetMediaAsync(string mediaId, CancellationToken ct = default)
     {

@@ -40,6 +40,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataRoot", DataRoot);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Tests file hundreds of reports as the same demo people; the limit itself is tested with a fresh person.
+        builder.UseSetting("RateLimits:Burst", "100000");
+        builder.UseSetting("RateLimits:PerMinute", "100000");
         builder.UseSetting("Wechat:Mode", Account.Mode);
         builder.UseSetting("Wechat:SandboxPort", "0");
         builder.UseSetting("Wechat:ApiBaseAddress", Wechat.BaseAddress);

@@ -193,7 +193,10 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
         var response = await App.ClientFor(1001).PostAsync("/api/orders", new StringContent("{\"categoryId\": 2, \"description\": ", Encoding.UTF8, "application/json"));
         await response.ProblemAsync(400, "request.malformed_json");
         var wrongType = await App.ClientFor(1001).PostAsync("/api/orders", new StringContent("{\"categoryId\": \"two\"}", Encoding.UTF8, "application/json"));
-        await wrongType.ProblemAsync(400, "request.malformed_json");
+        // Well-formed JSON with a field of the wrong type names the field instead.
+        var problem = await wrongType.ProblemAsync(400, "request.invalid_field");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("categoryId", out _));
+        await (await App.ClientFor(1001).PostAsync("/api/orders", new StringContent("[1,2]", Encoding.UTF8, "application/json"))).ProblemAsync(400, "request.malformed_json");
     }
 
     [Fact]
