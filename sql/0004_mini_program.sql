@@ -45,3 +45,6 @@ ALTER TABLE service_order
 
 -- Claims not started within the category's window return to the pool; this finds them.
 CREATE INDEX ix_service_order_status_claimed ON service_order (status, claimed_at);
+
+-- 'basically_satisfied' (19 characters) did not fit the original VARCHAR(16).
+ALTER TABLE service_order MODIFY COLUMN satisfaction VARCHAR(24) NULL;

@@ -26,6 +26,22 @@ public sealed class Db(string connectionString)
     }
 
     /// <summary>
+    /// Runs a transaction again when InnoDB picks it as a deadlock victim (1213) or a lock wait times out (1205):
+    /// both roll the whole transaction back, so running it again is safe. Three tries, short jittered pauses.
+    /// </summary>
+    public static async Task<T> RetryOnDeadlockAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await work(); }
+            catch (Exception ex) when (attempt < 3 && MySqlDriver.IsDeadlockOrLockTimeout(ex))
+            {
+                await Task.Delay(Random.Shared.Next(10, 50) * attempt, ct);
+            }
+        }
+    }
+
+    /// <summary>
     /// Startup self-check: version() comes back in utf8mb3 on MariaDB 10.6+, so this fails loudly
     /// if the driver alias is missing, and proves the server speaks utf8mb4 in UTC.
     /// </summary>

@@ -49,8 +49,23 @@ public sealed class MemberStatsStore(Db db)
         FROM person p LEFT JOIN member m ON m.person_id = p.id
         WHERE p.id IN @ids ORDER BY p.id
         """;
-    private sealed record Row(long PersonId, string Name, int ServiceMinutes, int ClaimedWeek, int ClaimedMonth, int ClaimedAll,
-        int ResolvedWeek, int ResolvedMonth, int ResolvedAll, int Satisfied, int Basic, int Unsatisfied, int OpenClaims);
+    // Property-based so Dapper converts COUNT(*) (BIGINT) and INT columns alike.
+    private sealed class Row
+    {
+        public long PersonId { get; init; }
+        public string Name { get; init; } = "";
+        public int ServiceMinutes { get; init; }
+        public int ClaimedWeek { get; init; }
+        public int ClaimedMonth { get; init; }
+        public int ClaimedAll { get; init; }
+        public int ResolvedWeek { get; init; }
+        public int ResolvedMonth { get; init; }
+        public int ResolvedAll { get; init; }
+        public int Satisfied { get; init; }
+        public int Basic { get; init; }
+        public int Unsatisfied { get; init; }
+        public int OpenClaims { get; init; }
+    }
 
     public async Task<IReadOnlyList<MemberSummary>> MembersAsync(IReadOnlyList<long> personIds, DateTime nowUtc, CancellationToken ct = default)
     {
@@ -79,11 +94,11 @@ public sealed class MemberStatsStore(Db db)
         var (week, month) = StarLevel.Periods(nowUtc);
         await using var c = await db.OpenAsync(ct);
         // Orders claimed by the unit itself and not yet given to a member also count for the unit.
-        var own = await c.QuerySingleAsync<(int Week, int Month, int All)>(new CommandDefinition("""
-            SELECT COALESCE(SUM(claimed_at >= @week), 0), COALESCE(SUM(claimed_at >= @month), 0), COUNT(*)
+        var own = await c.QuerySingleAsync<(long Week, long Month, long All)>(new CommandDefinition("""
+            SELECT CAST(COALESCE(SUM(claimed_at >= @week), 0) AS SIGNED), CAST(COALESCE(SUM(claimed_at >= @month), 0) AS SIGNED), COUNT(*)
               FROM service_order WHERE claimer_unit_id = @unitId AND claimer_person_id IS NULL AND claimed_at IS NOT NULL
             """, new { unitId, week, month }, cancellationToken: ct));
-        PeriodStats Sum(Func<MemberSummary, PeriodStats> pick, int extra) => new(members.Sum(m => pick(m).Claimed) + extra, members.Sum(m => pick(m).Resolved));
+        PeriodStats Sum(Func<MemberSummary, PeriodStats> pick, long extra) => new(members.Sum(m => pick(m).Claimed) + (int)extra, members.Sum(m => pick(m).Resolved));
         return new UnitSummary(unitId, name, members.Count, Sum(m => m.Week, own.Week), Sum(m => m.Month, own.Month), Sum(m => m.AllTime, own.All),
             Math.Round(members.Sum(m => m.ServiceHours), 1),
             new RatingStats(members.Sum(m => m.Ratings.Satisfied), members.Sum(m => m.Ratings.BasicallySatisfied), members.Sum(m => m.Ratings.Unsatisfied)),

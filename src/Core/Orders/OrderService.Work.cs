@@ -78,7 +78,10 @@ public sealed partial class OrderService
     public async Task<Result<OrderDetail>> ClaimAsync(Caller caller, string code, long? unitId, CancellationToken ct = default)
     {
         var row = await orders.GetByCodeAsync(code, ct);
-        if (row is null || !CanSee(caller, row)) return NotFound();
+        // Someone who could have claimed it (it was in their pool a moment ago) learns it was taken, not that it vanished.
+        var eligible = row is not null && (CanSee(caller, row) || caller.IsApprovedMemberFor(row.AreaPath)
+            || caller.Units.Any(u => u.Status == "approved" && u.CommunityPaths.Any(p => row.AreaPath.StartsWith(p, StringComparison.Ordinal))));
+        if (!eligible || row is null) return NotFound();
         row = await ExpireStaleClaimAsync(row, ct);
         if (row.Status is OrderStatus.Claimed or OrderStatus.InProgress)
             return Error.Conflict("order.already_claimed", "来晚了一步，这个工单已经被认领了");

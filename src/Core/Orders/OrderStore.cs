@@ -226,8 +226,12 @@ public sealed class OrderStore(Db db)
         await MoveAsync(move, now, null, ct, alsoRecord);
 
     /// <summary>As above; <paramref name="alsoInTransaction"/> runs in the same commit (outbox rows, training examples).</summary>
-    public async Task<bool> MoveAsync(OrderMove move, DateTime now, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct = default,
-        params (long OrderId, NewOrderEvent Event)[] alsoRecord)
+    public Task<bool> MoveAsync(OrderMove move, DateTime now, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct = default,
+        params (long OrderId, NewOrderEvent Event)[] alsoRecord) =>
+        Db.RetryOnDeadlockAsync(() => MoveOnceAsync(move, now, alsoInTransaction, alsoRecord, ct), ct);
+
+    private async Task<bool> MoveOnceAsync(OrderMove move, DateTime now, Func<DbConnection, DbTransaction, Task>? alsoInTransaction,
+        (long OrderId, NewOrderEvent Event)[] alsoRecord, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

@@ -54,9 +54,21 @@ public sealed class ReferenceDataTests(TestApp app) : DbTest(app)
         var doc = await App.CreateClient().GetAsync("/openapi/v1.json").OkAsync();
         var paths = doc.GetProperty("paths");
         foreach (var path in new[] { "/api/orders", "/api/orders/{code}", "/api/orders/{code}/accept", "/api/orders/{code}/reject",
-                     "/api/orders/{code}/publish", "/api/orders/{code}/merge", "/api/orders/{code}/category", "/api/intake/analyze", "/api/categories", "/api/areas", "/api/areas/{id}", "/healthz" })
+                     "/api/orders/{code}/publish", "/api/orders/{code}/merge", "/api/orders/{code}/category", "/api/intake/analyze", "/api/categories", "/api/areas", "/api/areas/{id}", "/healthz",
+                     "/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/phone", "/api/me", "/api/pool",
+                     "/api/orders/{code}/claim", "/api/orders/{code}/start", "/api/orders/{code}/progress", "/api/orders/{code}/resolve",
+                     "/api/orders/{code}/release", "/api/orders/{code}/assign", "/api/orders/{code}/reassign", "/api/orders/{code}/assign-member",
+                     "/api/orders/{code}/extend", "/api/orders/{code}/urge", "/api/orders/{code}/cancel", "/api/orders/{code}/rate", "/api/orders/{code}/comments",
+                     "/api/registrations", "/api/registrations/mine", "/api/registrations/{id}/decision", "/api/registrations/{id}/withdraw",
+                     "/api/units", "/api/units/mine", "/api/units/pending", "/api/units/{id}/decision", "/api/units/{id}/pairings",
+                     "/api/units/{id}/pairings/{communityId}/decision", "/api/units/{id}/members", "/api/units/{id}/summary", "/api/members/me/summary" })
             Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI document lacks {path}");
         var create = paths.GetProperty("/api/orders").GetProperty("post");
         Assert.True(create.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.Contains("order.category_required", create.GetProperty("description").GetString());
+        var claim = paths.GetProperty("/api/orders/{code}/claim").GetProperty("post");
+        Assert.True(claim.GetProperty("responses").TryGetProperty("200", out var ok));
+        Assert.True(ok.GetProperty("content").GetProperty("application/json").TryGetProperty("schema", out _));
+        Assert.True(doc.GetProperty("components").GetProperty("schemas").TryGetProperty("OrderDetail", out _));
     }
 }
