@@ -35,6 +35,7 @@ cat <<MSG
 
   Governance is starting on $URLS   (Ctrl+C to stop the API; ./run.sh stop stops MariaDB)
 
+  Sandbox chat (play a resident in the official account):  $URLS/sandbox
   Health:      curl $URLS/healthz
   OpenAPI:     curl $URLS/openapi/v1.json
   Categories:  curl $URLS/api/categories
@@ -43,6 +44,8 @@ cat <<MSG
     curl -H 'Authorization: Dev 1001' -F categoryId=2 -F description='3号楼楼道灯坏了' -F buildingId=111103 $URLS/api/orders
   Orders in 城东社区 as its secretary (person 9011):
     curl -H 'Authorization: Dev 9011' '$URLS/api/orders?areaId=11'
+  Sign in as the mini-program would (sandbox hands out the wx.login code):
+    curl -X POST '$URLS/sandbox/api/login-code?openid=o_mp_me'   then   curl -X POST $URLS/api/auth/login -H 'Content-Type: application/json' -d '{"code":"…"}'
 
 MSG
 exec dotnet "$BIN/Governance.Api.dll" serve --urls "$URLS" --contentRoot "$BIN"

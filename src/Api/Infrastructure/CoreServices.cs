@@ -48,10 +48,13 @@ public static class CoreServices
 /// Refuses to serve when the driver fix is missing, the database is unreachable, an applied
 /// migration file has changed, or a migration has not been applied yet.
 /// </summary>
-public sealed class StartupChecks(Db db, MigrationRunner migrations, ILogger<StartupChecks> log) : IHostedService
+public sealed class StartupChecks(Db db, MigrationRunner migrations, IOptions<Governance.Api.Auth.AuthOptions> auth,
+    Governance.Wechat.WechatOptions wechat, ILogger<StartupChecks> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        // A live deployment without a token signing key must not start (it would fail at the first sign-in).
+        Governance.Api.Auth.AuthenticationSetup.SigningKey(auth.Value, wechat);
         var version = await db.SelfCheckAsync(ct);
         var status = await migrations.VerifyAsync(SqlScript.Migrations(), ct);
         if (status.Pending.Count > 0)
