@@ -1,5 +1,7 @@
 using Governance.Api.Areas;
 using Governance.Api.Auth;
+using Governance.Api.Broadcasts;
+using Governance.Api.Inbox;
 using Governance.Api.Categories;
 using Governance.Api.Health;
 using Governance.Api.Infrastructure;
@@ -20,6 +22,8 @@ var builder = WebApplication.CreateBuilder(command == CommandLine.Intake ? [] : 
 builder.AddGovernanceCore();
 // WeChat: gateway, chat dialog, API client, intake; the simulator in sandbox mode
 builder.AddGovernanceWechat();
+// Scheduled work: runners always; the clustered Quartz scheduler when this node's roles include "jobs"
+builder.AddGovernanceJobs();
 // Who is calling: mini-program sign-in (JWT), plus a development scheme in sandbox mode
 builder.AddGovernanceAuthentication();
 // Per-person limits on writes (reports, urges, claims)
@@ -39,8 +43,14 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapOpenApi();
 app.MapHealth();
+if (!JobServices.Roles(app.Configuration).Contains("api"))
+{
+    // A jobs-only node answers health checks and nothing else.
+    await app.RunAsync();
+    return 0;
+}
+app.MapOpenApi();
 app.MapAuth();
 app.MapCategories();
 app.MapAreas();
@@ -48,6 +58,8 @@ app.MapOrders();
 app.MapPool();
 app.MapRegistrations();
 app.MapMembers();
+app.MapBroadcasts();
+app.MapInbox();
 app.MapIntake();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox) app.MapSandbox();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Governance.Core.Data;
 
@@ -5,6 +6,14 @@ namespace Governance.Core.Notifications;
 
 public sealed record DeliveryRow(long Id, string IdempotencyKey, long? PersonId, string? Openid, string Channel, string Kind, string Payload,
     string Status, int Attempts, DateTime NextAttemptAt, string? LastError, long? WechatMsgid, string? Receipt);
+
+/// <summary>Who a delivery is for, as the dispatcher needs it to fall back to another channel.</summary>
+public sealed record Recipient(long Id, string? OaOpenid, bool OaFollowing, string? MpOpenid);
+
+public sealed record TemplateField(string Key, string From, string Type);
+public sealed record ChannelTemplate(string Kind, string Channel, string TemplateId, IReadOnlyList<TemplateField> Fields, string? Page);
+
+public sealed record DeliveryTotals(int Total, int Pending, int Sending, int Sent, int Failed, int Dead, IReadOnlyDictionary<string, int> ByChannel);
 
 public sealed class DeliveryStore(Db db)
 {
@@ -17,13 +26,39 @@ public sealed class DeliveryStore(Db db)
         UPDATE delivery SET status = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, updated_at = @now
         WHERE idempotency_key = @key AND (status IN ('pending','failed') OR (status = 'sending' AND lease_until < @now))
         """;
-    /// <summary>Claims one row by key for sending now (the deferred chat reply); false when someone else has it or it is done.</summary>
+    /// <summary>Claims one row by key for sending now (the deferred chat reply); null when someone else has it or it is done.</summary>
     public async Task<DeliveryRow?> ClaimAsync(string key, TimeSpan lease, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         if (await c.ExecuteAsync(new CommandDefinition(ClaimOneSql, new { key, leaseUntil = now + lease, now }, cancellationToken: ct)) != 1) return null;
         return await c.QuerySingleAsync<DeliveryRow>(new CommandDefinition($"SELECT {Columns} FROM delivery WHERE idempotency_key = @key", new { key }, cancellationToken: ct));
     }
+
+    private const string DueSql = """
+        SELECT id FROM delivery
+        WHERE (status IN ('pending','failed') AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now)
+        ORDER BY next_attempt_at, id LIMIT @limit
+        FOR UPDATE SKIP LOCKED
+        """;
+    private const string LeaseSql = """
+        UPDATE delivery SET status = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, updated_at = @now WHERE id IN @ids
+        """;
+    /// <summary>
+    /// Claims a batch of due rows for this dispatcher: rows locked by another dispatcher are skipped (SKIP
+    /// LOCKED), and a row whose lease ran out (its dispatcher died mid-send) is due again.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryRow>> ClaimBatchAsync(int limit, TimeSpan lease, DateTime now, CancellationToken ct = default) =>
+        await Db.RetryOnDeadlockAsync(async () =>
+        {
+            await using var c = await db.OpenAsync(ct);
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var ids = (await c.QueryAsync<long>(new CommandDefinition(DueSql, new { now, limit }, tx, cancellationToken: ct))).AsList();
+            if (ids.Count == 0) { await tx.CommitAsync(ct); return (IReadOnlyList<DeliveryRow>)[]; }
+            await c.ExecuteAsync(new CommandDefinition(LeaseSql, new { ids, leaseUntil = now + lease, now }, tx, cancellationToken: ct));
+            var rows = (await c.QueryAsync<DeliveryRow>(new CommandDefinition($"SELECT {Columns} FROM delivery WHERE id IN @ids ORDER BY id", new { ids }, tx, cancellationToken: ct))).AsList();
+            await tx.CommitAsync(ct);
+            return rows;
+        }, ct);
 
     private const string SentSql = """
         UPDATE delivery SET status = 'sent', sent_at = @now, lease_until = NULL, wechat_msgid = @msgid, last_error = NULL, updated_at = @now
@@ -43,8 +78,20 @@ public sealed class DeliveryStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(FailedSql,
-            new { id, status = dead ? DeliveryStatus.Dead : DeliveryStatus.Failed, next = nextAttempt, error = error.Length > 500 ? error[..500] : error, now },
+            new { id, status = dead ? DeliveryStatus.Dead : DeliveryStatus.Failed, next = nextAttempt, error = Cut(error, 500), now },
             cancellationToken: ct));
+    }
+
+    private const string SwitchSql = """
+        UPDATE delivery SET channel = @channel, openid = @openid, status = 'pending', next_attempt_at = @now, lease_until = NULL,
+          attempts = GREATEST(attempts - 1, 0), last_error = @error, updated_at = @now
+        WHERE id = @id
+        """;
+    /// <summary>The recipient refused this channel: try the next one now (the refusal does not count as a failed attempt).</summary>
+    public async Task SwitchChannelAsync(long id, string channel, string? openid, string error, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(SwitchSql, new { id, channel, openid, error = Cut(error, 500), now }, cancellationToken: ct));
     }
 
     private const string ReceiptSql = "UPDATE delivery SET receipt = @receipt, updated_at = @now WHERE wechat_msgid = @msgid AND channel = @channel";
@@ -52,6 +99,105 @@ public sealed class DeliveryStore(Db db)
     public async Task<int> RecordReceiptAsync(long msgid, string channel, string receipt, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(ReceiptSql, new { msgid, channel, receipt = receipt.Length > 60 ? receipt[..60] : receipt, now }, cancellationToken: ct));
+        return await c.ExecuteAsync(new CommandDefinition(ReceiptSql, new { msgid, channel, receipt = Cut(receipt, 60), now }, cancellationToken: ct));
     }
+
+    public async Task<Recipient?> RecipientAsync(long personId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Recipient>(new CommandDefinition(
+            "SELECT id, oa_openid AS OaOpenid, oa_following AS OaFollowing, mp_openid AS MpOpenid FROM person WHERE id = @personId", new { personId }, cancellationToken: ct));
+    }
+
+    private const string InboxSql = """
+        INSERT IGNORE INTO inbox_message (person_id, delivery_id, kind, title, body, order_code, created_at)
+        VALUES (@personId, @deliveryId, @kind, @title, @body, @orderCode, @now)
+        """;
+    /// <summary>The in-app inbox; keyed by delivery, so writing it twice keeps one message.</summary>
+    public async Task WriteInboxAsync(long personId, long deliveryId, Notice notice, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(InboxSql,
+            new { personId, deliveryId, kind = notice.Kind, title = Cut(notice.Title, 100), body = Cut(notice.Body, 2000), orderCode = notice.OrderCode, now }, cancellationToken: ct));
+    }
+
+    public sealed record InboxItem(long Id, string Kind, string Title, string Body, string? OrderCode, DateTime CreatedAt, DateTime? ReadAt);
+    public async Task<IReadOnlyList<InboxItem>> InboxAsync(long personId, int limit, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<InboxItem>(new CommandDefinition("""
+            SELECT id, kind, title, body, order_code AS OrderCode, created_at AS CreatedAt, read_at AS ReadAt
+              FROM inbox_message WHERE person_id = @personId ORDER BY id DESC LIMIT @limit
+            """, new { personId, limit }, cancellationToken: ct))).Select(i => i with { CreatedAt = i.CreatedAt.Utc(), ReadAt = i.ReadAt.Utc() }).ToList();
+    }
+
+    public async Task<int> MarkInboxReadAsync(long personId, long? upToId, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition("UPDATE inbox_message SET read_at = @now WHERE person_id = @personId AND read_at IS NULL AND (@upToId IS NULL OR id <= @upToId)",
+            new { personId, upToId, now }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<ChannelTemplate>> TemplatesAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(string Kind, string Channel, string TemplateId, string Fields, string? Page)>(new CommandDefinition(
+            "SELECT kind, channel, template_id, fields, page FROM notification_template", cancellationToken: ct));
+        return rows.Select(r => new ChannelTemplate(r.Kind, r.Channel, r.TemplateId,
+            JsonSerializer.Deserialize<List<TemplateField>>(r.Fields, Outbox.Json) ?? [], r.Page)).ToList();
+    }
+
+    private const string GrantSql = """
+        INSERT INTO subscribe_grant (person_id, template_id, remaining, updated_at) VALUES (@personId, @templateId, 1, @now)
+        ON DUPLICATE KEY UPDATE remaining = remaining + 1, updated_at = VALUES(updated_at)
+        """;
+    /// <summary>The user accepted a subscribe message in the mini-program: one more send is allowed.</summary>
+    public async Task GrantAsync(long personId, string templateId, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(GrantSql, new { personId, templateId, now }, cancellationToken: ct));
+    }
+
+    /// <summary>One grant used by a send, or all of them gone (WeChat said 43101).</summary>
+    public async Task UseGrantAsync(long personId, string templateId, bool exhausted, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE subscribe_grant SET remaining = CASE WHEN @exhausted THEN 0 ELSE GREATEST(remaining - 1, 0) END, updated_at = @now WHERE person_id = @personId AND template_id = @templateId",
+            new { personId, templateId, exhausted, now }, cancellationToken: ct));
+    }
+
+    public async Task<bool> HasGrantAsync(long personId, string templateId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM subscribe_grant WHERE person_id = @personId AND template_id = @templateId AND remaining > 0",
+            new { personId, templateId }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<DeliveryTotals> TotalsAsync(long broadcastId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = (await c.QueryAsync<(string Status, string Channel, long Count)>(new CommandDefinition(
+            "SELECT status, channel, COUNT(*) FROM delivery WHERE broadcast_id = @broadcastId GROUP BY status, channel", new { broadcastId }, cancellationToken: ct))).AsList();
+        int S(string status) => (int)rows.Where(r => r.Status == status).Sum(r => r.Count);
+        return new DeliveryTotals((int)rows.Sum(r => r.Count), S("pending"), S("sending"), S("sent"), S("failed"), S("dead"),
+            rows.GroupBy(r => r.Channel).ToDictionary(g => g.Key, g => (int)g.Sum(r => r.Count)));
+    }
+
+    public sealed record RecipientStatus(long PersonId, string Name, string Channel, string Status, int Attempts, string? LastError, string? Receipt, DateTime? SentAt);
+    public async Task<(IReadOnlyList<RecipientStatus> Items, long Total)> RecipientsAsync(long broadcastId, string? status, int page, int pageSize, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var p = new { broadcastId, status, limit = pageSize, offset = (page - 1) * pageSize };
+        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM delivery WHERE broadcast_id = @broadcastId AND (@status IS NULL OR status = @status)", p, cancellationToken: ct));
+        var items = await c.QueryAsync<RecipientStatus>(new CommandDefinition("""
+            SELECT d.person_id AS PersonId, p.name, d.channel, d.status, d.attempts, d.last_error AS LastError, d.receipt, d.sent_at AS SentAt
+              FROM delivery d JOIN person p ON p.id = d.person_id
+             WHERE d.broadcast_id = @broadcastId AND (@status IS NULL OR d.status = @status)
+             ORDER BY d.id LIMIT @limit OFFSET @offset
+            """, p, cancellationToken: ct));
+        return (items.Select(i => i with { SentAt = i.SentAt.Utc() }).ToList(), total);
+    }
+
+    private static string Cut(string s, int max) => s.Length > max ? s[..max] : s;
 }

@@ -31,40 +31,63 @@ public static class Outbox
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private const string RecipientSql = "SELECT id, oa_openid AS OaOpenid, oa_following AS OaFollowing, mp_openid AS MpOpenid FROM person WHERE id IN @ids";
-    private sealed record Recipient(long Id, string? OaOpenid, bool OaFollowing, string? MpOpenid);
-
-    private const string InsertSql = """
-        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
-        VALUES (@key, @personId, @openid, @channel, @kind, @payload, 'pending', 0, @now, @now, @now)
+    /// <summary>
+    /// One row per recipient, in one statement. The channel, decided per person: a mini-program subscribe
+    /// message when they granted one for this kind's template; an official-account template message when they
+    /// follow the account and the kind has a template; otherwise the in-app inbox. The dispatcher falls back
+    /// along the same order when WeChat refuses.
+    /// </summary>
+    public const string SelectRecipients = """
+        SELECT CONCAT(@key, ':', p.id), p.id,
+          CASE WHEN sub.template_id IS NOT NULL AND p.mp_openid IS NOT NULL THEN p.mp_openid
+               WHEN tpl.template_id IS NOT NULL AND p.oa_following = 1 AND p.oa_openid IS NOT NULL THEN p.oa_openid END,
+          CASE WHEN sub.template_id IS NOT NULL AND p.mp_openid IS NOT NULL THEN 'subscribe'
+               WHEN tpl.template_id IS NOT NULL AND p.oa_following = 1 AND p.oa_openid IS NOT NULL THEN 'template'
+               ELSE 'inbox' END,
+          @kind, @payload, 'pending', 0, @now, @broadcastId, @now, @now
+        FROM person p
+        LEFT JOIN notification_template tpl ON tpl.kind = @kind AND tpl.channel = 'template'
+        LEFT JOIN notification_template sub ON sub.kind = @kind AND sub.channel = 'subscribe'
+              AND EXISTS (SELECT 1 FROM subscribe_grant g WHERE g.person_id = p.id AND g.template_id = sub.template_id AND g.remaining > 0)
         """;
 
-    /// <summary>
-    /// One row per recipient. The channel: an official-account template message when the person follows the
-    /// account, otherwise the in-app inbox (mini-program subscribe grants are consulted by the dispatcher).
-    /// Returns how many rows were new.
-    /// </summary>
+    /// <summary>The same channel choice, for previews: how many recipients each channel would carry.</summary>
+    public const string SelectChannel = """
+        SELECT CASE WHEN sub.template_id IS NOT NULL AND p.mp_openid IS NOT NULL THEN 'subscribe'
+                    WHEN tpl.template_id IS NOT NULL AND p.oa_following = 1 AND p.oa_openid IS NOT NULL THEN 'template'
+                    ELSE 'inbox' END AS channel
+        FROM person p
+        LEFT JOIN notification_template tpl ON tpl.kind = @kind AND tpl.channel = 'template'
+        LEFT JOIN notification_template sub ON sub.kind = @kind AND sub.channel = 'subscribe'
+              AND EXISTS (SELECT 1 FROM subscribe_grant g WHERE g.person_id = p.id AND g.template_id = sub.template_id AND g.remaining > 0)
+        """;
+
+    private const string InsertPrefix = """
+        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, broadcast_id, created_at, updated_at)
+        """;
+
     public static async Task<int> EnqueueAsync(DbConnection c, DbTransaction? tx, IEnumerable<long> personIds, Notice notice, string idempotencyKey, DateTime now, CancellationToken ct)
     {
         var ids = personIds.Distinct().ToArray();
         if (ids.Length == 0) return 0;
-        var recipients = await c.QueryAsync<Recipient>(new CommandDefinition(RecipientSql, new { ids }, tx, cancellationToken: ct));
-        var payload = JsonSerializer.Serialize(notice, Json);
-        var added = 0;
-        foreach (var r in recipients)
-        {
-            var (channel, openid) = r is { OaFollowing: true, OaOpenid: not null } ? (DeliveryChannel.Template, r.OaOpenid) : (DeliveryChannel.Inbox, null);
-            added += await c.ExecuteAsync(new CommandDefinition(InsertSql,
-                new { key = $"{idempotencyKey}:{r.Id}", personId = r.Id, openid, channel, kind = notice.Kind, payload, now }, tx, cancellationToken: ct));
-        }
-        return added;
+        return await c.ExecuteAsync(new CommandDefinition($"{InsertPrefix} {SelectRecipients} WHERE p.id IN @ids",
+            new { ids, key = idempotencyKey, kind = notice.Kind, payload = JsonSerializer.Serialize(notice, Json), now, broadcastId = (long?)null }, tx, cancellationToken: ct));
     }
 
+    /// <summary>Enqueues for every person the given subquery selects (a broadcast's audience), in one statement.</summary>
+    public static Task<int> EnqueueSelectedAsync(DbConnection c, DbTransaction? tx, string personIdSubquery, DynamicParameters parameters, Notice notice,
+        string idempotencyKey, long? broadcastId, DateTime now, CancellationToken ct)
+    {
+        parameters.AddDynamicParams(new { key = idempotencyKey, kind = notice.Kind, payload = JsonSerializer.Serialize(notice, Json), now, broadcastId });
+        return c.ExecuteAsync(new CommandDefinition($"{InsertPrefix} {SelectRecipients} WHERE p.id IN ({personIdSubquery})", parameters, tx, cancellationToken: ct, commandTimeout: 120));
+    }
+
+    private const string CustomerServiceSql = """
+        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
+        VALUES (@key, @personId, @openid, 'customer_service', 'chat_reply', @payload, 'pending', 0, @now, @now, @now)
+        """;
     /// <summary>A chat reply that could not be given in time, sent later by customer-service message.</summary>
     public static Task<int> EnqueueCustomerServiceAsync(DbConnection c, DbTransaction? tx, long? personId, string openid, string text, string idempotencyKey, DateTime now, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition(InsertSql, new
-        {
-            key = idempotencyKey, personId, openid, channel = DeliveryChannel.CustomerService, kind = "chat_reply",
-            payload = JsonSerializer.Serialize(new { text }, Json), now,
-        }, tx, cancellationToken: ct));
+        c.ExecuteAsync(new CommandDefinition(CustomerServiceSql,
+            new { key = idempotencyKey, personId, openid, payload = JsonSerializer.Serialize(new { text }, Json), now }, tx, cancellationToken: ct));
 }

@@ -55,7 +55,10 @@ public static class TestDatabase
         await EnsureBuiltAsync();
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync("""
+            DELETE FROM inbox_message;
             DELETE FROM delivery;
+            DELETE FROM broadcast;
+            DELETE FROM subscribe_grant;
             DELETE FROM wechat_inbound;
             DELETE FROM conversation;
             DELETE FROM order_follower;

@@ -231,7 +231,7 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
         await App.PushAsync(App.Wechat.EventXml(openid, "subscribe"));
         var personId = await TestDatabase.ScalarAsync<long>("SELECT id FROM person WHERE oa_openid = @openid", new { openid });
         var store = App.Service<Governance.Core.Notifications.NotificationStore>();
-        var notice = new Governance.Core.Notifications.Notice("order_update", "工单进展", "已受理");
+        var notice = new Governance.Core.Notifications.Notice("order_accepted", "工单进展", "已受理");
         await store.EnqueueAsync([personId], notice, "n1", App.Clock.GetUtcNow().UtcDateTime);
         await App.PushAsync(App.Wechat.EventXml(openid, "unsubscribe", createTime: App.Wechat.Now + 1));
         await store.EnqueueAsync([personId], notice, "n2", App.Clock.GetUtcNow().UtcDateTime);

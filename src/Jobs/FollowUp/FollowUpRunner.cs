@@ -1,0 +1,34 @@
+using Governance.Core.Notifications;
+using Governance.Core.Orders;
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Jobs.FollowUp;
+
+/// <summary>
+/// 回访: a resolved order not rated after three days gets one reminder to the resident; after seven days it is
+/// closed as unrated (the configured policy), which is different from "satisfied" and counted apart.
+/// </summary>
+public sealed class FollowUpRunner(OrderScans scans, OrderStore orders, NotificationStore notifications, JobsOptions options, TimeProvider clock, ILogger<FollowUpRunner> log)
+{
+    public async Task<(int Reminded, int Closed)> RunOnceAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        int reminded = 0, closed = 0;
+        foreach (var o in await scans.ResolvedUnratedAsync(now.AddDays(-options.FollowUpAfterDays), options.ScanBatch, ct))
+        {
+            if (o.ResolvedAt is not { } resolvedAt || o.ResidentId is not { } resident) continue;
+            if (resolvedAt <= now.AddDays(-options.AutoCloseAfterDays))
+            {
+                var move = new OrderMove(o.Id, OrderStatus.Resolved, OrderStatus.Closed, new NewOrderEvent(OrderEventKind.Closed, OrderStatus.Resolved, OrderStatus.Closed,
+                    null, "system", $"办结{options.AutoCloseAfterDays}天未评价，自动关闭（记为未评价）")) { Satisfaction = "unrated" };
+                if (await orders.MoveAsync(move, now, ct)) closed++;
+                continue;
+            }
+            reminded += await notifications.EnqueueAsync([resident], new Notice("followup", "请评价工单办理结果",
+                $"您反映的{o.CategoryName}问题已办结，请回复满意、基本满意或不满意", o.Code, $"pages/order/rate?code={o.Code}"),
+                $"followup:{o.Code}:{resolvedAt.Ticks}", now, ct);
+        }
+        if (reminded + closed > 0) log.LogInformation("Follow-up: {Reminded} reminded, {Closed} closed unrated", reminded, closed);
+        return (reminded, closed);
+    }
+}
