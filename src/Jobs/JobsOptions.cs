@@ -5,6 +5,7 @@ public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
+    /// <summary>How long an idle outbox dispatcher waits before looking again.</summary>
     public int DispatchIntervalSeconds { get; set; } = 2;
     public string RemindersCron { get; set; } = "0 */5 * * * ?";
     public string EscalationCron { get; set; } = "30 */5 * * * ?";
@@ -26,4 +27,6 @@ public sealed class JobsOptions
     /// <summary>Participation check: members with no service for this many days are told (and their unit admin).</summary>
     public int InactiveAfterDays { get; set; } = 180;
     public int ScanBatch { get; set; } = 5000;
+    /// <summary>How long the record of each scheduled fire (job_run) is kept.</summary>
+    public int JobRunRetentionDays { get; set; } = 14;
 }

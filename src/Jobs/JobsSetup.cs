@@ -4,11 +4,12 @@ using Governance.Jobs.Claims;
 using Governance.Jobs.Digest;
 using Governance.Jobs.Escalation;
 using Governance.Jobs.FollowUp;
-using Governance.Jobs.Outbox;
+using Governance.Jobs.Dispatch;
 using Governance.Jobs.Participation;
 using Governance.Jobs.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+
 
 namespace Governance.Jobs;
 
@@ -39,6 +40,7 @@ public static class JobsSetup
         services.AddSingleton<ParticipationRunner>();
         services.AddSingleton<ClaimExpiryRunner>();
         services.AddSingleton<BroadcastRunner>();
+        services.AddSingleton<JobRunListener>();
         return services;
     }
 
@@ -54,7 +56,6 @@ public static class JobsSetup
         {
             ConfigureStore(q, connectionString);
             q.UseTimeProvider(TimeProvider.System);
-            Simple<DispatchOutboxJob>(q, "dispatch-outbox", o.DispatchIntervalSeconds);
             Simple<SendScheduledBroadcastsJob>(q, "send-scheduled-broadcasts", o.BroadcastIntervalSeconds);
             Cron<SendRemindersJob>(q, "send-reminders", o.RemindersCron);
             Cron<EscalateOverdueJob>(q, "escalate-overdue", o.EscalationCron);
@@ -62,8 +63,10 @@ public static class JobsSetup
             Cron<FollowUpResolvedJob>(q, "follow-up-resolved", o.FollowUpCron);
             Cron<CheckParticipationJob>(q, "check-participation", o.ParticipationCron);
             Cron<ExpireClaimsJob>(q, "expire-claims", o.ClaimExpiryCron);
+            q.AddJobListener<JobRunListener>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);
+        services.AddHostedService<OutboxDispatcherService>();
         return services;
     }
 

@@ -1,7 +1,7 @@
 using Governance.Core.Broadcasts;
 using Governance.Core.Orders;
 using Governance.Jobs;
-using Governance.Jobs.Outbox;
+using Governance.Jobs.Dispatch;
 
 namespace Governance.Api.Infrastructure;
 
@@ -16,6 +16,8 @@ public static class JobServices
         var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         var dispatcher = builder.Configuration.GetSection(JobsOptions.Section + ":Dispatcher").Get<DispatcherOptions>() ?? new DispatcherOptions();
         builder.Services.AddSingleton<OrderScans>();
+        builder.Services.AddSingleton<Governance.Core.Digest.DigestStore>();
+        builder.Services.AddSingleton<Governance.Core.Jobs.JobRunStore>();
         builder.Services.AddSingleton<BroadcastService>();
         builder.Services.AddGovernanceRunners(jobs, dispatcher);
         if (Roles(builder.Configuration).Contains("jobs"))

@@ -126,7 +126,7 @@ public sealed class BroadcastService(Db db, AreaStore areas, DeliveryStore deliv
         }
         var (sql, p) = AudienceSql(row);
         var notice = new Notice("broadcast", row.Title, row.Body, null, $"pages/notice/detail?id={row.Id}");
-        var added = await Outbox.EnqueueSelectedAsync(c, tx, sql, p, notice, $"broadcast:{row.Id}", row.Id, now, ct);
+        var added = await Outbox.EnqueueSelectedAsync(c, tx, sql, p, notice, $"broadcast:{row.Id}", row.Id, row.AreaPath, now, ct);
         await c.ExecuteAsync(new CommandDefinition("UPDATE broadcast SET recipients = @added WHERE id = @id", new { id = row.Id, added }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return added;

@@ -199,5 +199,48 @@ public sealed class DeliveryStore(Db db)
         return (items.Select(i => i with { SentAt = i.SentAt.Utc() }).ToList(), total);
     }
 
+    public sealed record ProblemDelivery(long Id, long? PersonId, string? Name, string Channel, string Kind, string Status, int Attempts, string? LastError,
+        string Payload, string? AreaPath, DateTime CreatedAt, DateTime UpdatedAt);
+    /// <summary>Failed (retrying) or dead deliveries about places in the given subtrees, newest first: what staff must see.</summary>
+    public async Task<(IReadOnlyList<ProblemDelivery> Items, long Total)> ProblemsAsync(IReadOnlyList<string> scopePaths, string status, int page, int pageSize, CancellationToken ct = default)
+    {
+        if (scopePaths.Count == 0) return ([], 0);
+        var p = new DynamicParameters(new { status, limit = pageSize, offset = (page - 1) * pageSize });
+        var scope = string.Join(" OR ", scopePaths.Select((path, i) => { p.Add($"s{i}", path + "%"); return $"d.area_path LIKE @s{i}"; }));
+        await using var c = await db.OpenAsync(ct);
+        await using var multi = await c.QueryMultipleAsync(new CommandDefinition($"""
+            SELECT COUNT(*) FROM delivery d WHERE d.status = @status AND ({scope});
+            SELECT d.id, d.person_id AS PersonId, p.name, d.channel, d.kind, d.status, d.attempts, d.last_error AS LastError, d.payload,
+                   d.area_path AS AreaPath, d.created_at AS CreatedAt, d.updated_at AS UpdatedAt
+              FROM delivery d LEFT JOIN person p ON p.id = d.person_id
+             WHERE d.status = @status AND ({scope}) ORDER BY d.id DESC LIMIT @limit OFFSET @offset;
+            """, p, cancellationToken: ct));
+        var total = await multi.ReadSingleAsync<long>();
+        var items = (await multi.ReadAsync<ProblemDelivery>()).Select(d => d with { CreatedAt = d.CreatedAt.Utc(), UpdatedAt = d.UpdatedAt.Utc() }).ToList();
+        return (items, total);
+    }
+
+    public async Task<ProblemDelivery?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var d = await c.QuerySingleOrDefaultAsync<ProblemDelivery>(new CommandDefinition("""
+            SELECT d.id, d.person_id AS PersonId, p.name, d.channel, d.kind, d.status, d.attempts, d.last_error AS LastError, d.payload,
+                   d.area_path AS AreaPath, d.created_at AS CreatedAt, d.updated_at AS UpdatedAt
+              FROM delivery d LEFT JOIN person p ON p.id = d.person_id WHERE d.id = @id
+            """, new { id }, cancellationToken: ct));
+        return d is null ? null : d with { CreatedAt = d.CreatedAt.Utc(), UpdatedAt = d.UpdatedAt.Utc() };
+    }
+
+    private const string RetrySql = """
+        UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_until = NULL, updated_at = @now
+        WHERE id = @id AND status = 'dead'
+        """;
+    /// <summary>Staff send a dead delivery again (after fixing a template, say): it starts over with a fresh set of attempts.</summary>
+    public async Task<bool> RetryDeadAsync(long id, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(RetrySql, new { id, now }, cancellationToken: ct)) == 1;
+    }
+
     private static string Cut(string s, int max) => s.Length > max ? s[..max] : s;
 }

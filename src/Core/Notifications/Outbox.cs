@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dapper;
@@ -35,51 +36,96 @@ public static class Outbox
     /// One row per recipient, in one statement. The channel, decided per person: a mini-program subscribe
     /// message when they granted one for this kind's template; an official-account template message when they
     /// follow the account and the kind has a template; otherwise the in-app inbox. The dispatcher falls back
-    /// along the same order when WeChat refuses.
+    /// along the same order when WeChat refuses. The area is the one the notice is about (given, or the
+    /// order's place), else the recipient's home or approved community: staff of that area see failures.
     /// </summary>
-    public const string SelectRecipients = """
-        SELECT CONCAT(@key, ':', p.id), p.id,
+    private const string RecipientColumns = """
+          p.id,
           CASE WHEN sub.template_id IS NOT NULL AND p.mp_openid IS NOT NULL THEN p.mp_openid
                WHEN tpl.template_id IS NOT NULL AND p.oa_following = 1 AND p.oa_openid IS NOT NULL THEN p.oa_openid END,
           CASE WHEN sub.template_id IS NOT NULL AND p.mp_openid IS NOT NULL THEN 'subscribe'
                WHEN tpl.template_id IS NOT NULL AND p.oa_following = 1 AND p.oa_openid IS NOT NULL THEN 'template'
-               ELSE 'inbox' END,
-          @kind, @payload, 'pending', 0, @now, @broadcastId, @now, @now
-        FROM person p
+               ELSE 'inbox' END
+        """;
+    private const string RecipientJoins = """
         LEFT JOIN notification_template tpl ON tpl.kind = @kind AND tpl.channel = 'template'
         LEFT JOIN notification_template sub ON sub.kind = @kind AND sub.channel = 'subscribe'
               AND EXISTS (SELECT 1 FROM subscribe_grant g WHERE g.person_id = p.id AND g.template_id = sub.template_id AND g.remaining > 0)
         """;
+    private const string PersonArea = """
+        (SELECT b.path FROM resident r JOIN area b ON b.id = r.home_building_id WHERE r.person_id = p.id),
+        (SELECT MIN(ca.path) FROM registration rg JOIN area ca ON ca.id = rg.community_id WHERE rg.person_id = p.id AND rg.status = 'approved')
+        """;
+
+    private const string SelectRecipients = $"""
+        SELECT CONCAT(@key, ':', p.id), {RecipientColumns}, @kind, @payload, 'pending', 0, @now, @broadcastId,
+          COALESCE(@areaPath, (SELECT o.area_path FROM service_order o WHERE o.code = @orderCode), {PersonArea}), @now, @now
+        FROM person p
+        {RecipientJoins}
+        """;
 
     /// <summary>The same channel choice, for previews: how many recipients each channel would carry.</summary>
-    public const string SelectChannel = """
+    public const string SelectChannel = $"""
         SELECT CASE WHEN sub.template_id IS NOT NULL AND p.mp_openid IS NOT NULL THEN 'subscribe'
                     WHEN tpl.template_id IS NOT NULL AND p.oa_following = 1 AND p.oa_openid IS NOT NULL THEN 'template'
                     ELSE 'inbox' END AS channel
         FROM person p
-        LEFT JOIN notification_template tpl ON tpl.kind = @kind AND tpl.channel = 'template'
-        LEFT JOIN notification_template sub ON sub.kind = @kind AND sub.channel = 'subscribe'
-              AND EXISTS (SELECT 1 FROM subscribe_grant g WHERE g.person_id = p.id AND g.template_id = sub.template_id AND g.remaining > 0)
+        {RecipientJoins}
         """;
 
     private const string InsertPrefix = """
-        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, broadcast_id, created_at, updated_at)
+        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, broadcast_id, area_path, created_at, updated_at)
         """;
 
+    /// <summary>One notice to several people, keyed "{idempotencyKey}:{personId}".</summary>
     public static async Task<int> EnqueueAsync(DbConnection c, DbTransaction? tx, IEnumerable<long> personIds, Notice notice, string idempotencyKey, DateTime now, CancellationToken ct)
     {
         var ids = personIds.Distinct().ToArray();
         if (ids.Length == 0) return 0;
         return await c.ExecuteAsync(new CommandDefinition($"{InsertPrefix} {SelectRecipients} WHERE p.id IN @ids",
-            new { ids, key = idempotencyKey, kind = notice.Kind, payload = JsonSerializer.Serialize(notice, Json), now, broadcastId = (long?)null }, tx, cancellationToken: ct));
+            new { ids, key = idempotencyKey, kind = notice.Kind, payload = JsonSerializer.Serialize(notice, Json), now, broadcastId = (long?)null, areaPath = (string?)null, orderCode = notice.OrderCode },
+            tx, cancellationToken: ct));
     }
 
     /// <summary>Enqueues for every person the given subquery selects (a broadcast's audience), in one statement.</summary>
     public static Task<int> EnqueueSelectedAsync(DbConnection c, DbTransaction? tx, string personIdSubquery, DynamicParameters parameters, Notice notice,
-        string idempotencyKey, long? broadcastId, DateTime now, CancellationToken ct)
+        string idempotencyKey, long? broadcastId, string? areaPath, DateTime now, CancellationToken ct)
     {
-        parameters.AddDynamicParams(new { key = idempotencyKey, kind = notice.Kind, payload = JsonSerializer.Serialize(notice, Json), now, broadcastId });
-        return c.ExecuteAsync(new CommandDefinition($"{InsertPrefix} {SelectRecipients} WHERE p.id IN ({personIdSubquery})", parameters, tx, cancellationToken: ct, commandTimeout: 120));
+        parameters.AddDynamicParams(new { key = idempotencyKey, kind = notice.Kind, payload = JsonSerializer.Serialize(notice, Json), now, broadcastId, areaPath, orderCode = notice.OrderCode });
+        return c.ExecuteAsync(new CommandDefinition($"{InsertPrefix} {SelectRecipients} WHERE p.id IN ({personIdSubquery})", parameters, tx, cancellationToken: ct, commandTimeout: 300));
+    }
+
+    /// <summary>A personal notice for one person (a digest), keyed by <see cref="Key"/> as given.</summary>
+    public sealed record Personal(long PersonId, Notice Notice, string Key);
+
+    /// <summary>
+    /// Many personal notices of one kind (each person their own text), a few hundred rows per statement: a
+    /// weekly digest for twenty thousand members is a few dozen round trips, not twenty thousand.
+    /// </summary>
+    public static async Task<int> EnqueueManyAsync(DbConnection c, DbTransaction? tx, string kind, IReadOnlyList<Personal> notices, DateTime now, CancellationToken ct)
+    {
+        var added = 0;
+        foreach (var chunk in notices.Chunk(400))
+        {
+            var p = new DynamicParameters(new { kind, now });
+            var rows = new StringBuilder();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (i > 0) rows.Append(" UNION ALL ");
+                rows.Append($"SELECT @p{i} AS pid, @k{i} AS k, @b{i} AS payload");
+                p.Add($"p{i}", chunk[i].PersonId);
+                p.Add($"k{i}", chunk[i].Key);
+                p.Add($"b{i}", JsonSerializer.Serialize(chunk[i].Notice, Json));
+            }
+            var sql = $"""
+                {InsertPrefix}
+                SELECT v.k, {RecipientColumns}, @kind, v.payload, 'pending', 0, @now, NULL, COALESCE({PersonArea}), @now, @now
+                FROM ({rows}) v JOIN person p ON p.id = v.pid
+                {RecipientJoins}
+                """;
+            added += await c.ExecuteAsync(new CommandDefinition(sql, p, tx, cancellationToken: ct, commandTimeout: 300));
+        }
+        return added;
     }
 
     private const string CustomerServiceSql = """

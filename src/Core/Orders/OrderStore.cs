@@ -47,11 +47,11 @@ public sealed class OrderStore(Db db)
         return $"GD{day}-{seq:D4}";
     }
 
-    private const string InsertOrderSql = """
+    private static readonly string InsertOrderSql = $"""
         INSERT INTO service_order (code, source, resident_id, area_id, area_path, category_id, description, location_text,
-          latitude, longitude, urgency, status, ack_due_at, resolve_due_at, created_by, extra, content_flag, created_at, updated_at)
+          latitude, longitude, urgency, status, ack_due_at, resolve_due_at, next_remind_at, created_by, extra, content_flag, created_at, updated_at)
         VALUES (@code, @Source, @ResidentId, @AreaId, @AreaPath, @CategoryId, @Description, @LocationText,
-          @Latitude, @Longitude, @Urgency, 'submitted', @AckDueAt, @ResolveDueAt, @CreatedBy, @Extra, @ContentFlag, @now, @now);
+          @Latitude, @Longitude, @Urgency, 'submitted', @AckDueAt, @ResolveDueAt, {Halfway("@now", "@ResolveDueAt")}, @CreatedBy, @Extra, @ContentFlag, @now, @now);
         SELECT LAST_INSERT_ID();
         """;
     public async Task<long> CreateAsync(string code, NewOrder order, NewOrderEvent created, IReadOnlyList<StoredPhoto> photos, DateTime now, CancellationToken ct = default,
@@ -96,7 +96,16 @@ public sealed class OrderStore(Db db)
     public static Task CreditServiceAsync(DbConnection c, DbTransaction tx, long orderId, long personId, int minutes, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(CreditSql, new { orderId, personId, minutes }, tx, cancellationToken: ct));
 
-    private const string ExtendSql = "UPDATE service_order SET resolve_due_at = @due, updated_at = @now, version = version + 1 WHERE id = @orderId AND status = @status";
+    /// <summary>
+    /// The first deadline reminder falls half-way between the moment a deadline is set and the deadline itself;
+    /// the reminder job moves it on from there (sql/0007).
+    /// </summary>
+    private static string Halfway(string from, string due) => $"TIMESTAMPADD(SECOND, TIMESTAMPDIFF(SECOND, {from}, {due}) DIV 2, {from})";
+
+    private static readonly string ExtendSql = $"""
+        UPDATE service_order SET resolve_due_at = @due, next_remind_at = {Halfway("@now", "@due")}, updated_at = @now, version = version + 1
+        WHERE id = @orderId AND status = @status
+        """;
     public async Task<bool> ExtendAsync(long orderId, string status, DateTime due, NewOrderEvent e, DateTime now, Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
@@ -199,7 +208,7 @@ public sealed class OrderStore(Db db)
         return await c.QuerySingleOrDefaultAsync<OrderPhotoRow>(new CommandDefinition(PhotoSql, new { orderId, photoId }, cancellationToken: ct));
     }
 
-    private const string MoveSql = """
+    private static readonly string MoveSql = $"""
         UPDATE service_order SET
           status = @To, updated_at = @now, version = version + 1,
           accepted_at  = CASE WHEN @To = 'accepted'  THEN @now ELSE accepted_at END,
@@ -213,6 +222,9 @@ public sealed class OrderStore(Db db)
           merged_into_id = COALESCE(@MergedIntoId, merged_into_id),
           satisfaction   = COALESCE(@Satisfaction, satisfaction),
           resolve_due_at = COALESCE(@NewResolveDueAt, resolve_due_at),
+          next_remind_at = CASE WHEN @To IN ('resolved','closed','rejected','merged','cancelled') THEN NULL
+                                WHEN @NewResolveDueAt IS NOT NULL THEN {Halfway("@now", "@NewResolveDueAt")} ELSE next_remind_at END,
+          followed_up_at = CASE WHEN @To = 'resolved' THEN NULL ELSE followed_up_at END,
           escalation_level = CASE WHEN @NewResolveDueAt IS NULL THEN escalation_level ELSE 0 END,
           claimer_person_id = CASE WHEN @ClearClaimer THEN NULL WHEN @ReplaceClaimer THEN @ClaimerPersonId ELSE COALESCE(@ClaimerPersonId, claimer_person_id) END,
           claimer_unit_id   = CASE WHEN @ClearClaimer THEN NULL WHEN @ReplaceClaimer THEN @ClaimerUnitId ELSE COALESCE(@ClaimerUnitId, claimer_unit_id) END

@@ -39,7 +39,7 @@ public sealed class EscalationRunner(OrderScans scans, PersonStore people, Regis
                 await tx.RollbackAsync(ct);
                 continue;
             }
-            await Governance.Core.Notifications.Outbox.EnqueueAsync(c, tx, recipients, notice, $"escalation:{o.Code}:{level}:{ChinaTime.ToChina(o.ResolveDueAt):yyyyMMddHHmm}", now, ct);
+            await Outbox.EnqueueAsync(c, tx, recipients, notice, $"escalation:{o.Code}:{level}:{ChinaTime.ToChina(o.ResolveDueAt):yyyyMMddHHmm}", now, ct);
             await tx.CommitAsync(ct);
             escalated++;
         }

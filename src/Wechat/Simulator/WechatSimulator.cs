@@ -25,7 +25,7 @@ public sealed record SentMessage(long Seq, string Api, string AppId, string ToUs
 
 public sealed record PushResponse(int Status, string Body, string? ReplyXml, string? ReplyText, TimeSpan Elapsed);
 
-public sealed record Fault(string Path, int ErrCode, string ErrMsg, int Times, int LatencyMs, int HttpStatus = 200);
+public sealed record Fault(string Path, int ErrCode, string ErrMsg, int Times, int LatencyMs, int HttpStatus = 200, int Every = 1, long Seen = 0);
 
 /// <summary>
 /// A stand-in for api.weixin.qq.com and for WeChat's callback pushes, so the whole product runs and is
@@ -48,6 +48,7 @@ public sealed class WechatSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (string OpenId, string? UnionId, DateTimeOffset IssuedAt, bool Used)> _loginCodes = new();
     private readonly ConcurrentDictionary<string, string> _phoneCodes = new();
     private long _seq;
+    private long _repeatedTemplateSends;
     private long _msgId = 7_300_000_000_000_000_000;
     private int _tokenRequests;
 
@@ -64,6 +65,8 @@ public sealed class WechatSimulator : IAsyncDisposable
     public string CallbackPath { get; set; } = "/wechat/callback";
     public TimeSpan PushTimeout { get; set; } = TimeSpan.FromSeconds(5);
     public int TokenRequests => _tokenRequests;
+    /// <summary>Template sends that repeated an earlier client_msg_id (dropped, as WeChat drops them): at-least-once made visible.</summary>
+    public long RepeatedTemplateSends => Interlocked.Read(ref _repeatedTemplateSends);
     public HashSet<string> RiskyWords { get; } = ["赌博网站", "代开发票", "办证刻章"];
 
     public static async Task<WechatSimulator> StartAsync(WechatOptions account, TimeProvider clock, int port = 0, ILoggerFactory? logging = null)
@@ -92,12 +95,22 @@ public sealed class WechatSimulator : IAsyncDisposable
     public IReadOnlyList<SentMessage> Sent(string? toUser = null, string? api = null) =>
         _sent.Where(m => (toUser is null || m.ToUser == toUser) && (api is null || m.Api == api)).OrderBy(m => m.Seq).ToList();
 
-    public void ClearSent() => _sent.Clear();
+    public void ClearSent()
+    {
+        _sent.Clear();
+        Interlocked.Exchange(ref _repeatedTemplateSends, 0);
+    }
 
     /// <summary>The next <paramref name="times"/> calls whose path contains <paramref name="path"/> fail (or are only slowed when errcode is 0).</summary>
     public void Fail(string path, int errcode, string errmsg = "simulated failure", int times = 1, int latencyMs = 0, int httpStatus = 200)
     {
         lock (_faultLock) _faults.Add(new Fault(path, errcode, errmsg, times, latencyMs, httpStatus));
+    }
+
+    /// <summary>Every <paramref name="every"/>th call whose path contains <paramref name="path"/> fails, <paramref name="times"/> times in all.</summary>
+    public void FailEvery(string path, int every, int errcode, string errmsg = "simulated failure", int times = int.MaxValue, int httpStatus = 200)
+    {
+        lock (_faultLock) _faults.Add(new Fault(path, errcode, errmsg, times, 0, httpStatus, every));
     }
 
     public void ClearFaults() { lock (_faultLock) _faults.Clear(); }
@@ -259,8 +272,13 @@ public sealed class WechatSimulator : IAsyncDisposable
             var i = _faults.FindIndex(f => http.Request.Path.Value!.Contains(f.Path, StringComparison.Ordinal));
             if (i >= 0)
             {
-                hit = _faults[i];
-                if (hit.Times <= 1) _faults.RemoveAt(i); else _faults[i] = hit with { Times = hit.Times - 1 };
+                var f = _faults[i] with { Seen = _faults[i].Seen + 1 };
+                _faults[i] = f;
+                if (f.Seen % f.Every == 0)
+                {
+                    hit = f;
+                    if (f.Times <= 1) _faults.RemoveAt(i); else _faults[i] = f with { Times = f.Times - 1 };
+                }
             }
         }
         if (hit is null) return false;
@@ -317,7 +335,11 @@ public sealed class WechatSimulator : IAsyncDisposable
             // WeChat drops a repeat of the same client_msg_id; so do we.
             var first = false;
             var id = _templateClientIds.GetOrAdd(clientId, _ => { first = true; return NextMsgId(); });
-            if (!first) return Results.Json(new { errcode = 0, errmsg = "ok", msgid = id });
+            if (!first)
+            {
+                Interlocked.Increment(ref _repeatedTemplateSends);
+                return Results.Json(new { errcode = 0, errmsg = "ok", msgid = id });
+            }
             _sent.Enqueue(new SentMessage(Interlocked.Increment(ref _seq), api, appId, touser, body, id, _clock.GetUtcNow()));
             return Results.Json(new { errcode = 0, errmsg = "ok", msgid = id });
         }

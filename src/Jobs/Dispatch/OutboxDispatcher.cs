@@ -6,7 +6,7 @@ using Governance.Core.Notifications;
 using Governance.Wechat.Client;
 using Microsoft.Extensions.Logging;
 
-namespace Governance.Jobs.Outbox;
+namespace Governance.Jobs.Dispatch;
 
 public sealed class DispatcherOptions
 {
@@ -167,7 +167,7 @@ public sealed class OutboxDispatcher : IDisposable
     {
         if (row.Channel == DeliveryChannel.Inbox && row.Kind == "chat_reply")
             return new Notice("chat_reply", "服务号回复", JsonDocument.Parse(row.Payload).RootElement.GetProperty("text").GetString() ?? "");
-        return JsonSerializer.Deserialize<Notice>(row.Payload, Governance.Core.Notifications.Outbox.Json)!;
+        return JsonSerializer.Deserialize<Notice>(row.Payload, Outbox.Json)!;
     }
 
     private static string? Page(ChannelTemplate t, Notice n) => n.Page ?? (t.Page is null ? null : n.OrderCode is null ? t.Page : $"{t.Page}?code={n.OrderCode}");
