@@ -15,9 +15,9 @@ using Governance.Api.Sandbox;
 using Governance.Api.Wechat;
 using Governance.Wechat;
 
-// Usage: Governance.Api [serve|migrate|seed] [ASP.NET options such as --urls]
+// Usage: Governance.Api [serve|migrate|seed|generate|intake] [ASP.NET options such as --urls]
 var (command, hostArgs) = CommandLine.Split(args);
-var builder = WebApplication.CreateBuilder(command == CommandLine.Intake ? [] : hostArgs);
+var builder = WebApplication.CreateBuilder(command is CommandLine.Intake or CommandLine.Generate ? [] : hostArgs);
 
 // Database, stores and domain services (Core); startup self-check of driver and migrations
 builder.AddGovernanceCore();

@@ -28,11 +28,12 @@ public sealed class JobRunListener(JobRunStore runs, JobsOptions options, TimePr
         if (jobException is not null) log.LogError(jobException, "Scheduled job {Job} failed", job);
         try
         {
-            await runs.FinishedAsync(job, Scheduled(context), jobException is null, jobException?.InnerException?.Message ?? jobException?.Message ?? context.Result?.ToString(), Now, ct);
+            // Recorded even while the node shuts down: the run did finish.
+            await runs.FinishedAsync(job, Scheduled(context), jobException is null, jobException?.InnerException?.Message ?? jobException?.Message ?? context.Result?.ToString(), Now, CancellationToken.None);
             if (Now >= _nextPrune)
             {
                 _nextPrune = Now.AddHours(1);
-                await runs.PruneAsync(Now.AddDays(-options.JobRunRetentionDays), ct);
+                await runs.PruneAsync(Now.AddDays(-options.JobRunRetentionDays), CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException) { log.LogError(ex, "Could not record the end of {Job}", job); }

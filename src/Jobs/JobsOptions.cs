@@ -14,6 +14,8 @@ public sealed class JobsOptions
     public string ParticipationCron { get; set; } = "0 0 9 ? * MON";
     public string ClaimExpiryCron { get; set; } = "0 */10 * * * ?";
     public int BroadcastIntervalSeconds { get; set; } = 15;
+    /// <summary>How often an idle scheduler node looks for due fires; lower spreads fires across nodes sooner.</summary>
+    public int IdleWaitSeconds { get; set; } = 5;
 
     /// <summary>Remind the claimer (or, for unclaimed orders, the grid worker) at half the window...</summary>
     public bool ReminderAtHalfway { get; set; } = true;

@@ -55,6 +55,8 @@ public static class JobsSetup
         services.AddQuartz("governance", q =>
         {
             ConfigureStore(q, connectionString);
+            // How long an idle node waits before looking for due triggers again (Quartz's default is 30 s).
+            q.ConfigureScheduler(s => s.IdleWaitTime = TimeSpan.FromSeconds(Math.Max(1, o.IdleWaitSeconds)));
             q.UseTimeProvider(TimeProvider.System);
             Simple<SendScheduledBroadcastsJob>(q, "send-scheduled-broadcasts", o.BroadcastIntervalSeconds);
             Cron<SendRemindersJob>(q, "send-reminders", o.RemindersCron);

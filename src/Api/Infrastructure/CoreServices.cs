@@ -39,6 +39,7 @@ public static class CoreServices
         services.AddSingleton<Governance.Core.Registrations.RegistrationStore>();
         services.AddSingleton<Governance.Core.Registrations.RegistrationService>();
         services.AddSingleton<Governance.Core.Members.MemberStatsStore>();
+        services.AddSingleton<Governance.Core.Generator.ScaleData>();
         services.AddHostedService<StartupChecks>();
         return builder;
     }

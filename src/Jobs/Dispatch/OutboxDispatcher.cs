@@ -17,7 +17,7 @@ public sealed class DispatcherOptions
     public int MaxBackoffMinutes { get; set; } = 60;
     public int LeaseSeconds { get; set; } = 120;
     /// <summary>Sends per second towards WeChat, per node and channel.</summary>
-    public int PerSecond { get; set; } = 200;
+    public int PerSecond { get; set; } = 1000;
 }
 
 public sealed record DispatchResult(int Claimed, int Sent, int Retrying, int Dead, int Rerouted)

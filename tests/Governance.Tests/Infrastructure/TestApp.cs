@@ -44,6 +44,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:Burst", "100000");
         builder.UseSetting("RateLimits:PerMinute", "100000");
         builder.UseSetting("Roles", "api"); // the scheduler has tests of its own; runners are called directly
+        builder.UseSetting("Jobs:Dispatcher:PerSecond", "5000");
         builder.UseSetting("Wechat:Mode", Account.Mode);
         builder.UseSetting("Wechat:SandboxPort", "0");
         builder.UseSetting("Wechat:ApiBaseAddress", Wechat.BaseAddress);

@@ -1,5 +1,6 @@
 using Dapper;
 using Governance.Core.Data;
+using Governance.Core.Generator;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Governance.Tests.Infrastructure;
@@ -68,6 +69,28 @@ public static class TestDatabase
             UPDATE service_order SET merged_into_id = NULL WHERE merged_into_id IS NOT NULL;
             DELETE FROM service_order;
             DELETE FROM order_code_seq;
+            DELETE FROM job_run;
+            """);
+        // People and places the scale-data generator added (ids far above the demo seed's) go too.
+        await c.ExecuteAsync($"""
+            DELETE FROM registration WHERE person_id >= {ScaleData.ResidentBase};
+            DELETE FROM member WHERE person_id >= {ScaleData.ResidentBase};
+            DELETE FROM unit_admin WHERE person_id >= {ScaleData.ResidentBase};
+            DELETE FROM unit_pairing WHERE unit_id >= {ScaleData.UnitBase};
+            UPDATE member SET unit_id = NULL WHERE unit_id >= {ScaleData.UnitBase};
+            DELETE FROM unit WHERE id >= {ScaleData.UnitBase};
+            DELETE FROM resident WHERE person_id >= {ScaleData.ResidentBase};
+            DELETE FROM staff_role WHERE person_id >= {ScaleData.ResidentBase};
+            """);
+        await c.ExecuteAsync($"""
+            DELETE FROM auth_refresh_token WHERE person_id >= {ScaleData.ResidentBase};
+            DELETE FROM conversation WHERE person_id >= {ScaleData.ResidentBase};
+            DELETE FROM person WHERE id >= {ScaleData.ResidentBase};
+            DELETE FROM area WHERE id >= {ScaleData.AreaBase * 4};
+            DELETE FROM area WHERE id >= {ScaleData.AreaBase * 3};
+            DELETE FROM area WHERE id >= {ScaleData.AreaBase * 2};
+            DELETE FROM area WHERE id >= {ScaleData.AreaBase};
+            DELETE FROM area WHERE id >= {ScaleData.StreetBase} AND id < {ScaleData.StreetBase + 100};
             """);
     }
 
