@@ -52,7 +52,8 @@ character-set-server=utf8mb4
 collation-server=utf8mb4_general_ci
 default-time-zone='+00:00'
 max_connections=500
-innodb_buffer_pool_size=512M
+innodb_buffer_pool_size=2G
+innodb_log_file_size=512M
 innodb_flush_log_at_trx_commit=2
 skip-name-resolve
 CNF
@@ -110,5 +111,5 @@ SQL
 
 connection_string() {
   local db="$1"
-  echo "Server=127.0.0.1;Port=$DB_PORT;Database=$db;User ID=$DB_USER;Password=$DB_PASSWORD;CharSet=utf8mb4;SslMode=None;Pooling=true;Max Pool Size=200;Allow User Variables=true;ConnectionReset=true"
+  echo "Server=127.0.0.1;Port=$DB_PORT;Database=$db;User ID=$DB_USER;Password=$DB_PASSWORD;CharSet=utf8mb4;SslMode=None;Pooling=true;Max Pool Size=200;Allow User Variables=true"
 }

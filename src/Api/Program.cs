@@ -1,5 +1,6 @@
 using Governance.Api.Areas;
 using Governance.Api.Auth;
+using Governance.Api.Bench;
 using Governance.Api.Broadcasts;
 using Governance.Api.Inbox;
 using Governance.Api.Categories;
@@ -40,6 +41,8 @@ var app = builder.Build();
 if (command != CommandLine.Serve) return await CommandLine.RunAsync(command, app, hostArgs);
 
 app.UseGovernanceProblems();
+// One database connection per request, shared by its store calls in turn
+app.UseDatabaseScope();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -65,6 +68,7 @@ app.MapInbox();
 app.MapIntake();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox) app.MapSandbox();
+if (app.Configuration.GetValue<bool>("Bench:Baseline")) app.MapBenchBaseline();
 
 await app.RunAsync();
 return 0;

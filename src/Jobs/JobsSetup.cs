@@ -78,7 +78,7 @@ public static class JobsSetup
         q.ConfigureScheduler(o => o.GenerateInstanceId = true);
         q.UsePersistentStore(s =>
         {
-            s.UseMySql(connectionString);
+            s.UseMySql(MySqlDriver.Normalize(connectionString));
             s.UseSystemTextJsonSerializer();
             s.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
             // The tables come from sql/0005_quartz.sql, applied by our migration runner.

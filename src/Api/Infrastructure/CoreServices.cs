@@ -45,6 +45,31 @@ public static class CoreServices
     }
 }
 
+public static class DatabaseScopes
+{
+    /// <summary>
+    /// Each request's store calls share one connection while they run one after another (see Db.Scope): far fewer
+    /// round trips than one pooled connection per call with MySql.Data.
+    /// </summary>
+    public static WebApplication UseDatabaseScope(this WebApplication app)
+    {
+        var db = app.Services.GetRequiredService<Db>();
+        var limit = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MaxConcurrentRequests;
+        var gate = limit > 0 ? new SemaphoreSlim(limit, limit) : null;
+        app.Use(async (http, next) =>
+        {
+            if (gate is not null) await gate.WaitAsync(http.RequestAborted);
+            try
+            {
+                await using var scope = db.Scope();
+                await next(http);
+            }
+            finally { gate?.Release(); }
+        });
+        return app;
+    }
+}
+
 /// <summary>
 /// Refuses to serve when the driver fix is missing, the database is unreachable, an applied
 /// migration file has changed, or a migration has not been applied yet.

@@ -21,22 +21,41 @@ public sealed record Area(long Id, long? ParentId, string Kind, string Name, str
     public bool Contains(Area other) => other.Path.StartsWith(Path, StringComparison.Ordinal);
 }
 
-public sealed class AreaStore(Db db)
+/// <summary>
+/// The area tree. Single areas are read through a small in-memory cache (an area is kept for a minute): every report,
+/// order view and scope check looks areas up, and the tree changes only when a community is reorganised.
+/// </summary>
+public sealed class AreaStore(Db db, TimeProvider clock)
 {
+    private static readonly TimeSpan Fresh = TimeSpan.FromMinutes(1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (Area Area, long At)> _cache = new();
+
     private const string Columns = "id, parent_id AS ParentId, kind, name, path, depth, latitude, longitude";
 
-    private static readonly string GetSql = $"SELECT {Columns} FROM area WHERE id = @id";
-    public async Task<Area?> GetAsync(long id, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Area>(new CommandDefinition(GetSql, new { id }, cancellationToken: ct));
-    }
+    public async Task<Area?> GetAsync(long id, CancellationToken ct = default) => (await GetManyAsync([id], ct)).FirstOrDefault();
 
     private static readonly string ManySql = $"SELECT {Columns} FROM area WHERE id IN @ids";
     public async Task<IReadOnlyList<Area>> GetManyAsync(IEnumerable<long> ids, CancellationToken ct = default)
     {
-        var list = ids.Distinct().ToArray();
-        if (list.Length == 0) return [];
+        var found = new List<Area>();
+        var missing = new List<long>();
+        foreach (var id in ids.Distinct())
+        {
+            if (_cache.TryGetValue(id, out var hit) && clock.GetElapsedTime(hit.At) < Fresh) found.Add(hit.Area);
+            else missing.Add(id);
+        }
+        if (missing.Count == 0) return found;
+        var now = clock.GetTimestamp();
+        foreach (var area in await LoadManyAsync(missing, ct))
+        {
+            _cache[area.Id] = (area, now);
+            found.Add(area);
+        }
+        return found;
+    }
+
+    private async Task<IReadOnlyList<Area>> LoadManyAsync(IReadOnlyList<long> list, CancellationToken ct)
+    {
         await using var c = await db.OpenAsync(ct);
         return (await c.QueryAsync<Area>(new CommandDefinition(ManySql, new { ids = list }, cancellationToken: ct))).AsList();
     }

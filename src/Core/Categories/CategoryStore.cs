@@ -23,8 +23,15 @@ public sealed record Category(
     public IReadOnlyList<string> SkillList => Skills.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
-public sealed class CategoryStore(Db db)
+/// <summary>
+/// Categories are reference data read on nearly every request: they are kept in memory and read again at most once a
+/// minute (a changed SLA takes effect within a minute on every node).
+/// </summary>
+public sealed class CategoryStore(Db db, TimeProvider clock)
 {
+    private static readonly TimeSpan Fresh = TimeSpan.FromMinutes(1);
+    private (IReadOnlyList<Category> All, long At)? _cache;
+
     private const string Columns = """
         id, code, name, parent_id AS ParentId, ack_hours AS AckHours, resolve_value AS ResolveValue,
         resolve_unit AS ResolveUnit, urgent_ack_hours AS UrgentAckHours, urgent_resolve_hours AS UrgentResolveHours,
@@ -32,17 +39,19 @@ public sealed class CategoryStore(Db db)
         skills, questions, active, sort_order AS SortOrder
         """;
 
-    private static readonly string ListSql = $"SELECT {Columns} FROM category WHERE active = 1 ORDER BY sort_order, id";
-    public async Task<IReadOnlyList<Category>> ListActiveAsync(CancellationToken ct = default)
+    private static readonly string AllSql = $"SELECT {Columns} FROM category ORDER BY sort_order, id";
+    private async Task<IReadOnlyList<Category>> AllAsync(CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<Category>(new CommandDefinition(ListSql, cancellationToken: ct))).AsList();
+        if (_cache is { } c && clock.GetElapsedTime(c.At) < Fresh) return c.All;
+        await using var connection = await db.OpenAsync(ct);
+        var all = (await connection.QueryAsync<Category>(new CommandDefinition(AllSql, cancellationToken: ct))).AsList();
+        _cache = (all, clock.GetTimestamp());
+        return all;
     }
 
-    private static readonly string GetSql = $"SELECT {Columns} FROM category WHERE id = @id";
-    public async Task<Category?> GetAsync(long id, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Category>(new CommandDefinition(GetSql, new { id }, cancellationToken: ct));
-    }
+    public async Task<IReadOnlyList<Category>> ListActiveAsync(CancellationToken ct = default) =>
+        (await AllAsync(ct)).Where(c => c.Active).ToList();
+
+    public async Task<Category?> GetAsync(long id, CancellationToken ct = default) =>
+        (await AllAsync(ct)).FirstOrDefault(c => c.Id == id);
 }

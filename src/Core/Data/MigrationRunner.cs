@@ -59,7 +59,7 @@ public sealed class MigrationRunner(Db db, TimeProvider clock, ILogger<Migration
 
     public async Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<SqlScript> scripts, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenDedicatedAsync(ct); // holds the migration lock
         await c.ExecuteAsync(new CommandDefinition(CreateTrackingTable, cancellationToken: ct));
         // Two nodes starting together must not both run a migration.
         var locked = await c.ExecuteScalarAsync<int?>(new CommandDefinition(

@@ -18,7 +18,7 @@ public sealed record ScaleOptions
     /// <summary>People and orders are placed in the buildings under this path ("/" for all; the generated tree's own paths start at /{StreetBase}).</summary>
     public string UnderPath { get; init; } = "/";
     public int Residents { get; init; }
-    /// <summary>Share of residents who follow the official account (get template messages).</summary>
+    /// <summary>Share of residents and members who follow the official account (get template messages).</summary>
     public double FollowingShare { get; init; } = 1.0;
     public int Members { get; init; }
     public int Units { get; init; }
@@ -55,7 +55,7 @@ public sealed class ScaleData(Db db, TimeProvider clock)
     {
         var started = Stopwatch.StartNew();
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenDedicatedAsync(ct); // session variables and temporary tables
         // A bulk load: constraints were checked when the generator was written; per-row checks would triple the time.
         await Exec(c, "SET SESSION foreign_key_checks = 0, unique_checks = 0", null, ct);
         try
@@ -205,10 +205,11 @@ public sealed class ScaleData(Db db, TimeProvider clock)
     /// <summary>In-service members: a unit each (when units were generated), skills, and an approved residence registration where they live.</summary>
     private static async Task MembersAsync(DbConnection c, ScaleOptions o, int buildings, DateTime now, CancellationToken ct)
     {
-        var p = new { now, buildings };
+        var p = new { now, buildings, following = (int)Math.Round(o.FollowingShare * 1000) };
         await Exec(c, $"""
-            INSERT INTO person (id, name, phone, created_at, updated_at)
-            SELECT {MemberBase} + n, CONCAT({Pick(Surnames, "n * 11 + 3")}, {Pick(GivenNames, "n * 17 + n DIV 20")}), CONCAT('136', LPAD({MemberBase} + n, 8, '0')), @now, @now
+            INSERT INTO person (id, name, phone, oa_openid, oa_following, created_at, updated_at)
+            SELECT {MemberBase} + n, CONCAT({Pick(Surnames, "n * 11 + 3")}, {Pick(GivenNames, "n * 17 + n DIV 20")}), CONCAT('136', LPAD({MemberBase} + n, 8, '0')),
+                   CONCAT('o_gen_member_', {MemberBase} + n), (n * 7919) MOD 1000 < @following, @now, @now
               FROM gen_seq WHERE n < {o.Members}
             """, p, ct);
         await Exec(c, $"""
@@ -248,27 +249,35 @@ public sealed class ScaleData(Db db, TimeProvider clock)
         // Reminders and escalation are as a steady state leaves them: reminders already sent are not due again, and
         // overdue orders stand at the level their time overdue gives them.
         const string open = "s.n MOD @openEvery = 0";
-        var created = $"(CASE WHEN {open} THEN TIMESTAMPADD(MINUTE, -((s.n DIV @openEvery * 37) MOD 14400), @now) ELSE TIMESTAMPADD(MINUTE, -(1440 * 3 + (s.n * 7919) MOD @minutes), @now) END)";
+        // Resolved orders still waiting for a rating were resolved in the last four days (older ones the follow-up job has closed).
+        var created = $"(CASE WHEN {open} THEN TIMESTAMPADD(MINUTE, -((s.n DIV @openEvery * 37) MOD 14400), @now) " +
+                      $"WHEN s.n MOD 50 = 1 THEN TIMESTAMPADD(MINUTE, -(2880 + (s.n * 7) MOD 5760), @now) " +
+                      $"ELSE TIMESTAMPADD(MINUTE, -(1440 * 3 + (s.n * 7919) MOD @minutes), @now) END)";
         var status = $"(CASE WHEN {open} THEN ELT(1 + (s.n DIV @openEvery) MOD 6, 'submitted','accepted','published','published','claimed','in_progress') WHEN s.n MOD 50 = 1 THEN 'resolved' ELSE 'closed' END)";
         var due = $"TIMESTAMPADD(DAY, 7, {created})";
         var isOpen = $"({open})";
         var claimed = $"({status} IN ('claimed','in_progress','resolved','closed'))";
+        // Overdue open orders stand at the level their time overdue gives them (one step a day).
+        var level = $"IF({isOpen} AND {due} < @now, LEAST(4, 1 + FLOOR(TIMESTAMPDIFF(HOUR, {due}, @now) / 24)), 0)";
         await Exec(c, $"""
             INSERT INTO service_order (id, code, source, resident_id, area_id, area_path, category_id, description, location_text, urgency, status,
-              ack_due_at, resolve_due_at, next_remind_at, claimer_person_id, escalation_level, satisfaction, created_by, created_at, accepted_at, published_at,
-              claimed_at, started_at, resolved_at, closed_at, updated_at, version)
+              ack_due_at, resolve_due_at, next_remind_at, next_escalate_at, followed_up_at, claimer_person_id, escalation_level, satisfaction, created_by, created_at,
+              accepted_at, published_at, claimed_at, started_at, resolved_at, closed_at, updated_at, version)
             SELECT {OrderBase} + s.n, CONCAT('GD', DATE_FORMAT(TIMESTAMPADD(HOUR, 8, {created}), '%Y%m%d'), '-', LPAD(s.n, 7, '0')),
                    IF(s.n MOD 3 = 0, 'mini_program', 'wechat_chat'), {reporter}, b.id, b.path, t.category_id, CONCAT(b.place, t.text), b.place, 'normal', {status},
                    TIMESTAMPADD(HOUR, 24, {created}), {due},
                    CASE WHEN NOT {isOpen} THEN NULL WHEN TIMESTAMPADD(HOUR, 84, {created}) > @now THEN TIMESTAMPADD(HOUR, 84, {created})
                         WHEN TIMESTAMPADD(HOUR, 144, {created}) > @now THEN TIMESTAMPADD(HOUR, 144, {created}) END,
+                   CASE WHEN NOT {isOpen} THEN NULL WHEN {due} >= @now THEN {due} WHEN {level} < 4 THEN TIMESTAMPADD(HOUR, 24 * {level}, {due}) END,
+                   IF({status} = 'resolved' AND TIMESTAMPADD(HOUR, 48 + 72, {created}) < @now, TIMESTAMPADD(HOUR, 48 + 72, {created}), NULL),
                    IF({claimed}, {claimer}, NULL),
-                   IF({isOpen} AND {due} < @now, LEAST(4, 1 + FLOOR(TIMESTAMPDIFF(HOUR, {due}, @now) / 24)), 0),
+                   {level},
                    IF({status} = 'closed', ELT(1 + s.n MOD 10, 'satisfied','satisfied','satisfied','satisfied','satisfied','satisfied','basically_satisfied','basically_satisfied','unsatisfied','unrated'), NULL),
                    {reporter}, {created},
                    IF({status} = 'submitted', NULL, TIMESTAMPADD(HOUR, 1, {created})),
                    IF({status} IN ('submitted','accepted'), NULL, TIMESTAMPADD(HOUR, 2, {created})),
-                   IF({claimed}, TIMESTAMPADD(HOUR, 4, {created}), NULL),
+                   IF({status} = 'claimed', GREATEST(TIMESTAMPADD(MINUTE, 1, {created}), TIMESTAMPADD(MINUTE, -((s.n * 13) MOD 1200), @now)),
+                      IF({claimed}, TIMESTAMPADD(HOUR, 4, {created}), NULL)),
                    IF({status} IN ('in_progress','resolved','closed'), TIMESTAMPADD(HOUR, 6, {created}), NULL),
                    IF({status} IN ('resolved','closed'), TIMESTAMPADD(HOUR, 48, {created}), NULL),
                    IF({status} = 'closed', TIMESTAMPADD(HOUR, 60, {created}), NULL),

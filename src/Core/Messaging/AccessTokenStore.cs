@@ -32,7 +32,7 @@ public sealed class AccessTokenStore(Db db)
     public async Task<StoredToken> RefreshAsync(string appId, string? failedToken, TimeSpan margin, DateTime now,
         Func<CancellationToken, Task<StoredToken>> fetch, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenDedicatedAsync(ct); // holds a named lock
         var lockName = $"wechat_token:{appId}";
         if (await c.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT GET_LOCK(@lockName, 15)", new { lockName }, cancellationToken: ct)) != 1)
             throw new TimeoutException("Timed out waiting for the access-token lock.");

@@ -10,6 +10,8 @@ using Governance.Core.Time;
 
 namespace Governance.Core.Orders;
 
+public sealed record CreatedOrder(string Code, DateTimeOffset ResolveBy, bool Urgent);
+
 public sealed record CreateOrderInput(
     long? CategoryId, string? Description, string? LocationText, long? BuildingId, long? AreaId,
     string? Urgency, decimal? Latitude, decimal? Longitude, string? Source)
@@ -38,7 +40,17 @@ public sealed partial class OrderService(
 
     private static readonly string[] StaffSources = [OrderSource.Visit, OrderSource.Meeting, OrderSource.Staff];
 
+    /// <summary>Files a report and returns it as the caller sees it, with its timeline (the forms' answer).</summary>
     public async Task<Result<OrderDetail>> CreateAsync(Caller caller, CreateOrderInput input, IReadOnlyList<PhotoUpload> uploads, CancellationToken ct = default,
+        IReadOnlyList<StoredPhoto>? alreadyStored = null)
+    {
+        var created = await SubmitAsync(caller, input, uploads, ct, alreadyStored);
+        if (!created.IsOk) return created.Error!;
+        return await DetailAsync((await orders.GetByCodeAsync(created.Value!.Code, ct))!, caller, ct);
+    }
+
+    /// <summary>Files a report: every rule, the deadlines, the timeline and, when urgent, the alerts; returns its code and deadline (all a chat reply needs).</summary>
+    public async Task<Result<CreatedOrder>> SubmitAsync(Caller caller, CreateOrderInput input, IReadOnlyList<PhotoUpload> uploads, CancellationToken ct = default,
         IReadOnlyList<StoredPhoto>? alreadyStored = null)
     {
         if (input.CategoryId is null)
@@ -104,7 +116,7 @@ public sealed partial class OrderService(
             foreach (var s in stored.Skip(alreadyStored?.Count ?? 0)) photos.Delete(s);
             throw;
         }
-        return await DetailAsync((await orders.GetByCodeAsync(code, ct))!, caller, ct);
+        return new CreatedOrder(code, ChinaTime.ToChina(deadlines.ResolveBy), urgent);
     }
 
     private static Result<string?> ValidateAnswers(Category category, IReadOnlyDictionary<string, string>? answers)
@@ -143,7 +155,7 @@ public sealed partial class OrderService(
                 return Error.Validation("order.area_not_found", "所选区域不存在或范围过大，请选到社区、小区、网格或楼栋", "areaId");
             return area;
         }
-        if (await people.HomeBuildingAsync(caller.PersonId, ct) is { } home && await areas.GetAsync(home, ct) is { } homeArea)
+        if (caller.HomeBuildingId is { } home && await areas.GetAsync(home, ct) is { } homeArea)
             return homeArea;
         return Error.Validation("order.place_required", "请选择问题所在的楼栋或小区", "buildingId");
     }

@@ -49,9 +49,9 @@ public sealed class OrderStore(Db db)
 
     private static readonly string InsertOrderSql = $"""
         INSERT INTO service_order (code, source, resident_id, area_id, area_path, category_id, description, location_text,
-          latitude, longitude, urgency, status, ack_due_at, resolve_due_at, next_remind_at, created_by, extra, content_flag, created_at, updated_at)
+          latitude, longitude, urgency, status, ack_due_at, resolve_due_at, next_remind_at, next_escalate_at, created_by, extra, content_flag, created_at, updated_at)
         VALUES (@code, @Source, @ResidentId, @AreaId, @AreaPath, @CategoryId, @Description, @LocationText,
-          @Latitude, @Longitude, @Urgency, 'submitted', @AckDueAt, @ResolveDueAt, {Halfway("@now", "@ResolveDueAt")}, @CreatedBy, @Extra, @ContentFlag, @now, @now);
+          @Latitude, @Longitude, @Urgency, 'submitted', @AckDueAt, @ResolveDueAt, {Halfway("@now", "@ResolveDueAt")}, @ResolveDueAt, @CreatedBy, @Extra, @ContentFlag, @now, @now);
         SELECT LAST_INSERT_ID();
         """;
     public async Task<long> CreateAsync(string code, NewOrder order, NewOrderEvent created, IReadOnlyList<StoredPhoto> photos, DateTime now, CancellationToken ct = default,
@@ -103,7 +103,7 @@ public sealed class OrderStore(Db db)
     private static string Halfway(string from, string due) => $"TIMESTAMPADD(SECOND, TIMESTAMPDIFF(SECOND, {from}, {due}) DIV 2, {from})";
 
     private static readonly string ExtendSql = $"""
-        UPDATE service_order SET resolve_due_at = @due, next_remind_at = {Halfway("@now", "@due")}, updated_at = @now, version = version + 1
+        UPDATE service_order SET resolve_due_at = @due, next_remind_at = {Halfway("@now", "@due")}, next_escalate_at = @due, updated_at = @now, version = version + 1
         WHERE id = @orderId AND status = @status
         """;
     public async Task<bool> ExtendAsync(long orderId, string status, DateTime due, NewOrderEvent e, DateTime now, Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken ct = default)
@@ -225,6 +225,8 @@ public sealed class OrderStore(Db db)
           next_remind_at = CASE WHEN @To IN ('resolved','closed','rejected','merged','cancelled') THEN NULL
                                 WHEN @NewResolveDueAt IS NOT NULL THEN {Halfway("@now", "@NewResolveDueAt")} ELSE next_remind_at END,
           followed_up_at = CASE WHEN @To = 'resolved' THEN NULL ELSE followed_up_at END,
+          next_escalate_at = CASE WHEN @To IN ('resolved','closed','rejected','merged','cancelled') THEN NULL
+                                  WHEN @NewResolveDueAt IS NOT NULL THEN @NewResolveDueAt ELSE next_escalate_at END,
           escalation_level = CASE WHEN @NewResolveDueAt IS NULL THEN escalation_level ELSE 0 END,
           claimer_person_id = CASE WHEN @ClearClaimer THEN NULL WHEN @ReplaceClaimer THEN @ClaimerPersonId ELSE COALESCE(@ClaimerPersonId, claimer_person_id) END,
           claimer_unit_id   = CASE WHEN @ClearClaimer THEN NULL WHEN @ReplaceClaimer THEN @ClaimerUnitId ELSE COALESCE(@ClaimerUnitId, claimer_unit_id) END
@@ -297,27 +299,19 @@ public sealed class OrderStore(Db db)
     }
 
     private const string EscalateSql = """
-        UPDATE service_order SET escalation_level = @level, updated_at = @now, version = version + 1
+        UPDATE service_order SET escalation_level = @level, updated_at = @now, version = version + 1,
+          next_escalate_at = CASE WHEN @reschedule THEN @next ELSE next_escalate_at END
         WHERE id = @orderId AND escalation_level < @level
         """;
-    /// <summary>Raises the escalation level; idempotent (a level already reached changes nothing and records nothing).</summary>
-    public async Task<bool> EscalateAsync(long orderId, int level, NewOrderEvent e, DateTime now, Func<DbConnection, DbTransaction, Task>? alsoInTransaction = null, CancellationToken ct = default)
+    /// <summary>
+    /// Raises the escalation level, with its timeline event, in the caller's transaction; idempotent (a level already
+    /// reached changes nothing and records nothing). With <paramref name="reschedule"/>, the next step is due at
+    /// <paramref name="next"/> (null: no further step).
+    /// </summary>
+    public static async Task<bool> EscalateAsync(DbConnection c, DbTransaction tx, long orderId, int level, NewOrderEvent e, DateTime now, CancellationToken ct,
+        bool reschedule = false, DateTime? next = null)
     {
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        if (!await EscalateAsync(c, tx, orderId, level, e, now, ct))
-        {
-            await tx.RollbackAsync(ct);
-            return false;
-        }
-        if (alsoInTransaction is not null) await alsoInTransaction(c, tx);
-        await tx.CommitAsync(ct);
-        return true;
-    }
-
-    public static async Task<bool> EscalateAsync(DbConnection c, DbTransaction tx, long orderId, int level, NewOrderEvent e, DateTime now, CancellationToken ct)
-    {
-        if (await c.ExecuteAsync(new CommandDefinition(EscalateSql, new { orderId, level, now }, tx, cancellationToken: ct)) != 1) return false;
+        if (await c.ExecuteAsync(new CommandDefinition(EscalateSql, new { orderId, level, now, reschedule, next }, tx, cancellationToken: ct)) != 1) return false;
         await AppendEventAsync(c, tx, orderId, e, now, ct);
         return true;
     }

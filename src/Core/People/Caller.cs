@@ -25,6 +25,8 @@ public sealed record Caller(long PersonId, string Name, bool IsResident, bool Is
     public IReadOnlyList<UnitScope> Units { get; init; } = [];
     public long? MemberUnitId { get; init; }
     public IReadOnlyList<string> Skills { get; init; } = [];
+    /// <summary>The building a resident registered as home, if any.</summary>
+    public long? HomeBuildingId { get; init; }
 
     public bool IsStaff => Staff.Count > 0;
 

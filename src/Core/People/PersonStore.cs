@@ -6,46 +6,39 @@ namespace Governance.Core.People;
 public sealed class PersonStore(Db db)
 {
     private const string CallerSql = """
-        SELECT id, name FROM person WHERE id = @id;
-        SELECT COUNT(*) FROM resident WHERE person_id = @id;
-        SELECT COUNT(*) FROM member WHERE person_id = @id;
+        SELECT p.id, p.name, r.person_id IS NOT NULL, m.person_id IS NOT NULL, r.home_building_id, m.unit_id, m.skills
+          FROM person p LEFT JOIN resident r ON r.person_id = p.id LEFT JOIN member m ON m.person_id = p.id WHERE p.id = @id;
         SELECT s.role AS Role, s.area_id AS AreaId, a.path AS AreaPath
           FROM staff_role s JOIN area a ON a.id = s.area_id WHERE s.person_id = @id ORDER BY s.id;
-        SELECT unit_id FROM unit_admin WHERE person_id = @id ORDER BY unit_id;
-        SELECT r.community_id AS CommunityId, a.path AS Path FROM registration r JOIN area a ON a.id = r.community_id
+        SELECT r.community_id, a.path, r.skills FROM registration r JOIN area a ON a.id = r.community_id
          WHERE r.person_id = @id AND r.status = 'approved' ORDER BY r.community_id;
-        SELECT u.id AS UnitId, u.name, u.status, a.path AS Path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id JOIN area a ON a.id = u.area_id
-         WHERE ua.person_id = @id
-        UNION ALL
+        SELECT u.id, u.name, u.status, a.path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id JOIN area a ON a.id = u.area_id
+         WHERE ua.person_id = @id;
         SELECT u.id, u.name, u.status, a.path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id
           JOIN unit_pairing p ON p.unit_id = u.id AND p.status = 'approved' JOIN area a ON a.id = p.community_id
          WHERE ua.person_id = @id;
-        SELECT unit_id, skills FROM member WHERE person_id = @id;
-        SELECT skills FROM registration WHERE person_id = @id AND status = 'approved';
         """;
+    /// <summary>Everything about who is asking, in one round trip: roles, scopes, units, skills and (for a resident) home.</summary>
     public async Task<Caller?> LoadCallerAsync(long personId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var multi = await c.QueryMultipleAsync(new CommandDefinition(CallerSql, new { id = personId }, cancellationToken: ct));
-        var person = await multi.ReadSingleOrDefaultAsync<(long Id, string Name)?>();
+        var person = await multi.ReadSingleOrDefaultAsync<(long Id, string Name, bool IsResident, bool IsMember, long? Home, long? UnitId, string? Skills)?>();
         if (person is null) return null;
-        var isResident = await multi.ReadSingleAsync<int>() > 0;
-        var isMember = await multi.ReadSingleAsync<int>() > 0;
+        var p = person.Value;
         var staff = (await multi.ReadAsync<StaffScope>()).AsList();
-        var units = (await multi.ReadAsync<long>()).AsList();
-        var communities = (await multi.ReadAsync<CommunityScope>()).AsList();
-        var unitRows = (await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>()).AsList();
-        var member = await multi.ReadSingleOrDefaultAsync<(long? UnitId, string Skills)?>();
-        var registrationSkills = await multi.ReadAsync<string>();
-        var skills = (member?.Skills ?? "").Split(',').Concat(registrationSkills.SelectMany(s => s.Split(',')))
+        var registrations = (await multi.ReadAsync<(long CommunityId, string Path, string Skills)>()).AsList();
+        var unitRows = (await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>()).Concat(await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>()).ToList();
+        var skills = (p.Skills ?? "").Split(',').Concat(registrations.SelectMany(r => r.Skills.Split(',')))
             .Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().ToList();
-        return new Caller(person.Value.Id, person.Value.Name, isResident, isMember, staff, units)
+        return new Caller(p.Id, p.Name, p.IsResident, p.IsMember, staff, unitRows.Select(u => u.UnitId).Distinct().Order().ToList())
         {
-            MemberCommunities = communities,
+            MemberCommunities = registrations.Select(r => new CommunityScope(r.CommunityId, r.Path)).ToList(),
             Units = unitRows.GroupBy(u => (u.UnitId, u.Name, u.Status))
                 .Select(g => new UnitScope(g.Key.UnitId, g.Key.Name, g.Key.Status, g.Select(u => u.Path).Distinct().ToList())).ToList(),
-            MemberUnitId = member?.UnitId,
+            MemberUnitId = p.UnitId,
             Skills = skills,
+            HomeBuildingId = p.Home,
         };
     }
 
@@ -55,13 +48,17 @@ public sealed class PersonStore(Db db)
         SELECT LAST_INSERT_ID();
         """;
     private const string EnsureResidentSql = "INSERT IGNORE INTO resident (person_id, created_at) VALUES (@id, @now)";
+    private const string ByOaSql = "SELECT p.id FROM person p JOIN resident r ON r.person_id = p.id WHERE p.oa_openid = @openid";
     /// <summary>
     /// The person behind an official-account openid, created on first contact as a resident. A follow or
-    /// unfollow event sets oa_following (unfollowed people get no template messages).
+    /// unfollow event sets oa_following (unfollowed people get no template messages). An ordinary message from
+    /// someone we know is one read.
     /// </summary>
     public async Task<long> EnsureByOaOpenidAsync(string openid, bool? following, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
+        if (following is null && await c.ExecuteScalarAsync<long?>(new CommandDefinition(ByOaSql, new { openid }, cancellationToken: ct)) is { } known)
+            return known;
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(UpsertOaSql,
             new { openid, following = following ?? true, touch = following is not null, now }, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(EnsureResidentSql, new { id, now }, cancellationToken: ct));
@@ -151,13 +148,6 @@ public sealed class PersonStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT unit_id FROM member WHERE person_id = @personId", new { personId }, cancellationToken: ct));
-    }
-
-    private const string HomeSql = "SELECT home_building_id FROM resident WHERE person_id = @id";
-    public async Task<long?> HomeBuildingAsync(long personId, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long?>(new CommandDefinition(HomeSql, new { id = personId }, cancellationToken: ct));
     }
 }
 

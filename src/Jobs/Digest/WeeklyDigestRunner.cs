@@ -22,6 +22,7 @@ public sealed class WeeklyDigestRunner(DigestStore digests, Db db, TimeProvider 
 
     public async Task<int> RunOnceAsync(CancellationToken ct = default)
     {
+        await using var scope = db.Scope(); // the pass's queries share one connection
         var now = clock.GetUtcNow().UtcDateTime;
         var (weekStart, _) = StarLevel.Periods(now);
         var week = ChinaTime.ToChina(weekStart).ToString("yyyyMMdd");

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using Governance.Core.Data;
 using Governance.Core.Notifications;
 using Governance.Wechat.Client;
 using Microsoft.Extensions.Logging;
@@ -37,15 +38,16 @@ public sealed record DispatchResult(int Claimed, int Sent, int Retrying, int Dea
 public sealed class OutboxDispatcher : IDisposable
 {
     private readonly DeliveryStore _store;
+    private readonly Db _db;
     private readonly WechatApiClient _wechat;
     private readonly DispatcherOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<OutboxDispatcher> _log;
     private readonly Dictionary<string, TokenBucketRateLimiter> _limits;
 
-    public OutboxDispatcher(DeliveryStore store, WechatApiClient wechat, DispatcherOptions options, TimeProvider clock, ILogger<OutboxDispatcher> log)
+    public OutboxDispatcher(DeliveryStore store, Db db, WechatApiClient wechat, DispatcherOptions options, TimeProvider clock, ILogger<OutboxDispatcher> log)
     {
-        (_store, _wechat, _options, _clock, _log) = (store, wechat, options, clock, log);
+        (_store, _db, _wechat, _options, _clock, _log) = (store, db, wechat, options, clock, log);
         _limits = new[] { DeliveryChannel.CustomerService, DeliveryChannel.Template, DeliveryChannel.Subscribe }.ToDictionary(c => c, _ => new TokenBucketRateLimiter(
             new TokenBucketRateLimiterOptions
             {
@@ -85,6 +87,7 @@ public sealed class OutboxDispatcher : IDisposable
 
     private async Task<Outcome> DeliverAsync(DeliveryRow row, IReadOnlyDictionary<(string, string), ChannelTemplate> templates, CancellationToken ct)
     {
+        await using var scope = _db.Scope(); // this delivery's few queries share one connection
         try
         {
             if (row.Channel == DeliveryChannel.Inbox)

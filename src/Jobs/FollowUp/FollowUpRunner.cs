@@ -1,3 +1,4 @@
+using Governance.Core.Data;
 using Governance.Core.Notifications;
 using Governance.Core.Orders;
 using Microsoft.Extensions.Logging;
@@ -9,10 +10,11 @@ namespace Governance.Jobs.FollowUp;
 /// with the notice, so it is sent once); after seven days it is closed as unrated (the configured policy),
 /// which is different from "satisfied" and counted apart.
 /// </summary>
-public sealed class FollowUpRunner(OrderScans scans, OrderStore orders, JobsOptions options, TimeProvider clock, ILogger<FollowUpRunner> log)
+public sealed class FollowUpRunner(OrderScans scans, OrderStore orders, Db db, JobsOptions options, TimeProvider clock, ILogger<FollowUpRunner> log)
 {
     public async Task<(int Reminded, int Closed)> RunOnceAsync(CancellationToken ct = default)
     {
+        await using var scope = db.Scope(); // the pass's queries share one connection
         var now = clock.GetUtcNow().UtcDateTime;
         int reminded = 0, closed = 0;
         foreach (var o in await scans.ResolvedUnratedAsync(now.AddDays(-options.AutoCloseAfterDays), options.ScanBatch, ct))

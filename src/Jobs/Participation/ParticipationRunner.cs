@@ -1,3 +1,4 @@
+using Governance.Core.Data;
 using Governance.Core.Notifications;
 using Governance.Core.Orders;
 using Governance.Core.Registrations;
@@ -10,11 +11,12 @@ namespace Governance.Jobs.Participation;
 /// Members with no service for six months are told, kindly, and their unit admin gets the list (also at
 /// GET /api/units/{id}/inactive-members). Once a month at most per person and unit.
 /// </summary>
-public sealed class ParticipationRunner(OrderScans scans, RegistrationStore units, NotificationStore notifications, JobsOptions options, TimeProvider clock,
+public sealed class ParticipationRunner(OrderScans scans, RegistrationStore units, NotificationStore notifications, Db db, JobsOptions options, TimeProvider clock,
     ILogger<ParticipationRunner> log)
 {
     public async Task<int> RunOnceAsync(CancellationToken ct = default)
     {
+        await using var scope = db.Scope(); // the pass's queries share one connection
         var now = clock.GetUtcNow().UtcDateTime;
         var month = ChinaTime.ToChina(now).ToString("yyyyMM");
         var inactive = await scans.InactiveMembersAsync(now.AddDays(-options.InactiveAfterDays), null, ct);

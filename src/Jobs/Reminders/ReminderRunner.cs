@@ -1,3 +1,4 @@
+using Governance.Core.Data;
 using Governance.Core.Notifications;
 using Governance.Core.Orders;
 using Governance.Core.People;
@@ -14,11 +15,12 @@ namespace Governance.Jobs.Reminders;
 /// commit, conditional on the value read, and the notice is keyed by order, stage and deadline, so a re-run
 /// or a second node sends nothing twice and an extended deadline earns fresh reminders.
 /// </summary>
-public sealed class ReminderRunner(OrderScans scans, PersonStore people, RegistrationStore units,
+public sealed class ReminderRunner(OrderScans scans, PersonStore people, RegistrationStore units, Db db,
     JobsOptions options, TimeProvider clock, ILogger<ReminderRunner> log)
 {
     public async Task<int> RunOnceAsync(CancellationToken ct = default)
     {
+        await using var scope = db.Scope(); // the pass's queries share one connection
         var now = clock.GetUtcNow().UtcDateTime;
         var before = TimeSpan.FromHours(options.ReminderHoursBefore);
         var queued = 0;

@@ -232,7 +232,7 @@ public sealed partial class ResidentDialog(
     private async Task<(string, ChatState)> CreateAsync(Caller caller, ChatState state, CancellationToken ct)
     {
         var d = state.Draft!;
-        var result = await orders.CreateAsync(caller, new CreateOrderInput(d.CategoryId, Shorten(d.Text, OrderService.MaxDescriptionChars), d.LocationText,
+        var result = await orders.SubmitAsync(caller, new CreateOrderInput(d.CategoryId, Shorten(d.Text, OrderService.MaxDescriptionChars), d.LocationText,
             null, d.AreaId, d.Urgent ? Urgency.Urgent : Urgency.Normal, d.Latitude, d.Longitude, OrderSource.WechatChat), [], ct, d.Photos);
         if (!result.IsOk)
         {
@@ -319,7 +319,7 @@ public sealed partial class ResidentDialog(
         var open = (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o => OrderStatus.Open.Contains(o.Status));
         string? path = open?.AreaPath;
         if (path is null && state.Draft?.AreaId is { } draftArea) path = (await areas.GetAsync(draftArea, ct))?.Path;
-        if (path is null && await people.HomeBuildingAsync(caller.PersonId, ct) is { } home) path = (await areas.GetAsync(home, ct))?.Path;
+        if (path is null && caller.HomeBuildingId is { } home) path = (await areas.GetAsync(home, ct))?.Path;
         if (path is null) return "好的。请先告诉我们您住在哪个小区（例如「金龙小区3栋」），我们请对应的网格员联系您。";
         var staff = await orders.HandoverAsync(caller, open, path, text.Length > 2 ? text : null, ct);
         return staff.Count > 0 ? "好的，已通知您所在网格的网格员，会尽快联系您。" : "好的，已记录您的请求，社区工作人员会尽快联系您。";
@@ -380,7 +380,7 @@ public sealed partial class ResidentDialog(
         if (place.BuildingId is { } b) return new Place(b, $"{place.CompoundName} {place.BuildingNumber}栋{Extra(place)}", false);
         if (place.GridId is { } g) return new Place(g, directory.Get(g)!.Name.Replace("网格", ""), false);
         if (place.CompoundId is { } c) return new Place(c, place.CompoundName!, false);
-        if (await people.HomeBuildingAsync(caller.PersonId, ct) is { } home && directory.Get(home) is { } homeArea)
+        if (caller.HomeBuildingId is { } home && directory.Get(home) is { } homeArea)
         {
             var compound = directory.CompoundOf(homeArea);
             if (place.BuildingNumber is { } n && compound is not null && directory.Building(compound, n) is { } other)

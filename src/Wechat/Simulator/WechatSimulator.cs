@@ -177,21 +177,8 @@ public sealed class WechatSimulator : IAsyncDisposable
         string? overrideSignature = null, CancellationToken ct = default)
     {
         var gateway = Gateway ?? throw new InvalidOperationException("Set Gateway before pushing.");
-        var openid = WechatXml.ReadMessage(WechatXml.ParseSafe(innerXml)).FromUserName;
-        var timestamp = Now.ToString();
-        var nonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString();
-        var signature = overrideSignature ?? WechatSignature.Compute(_account.Token, timestamp, nonce);
-        var url = $"{CallbackPath}?signature={signature}&timestamp={timestamp}&nonce={nonce}&openid={Uri.EscapeDataString(openid)}";
-        var cryptor = new WechatCryptor(_account.Token, _account.AppId, _account.EncodingAesKey);
-        var body = innerXml;
-        if (mode != PushMode.Plaintext)
-        {
-            var encrypt = cryptor.Encrypt(innerXml);
-            url += $"&encrypt_type=aes&msg_signature={cryptor.MessageSignature(timestamp, nonce, encrypt)}";
-            body = mode == PushMode.Safe
-                ? $"<xml><ToUserName>{WechatXml.Cdata(_account.AccountId)}</ToUserName><Encrypt>{WechatXml.Cdata(encrypt)}</Encrypt></xml>"
-                : innerXml.Replace("</xml>", $"<Encrypt>{WechatXml.Cdata(encrypt)}</Encrypt></xml>");
-        }
+        var (url, body) = Envelope(innerXml, mode, overrideSignature);
+        var cryptor = Cryptor;
 
         if (concurrentCopies > 1)
             return await Task.WhenAll(Enumerable.Range(0, concurrentCopies).Select(_ => Task.Run(() => DeliverAsync(gateway, url, body, cryptor, ct), ct)));
@@ -207,6 +194,43 @@ public sealed class WechatSimulator : IAsyncDisposable
         return responses;
     }
 
+    private WechatCryptor Cryptor => new(_account.Token, _account.AppId, _account.EncodingAesKey);
+
+    /// <summary>
+    /// The request WeChat would send for a message: the callback path with its signed query string, and the body in
+    /// plaintext, compatible or safe mode. (Load generators build these ahead of time.)
+    /// </summary>
+    public (string PathAndQuery, string Body) Envelope(string innerXml, PushMode mode = PushMode.Safe, string? overrideSignature = null)
+    {
+        var openid = WechatXml.ReadMessage(WechatXml.ParseSafe(innerXml)).FromUserName;
+        var timestamp = Now.ToString();
+        var nonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString();
+        var signature = overrideSignature ?? WechatSignature.Compute(_account.Token, timestamp, nonce);
+        var url = $"{CallbackPath}?signature={signature}&timestamp={timestamp}&nonce={nonce}&openid={Uri.EscapeDataString(openid)}";
+        if (mode == PushMode.Plaintext) return (url, innerXml);
+        var cryptor = Cryptor;
+        var encrypt = cryptor.Encrypt(innerXml);
+        url += $"&encrypt_type=aes&msg_signature={cryptor.MessageSignature(timestamp, nonce, encrypt)}";
+        var body = mode == PushMode.Safe
+            ? $"<xml><ToUserName>{WechatXml.Cdata(_account.AccountId)}</ToUserName><Encrypt>{WechatXml.Cdata(encrypt)}</Encrypt></xml>"
+            : innerXml.Replace("</xml>", $"<Encrypt>{WechatXml.Cdata(encrypt)}</Encrypt></xml>");
+        return (url, body);
+    }
+
+    /// <summary>The reply XML inside a gateway response (decrypted and its signature checked when encrypted), or null.</summary>
+    public string? ReplyXml(string responseBody) => ReplyXml(responseBody, Cryptor);
+
+    private static string? ReplyXml(string text, WechatCryptor cryptor)
+    {
+        if (!text.StartsWith("<xml>", StringComparison.Ordinal)) return null;
+        var envelope = WechatXml.ParseSafe(text);
+        if (envelope.Element("Encrypt")?.Value is not { } encrypt) return text;
+        var sig = envelope.Element("MsgSignature")?.Value;
+        if (!cryptor.VerifyMessageSignature(sig, envelope.Element("TimeStamp")!.Value, envelope.Element("Nonce")!.Value, encrypt))
+            throw new InvalidOperationException("The gateway's encrypted reply has a bad MsgSignature.");
+        return cryptor.Decrypt(encrypt).Message;
+    }
+
     private async Task<PushResponse> DeliverAsync(HttpClient gateway, string url, string body, WechatCryptor cryptor, CancellationToken ct)
     {
         var started = Environment.TickCount64;
@@ -217,19 +241,7 @@ public sealed class WechatSimulator : IAsyncDisposable
             using var response = await gateway.PostAsync(url, new StringContent(body, Encoding.UTF8, "text/xml"), timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             var elapsed = TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
-            string? replyXml = null;
-            if (response.IsSuccessStatusCode && text.StartsWith("<xml>", StringComparison.Ordinal))
-            {
-                var envelope = WechatXml.ParseSafe(text);
-                if (envelope.Element("Encrypt")?.Value is { } encrypt)
-                {
-                    var sig = envelope.Element("MsgSignature")?.Value;
-                    if (!cryptor.VerifyMessageSignature(sig, envelope.Element("TimeStamp")!.Value, envelope.Element("Nonce")!.Value, encrypt))
-                        throw new InvalidOperationException("The gateway's encrypted reply has a bad MsgSignature.");
-                    replyXml = cryptor.Decrypt(encrypt).Message;
-                }
-                else replyXml = text;
-            }
+            var replyXml = response.IsSuccessStatusCode ? ReplyXml(text, cryptor) : null;
             var replyText = replyXml is null ? null : WechatXml.ParseSafe(replyXml).Element("Content")?.Value;
             return new PushResponse((int)response.StatusCode, text, replyXml, replyText, elapsed);
         }

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace Governance.Bench;
+
+/// <summary>A real API process (the deployable, as ./run.sh starts it) on its own port, stopped with SIGTERM.</summary>
+public sealed class ApiNode : IAsyncDisposable
+{
+    private readonly Process _process;
+    public string BaseAddress { get; }
+    public int Pid => _process.Id;
+
+    private ApiNode(Process process, string baseAddress) => (_process, BaseAddress) = (process, baseAddress);
+
+    public static async Task<ApiNode> StartAsync(BenchContext context, int port, string roles, IDictionary<string, string?>? extra = null)
+    {
+        var dll = Path.Combine(context.Root, "src", "Api", "bin", "Release", "net10.0", "Governance.Api.dll");
+        var url = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" serve --urls {url}")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        var settings = BenchContext.Settings(context.ConnectionString, context.Wechat.BaseAddress, Path.Combine(context.Root, ".data", "bench-files"), roles);
+        settings["Bench:Baseline"] = "true";
+        if (Environment.GetEnvironmentVariable("BENCH_API_LIMIT") is { Length: > 0 } limit) settings["Database:MaxConcurrentRequests"] = limit;
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
+        foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } d && (d.Contains("fail", StringComparison.OrdinalIgnoreCase) || d.Contains("crit", StringComparison.OrdinalIgnoreCase))) Console.WriteLine($"  [api:{port}] {d}"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } d) Console.WriteLine($"  [api:{port}] {d}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The API on port {port} exited with {process.ExitCode}.");
+            try
+            {
+                if ((await http.GetAsync($"{url}/healthz")).IsSuccessStatusCode) break;
+            }
+            catch (HttpRequestException) { }
+            if (watch.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"The API on port {port} did not start.");
+            await Task.Delay(200);
+        }
+        return new ApiNode(process, url);
+    }
+
+    public double PeakMemoryMiB => Stats.PeakMemoryMiB(_process.Id);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process.HasExited) return;
+        Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try { await _process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# bench/run.sh [--fresh] [--quick] [scenario ...]
+#   Runs the benchmarks (gateway, broadcast, digest, scans, classifier, twonodes; default all) against the private
+#   MariaDB instance of ./run.sh, in the database governance_bench. The dataset (1,000,000 orders, 20,000 members,
+#   20,000 residents) is generated on the first run and reused; --fresh rebuilds it. --quick runs smaller loads.
+#   Results: printed, and written to bench/results/<time>.md and bench/results/latest.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/mariadb.sh
+
+DB_NAME="${GOVERNANCE_BENCH_DB_NAME:-governance_bench}"
+mariadb_start
+mariadb_ensure_user_and_db "$DB_NAME"
+export GOVERNANCE_BENCH_CONNECTION_STRING="$(connection_string "$DB_NAME")"
+export GOVERNANCE_ROOT="$PWD"
+
+log "Building (Release)"
+dotnet build bench/Governance.Bench/Governance.Bench.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+log "Running benchmarks"
+exec dotnet bench/Governance.Bench/bin/Release/net10.0/Governance.Bench.dll "$@"
