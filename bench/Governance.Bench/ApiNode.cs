@@ -24,6 +24,8 @@ public sealed class ApiNode : IAsyncDisposable
         if (Environment.GetEnvironmentVariable("BENCH_API_LIMIT") is { Length: > 0 } limit) settings["Database:MaxConcurrentRequests"] = limit;
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
+        // For profiling with perf (BENCH_PERF=1): the JIT writes /tmp/perf-<pid>.map so samples have method names.
+        if (Environment.GetEnvironmentVariable("BENCH_PERF") == "1") { start.Environment["DOTNET_PerfMapEnabled"] = "1"; start.Environment["DOTNET_EnableWriteXorExecute"] = "0"; }
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } d && (d.Contains("fail", StringComparison.OrdinalIgnoreCase) || d.Contains("crit", StringComparison.OrdinalIgnoreCase))) Console.WriteLine($"  [api:{port}] {d}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } d) Console.WriteLine($"  [api:{port}] {d}"); };

@@ -44,7 +44,7 @@ public static class BenchMain
                 case "gateway":
                     await GatewayScenario.RunAsync(context, quick
                         ? [new(16, 500), new(64, 1000)]
-                        : [new(8, 1000), new(32, 2000), new(64, 2000), new(128, 2000)]);
+                        : [new(8, 1000), new(32, 2000), new(64, 2000), new(128, 2000)], TimeSpan.FromSeconds(quick ? 20 : 90));
                     break;
                 case "twonodes": await TwoNodesScenario.RunAsync(context, quick ? 1000 : 2000, quick ? 2000 : 5000); break;
             }

@@ -30,7 +30,7 @@ public static class GatewayScenario
 
     public sealed record Level(int Concurrency, int Residents);
 
-    public static async Task RunAsync(BenchContext context, IReadOnlyList<Level> levels)
+    public static async Task RunAsync(BenchContext context, IReadOnlyList<Level> levels, TimeSpan warmUp)
     {
         var texts = await ConfidentReportsAsync(context);
         await using var api = await ApiNode.StartAsync(context, 5190, "api");
@@ -38,10 +38,16 @@ public static class GatewayScenario
             "kind", "concurrency", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "orders created", "reports linked", "API peak MiB",
             "CPU ms/request: API / DB / load");
         var next = 0;
-        // Warm-up: JIT, connection pools, the classifier model and the place directory.
-        await RunLevelAsync(context, api.BaseAddress, texts, new Level(8, 200), next, null);
-        next += 200;
-        await BaselineLevelAsync(api.BaseAddress, 8, 400, null, api);
+        // Warm-up until the JIT has settled (tiered compilation keeps recompiling hot methods for a minute or more),
+        // with the connection pools, the classifier model and the place directory filled on the way.
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < warmUp && next < 8000)
+        {
+            await RunLevelAsync(context, api.BaseAddress, texts, new Level(32, 1000), next, null);
+            next += 1000;
+        }
+        await BaselineLevelAsync(api.BaseAddress, 32, 8000, null, api);
+        table.Notes.Add($"after a warm-up of {warm.Elapsed.TotalSeconds:F0} s ({next:N0} residents)");
         var ratios = new List<string>();
         foreach (var level in levels)
         {

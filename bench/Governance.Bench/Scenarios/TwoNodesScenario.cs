@@ -30,7 +30,7 @@ public static class TwoNodesScenario
         await using (var a = await ApiNode.StartAsync(context, 5191, "api,jobs", jobs))
         await using (var b = await ApiNode.StartAsync(context, 5192, "api,jobs", jobs))
         {
-            var gateway = GatewayScenario.LoadAsync(context, [a.BaseAddress, b.BaseAddress], texts, new GatewayScenario.Level(64, residents), 10_000);
+            var gateway = GatewayScenario.LoadAsync(context, [a.BaseAddress, b.BaseAddress], texts, new GatewayScenario.Level(64, residents), 15_000);
             var notice = BroadcastScenario.SendAndWaitAsync(context, broadcast, drain: null); // the nodes' own dispatchers send it
             load = await gateway;
             fanout = await notice;

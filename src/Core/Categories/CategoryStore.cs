@@ -49,6 +49,8 @@ public sealed class CategoryStore(Db db, TimeProvider clock)
         return all;
     }
 
+    public Task<IReadOnlyList<Category>> ListAllAsync(CancellationToken ct = default) => AllAsync(ct);
+
     public async Task<IReadOnlyList<Category>> ListActiveAsync(CancellationToken ct = default) =>
         (await AllAsync(ct)).Where(c => c.Active).ToList();
 

@@ -5,24 +5,28 @@ using Governance.Core.Data;
 namespace Governance.Core.Orders;
 
 public sealed record ScanRow(long Id, string Code, string Status, string AreaPath, long? ResidentId, long? ClaimerPersonId, long? ClaimerUnitId,
-    DateTime CreatedAt, DateTime ResolveDueAt, DateTime? ResolvedAt, int EscalationLevel, string CategoryName, string Description, DateTime? NextRemindAt,
-    DateTime? NextEscalateAt);
+    DateTime CreatedAt, DateTime ResolveDueAt, DateTime? ResolvedAt, int EscalationLevel, long CategoryId, string Description, DateTime? NextRemindAt,
+    DateTime? NextEscalateAt)
+{
+    /// <summary>The category's name, from the cached categories (the scans read service_order alone, so each is one index range).</summary>
+    public string CategoryName { get; init; } = "";
+}
 
 /// <summary>
 /// The indexed scans behind the scheduled jobs. Each reads a bounded batch; the jobs make every action
 /// idempotent (outbox keys, conditional updates), so overlapping or repeated runs do nothing twice.
 /// </summary>
-public sealed class OrderScans(Db db)
+public sealed class OrderScans(Db db, Categories.CategoryStore categories)
 {
     private const string Columns = """
         o.id, o.code, o.status, o.area_path AS AreaPath, o.resident_id AS ResidentId, o.claimer_person_id AS ClaimerPersonId,
         o.claimer_unit_id AS ClaimerUnitId, o.created_at AS CreatedAt, o.resolve_due_at AS ResolveDueAt, o.resolved_at AS ResolvedAt,
-        o.escalation_level AS EscalationLevel, c.name AS CategoryName, o.description, o.next_remind_at AS NextRemindAt,
+        o.escalation_level AS EscalationLevel, o.category_id AS CategoryId, o.description, o.next_remind_at AS NextRemindAt,
         o.next_escalate_at AS NextEscalateAt
         """;
 
     private static readonly string ReminderSql = $"""
-        SELECT {Columns} FROM service_order o JOIN category c ON c.id = o.category_id
+        SELECT {Columns} FROM service_order o
         WHERE o.next_remind_at <= @now
         ORDER BY o.next_remind_at, o.id LIMIT @limit
         """;
@@ -50,7 +54,7 @@ public sealed class OrderScans(Db db)
     }
 
     private static readonly string EscalationSql = $"""
-        SELECT {Columns} FROM service_order o JOIN category c ON c.id = o.category_id
+        SELECT {Columns} FROM service_order o
         WHERE o.next_escalate_at <= @now
         ORDER BY o.next_escalate_at, o.id LIMIT @limit
         """;
@@ -67,7 +71,7 @@ public sealed class OrderScans(Db db)
     }
 
     private static readonly string FollowUpSql = $"""
-        SELECT {Columns} FROM service_order o JOIN category c ON c.id = o.category_id
+        SELECT {Columns} FROM service_order o
         WHERE o.status = 'resolved' AND o.resolved_at <= @before AND o.followed_up_at IS NULL
         ORDER BY o.resolved_at, o.id LIMIT @limit
         """;
@@ -76,7 +80,7 @@ public sealed class OrderScans(Db db)
         await QueryAsync(FollowUpSql, new { before, limit }, ct);
 
     private static readonly string UnratedSql = $"""
-        SELECT {Columns} FROM service_order o JOIN category c ON c.id = o.category_id
+        SELECT {Columns} FROM service_order o
         WHERE o.status = 'resolved' AND o.resolved_at <= @before
         ORDER BY o.resolved_at, o.id LIMIT @limit
         """;
@@ -122,9 +126,10 @@ public sealed class OrderScans(Db db)
 
     private async Task<IReadOnlyList<ScanRow>> QueryAsync(string sql, object args, CancellationToken ct)
     {
+        var names = (await categories.ListAllAsync(ct)).ToDictionary(x => x.Id, x => x.Name);
         await using var c = await db.OpenAsync(ct);
         return (await c.QueryAsync<ScanRow>(new CommandDefinition(sql, args, cancellationToken: ct, commandTimeout: 120)))
-            .Select(r => r with { CreatedAt = r.CreatedAt.Utc(), ResolveDueAt = r.ResolveDueAt.Utc(), ResolvedAt = r.ResolvedAt.Utc(), NextRemindAt = r.NextRemindAt.Utc(),
+            .Select(r => r with { CategoryName = names.GetValueOrDefault(r.CategoryId, ""), CreatedAt = r.CreatedAt.Utc(), ResolveDueAt = r.ResolveDueAt.Utc(), ResolvedAt = r.ResolvedAt.Utc(), NextRemindAt = r.NextRemindAt.Utc(),
                 NextEscalateAt = r.NextEscalateAt.Utc() }).ToList();
     }
 

@@ -336,7 +336,8 @@ public sealed partial class OrderService
     public async Task<int> ExpireStaleClaimsAsync(int limit, CancellationToken ct = default)
     {
         var count = 0;
-        foreach (var id in await orders.StaleClaimsAsync(clock.GetUtcNow().UtcDateTime, limit, ct))
+        var shortest = (await categories.ListAllAsync(ct)).Select(c => c.ClaimWindowHours).DefaultIfEmpty(1).Min();
+        foreach (var id in await orders.StaleClaimsAsync(clock.GetUtcNow().UtcDateTime, shortest, limit, ct))
             if (await orders.GetAsync(id, ct) is { } row && (await ExpireStaleClaimAsync(row, ct)).Status == OrderStatus.Published) count++;
         return count;
     }
