@@ -78,7 +78,6 @@ public sealed class BenchContext : IAsyncDisposable
         ["Wechat:TimestampWindowSeconds"] = Account.TimestampWindowSeconds.ToString(),
         ["RateLimits:Burst"] = "1000000",
         ["RateLimits:PerMinute"] = "1000000",
-        ["Jobs:Dispatcher:PerSecond"] = "100000",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:Console:FormatterName"] = "simple",
     };

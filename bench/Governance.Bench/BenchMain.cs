@@ -46,7 +46,7 @@ public static class BenchMain
                         ? [new(16, 500), new(64, 1000)]
                         : [new(8, 1000), new(32, 2000), new(64, 2000), new(128, 2000)], TimeSpan.FromSeconds(quick ? 20 : 90));
                     break;
-                case "twonodes": await TwoNodesScenario.RunAsync(context, quick ? 1000 : 2000, quick ? 2000 : 5000); break;
+                case "twonodes": await TwoNodesScenario.RunAsync(context, quick ? 1000 : 2000, quick ? 2000 : 20_000, TimeSpan.FromSeconds(quick ? 20 : 60)); break;
             }
         }
         await File.AppendAllTextAsync(context.ResultsFile, $"Whole run: {total.Elapsed.TotalMinutes:F1} min.\n");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dapper;
+using Governance.Core.Digest;
 using Governance.Core.Members;
 using Governance.Core.Time;
 using Governance.Jobs.Digest;
@@ -39,6 +40,22 @@ public static class DigestScenario
         var table = new Table($"Weekly digest: {members:N0} registered members over {orders:N0} orders", "run", "digests queued", "time");
         table.Add("compute and queue every digest", queued, first);
         table.Add("run again the same week (idempotent)", again, second);
+        // Where the time goes: each query of the digest on its own.
+        var store = context.Service<DigestStore>();
+        var (weekStart, _) = StarLevel.Periods(now);
+        var parts = new List<string>();
+        async Task<T> Timed<T>(string name, Func<Task<T>> work)
+        {
+            var w = Stopwatch.StartNew();
+            var result = await work();
+            parts.Add($"{name} {w.Elapsed.TotalMilliseconds:F0} ms");
+            return result;
+        }
+        var audience = await Timed("audience", () => store.AudienceAsync());
+        await Timed("members' and units' weeks", () => store.WeekAsync(weekStart, now));
+        await Timed("orders to take", () => store.PoolPicksAsync(audience.MemberCommunities.Values.SelectMany(p => p).ToList(), 3));
+        await Timed("communities' weeks", () => store.CommunityWeeksAsync(audience.Secretaries.Select(x => (x.CommunityId, x.CommunityPath, x.CommunityName)).Distinct().ToList(), weekStart, now));
+        table.Notes.Add("the queries alone: " + string.Join(", ", parts));
         table.Notes.Add("target: < 10 s; queued = members + unit admins + community secretaries");
         await context.WriteAsync(table);
     }

@@ -35,7 +35,7 @@ public static class GatewayScenario
         var texts = await ConfidentReportsAsync(context);
         await using var api = await ApiNode.StartAsync(context, 5190, "api");
         var table = new Table("Gateway: signed, encrypted text messages through the callback and a real dialog turn",
-            "kind", "concurrency", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "orders created", "reports linked", "API peak MiB",
+            "kind", "concurrency", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "replies deferred", "orders created", "reports linked", "API peak MiB",
             "CPU ms/request: API / DB / load");
         var next = 0;
         // Warm-up until the JIT has settled (tiered compilation keeps recompiling hot methods for a minute or more),
@@ -80,7 +80,7 @@ public static class GatewayScenario
         { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromSeconds(30) };
 
     public sealed record LevelResult(double Rate, int Requests, double P50, double P99, double Max, int Errors, long Created, long Linked, IReadOnlyList<string> Samples,
-        string CpuPerRequest = "");
+        string CpuPerRequest = "", int Deferred = 0);
 
     /// <summary>CPU milliseconds per request spent by the API process(es), MariaDB and this load generator over a measured stretch.</summary>
     private sealed class CpuMeter(IReadOnlyList<int> apiPids)
@@ -104,7 +104,7 @@ public static class GatewayScenario
     private static async Task<double> RunLevelAsync(BenchContext context, string baseAddress, List<string> texts, Level level, int firstResident, Table? table, ApiNode? api = null)
     {
         var r = await LoadAsync(context, [baseAddress], texts, level, firstResident, api is null ? [] : [api.Pid]);
-        table?.Add("gateway", level.Concurrency, r.Requests, r.Rate, r.P50, r.P99, r.Max, r.Errors, r.Created, r.Linked, api?.PeakMemoryMiB, r.CpuPerRequest);
+        table?.Add("gateway", level.Concurrency, r.Requests, r.Rate, r.P50, r.P99, r.Max, r.Errors, r.Deferred, r.Created, r.Linked, api?.PeakMemoryMiB, r.CpuPerRequest);
         Console.WriteLine($"  gateway c={level.Concurrency}: {r.Rate:F0} msg/s, p99 {r.P99:F1} ms, errors {r.Errors}");
         if (table is not null && table.Notes.Count == 0) table.Notes.Add($"a resident's two turns, as sent back: «{string.Join("» → «", r.Samples)}»");
         return r.Rate;
@@ -161,11 +161,18 @@ public static class GatewayScenario
         foreach (var client in clients) client.Dispose();
         // Every reply is read back (decrypted, signature checked): the report gets a summary, the confirmation an order or a link.
         var samples = new List<string>();
+        var deferred = 0;
         for (var i = 0; i < replies.Length; i++)
         {
             if (replies[i] is not { } body) continue;
             var content = sim.ReplyXml(body) is { } xml ? WechatXml.ParseSafe(xml).Element("Content")?.Value ?? "" : "";
             if (i < 2) samples.Add(content.ReplaceLineEndings(" "));
+            if (body == "success")
+            {
+                // Over the turn budget: WeChat got "success" in time and the reply follows by customer-service message.
+                deferred++;
+                continue;
+            }
             var ok = i % 2 == 0 ? content.StartsWith("请确认您要反映的问题", StringComparison.Ordinal)
                 : content.Contains("工单号", StringComparison.Ordinal) || content.Contains("合并", StringComparison.Ordinal) || content.Contains("已经反映过", StringComparison.Ordinal);
             if (!ok) Interlocked.Increment(ref errors);
@@ -176,7 +183,7 @@ public static class GatewayScenario
         var linked = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM order_follower WHERE created_at >= @started", new { started });
         var sorted = latencies.Order().ToList();
         return new LevelResult(requests.Length * 2 / elapsed.TotalSeconds, requests.Length * 2, Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 99),
-            sorted.LastOrDefault(), errors, created, linked, samples, cpuPerRequest);
+            sorted.LastOrDefault(), errors, created, linked, samples, cpuPerRequest, deferred);
     }
 
     /// <summary>The same host, one INSERT per request. Returns requests per second.</summary>
@@ -206,7 +213,7 @@ public static class GatewayScenario
         var elapsed = watch.Elapsed;
         var sorted = latencies.Order().ToList();
         var rate = total / elapsed.TotalSeconds;
-        table?.Add("baseline (1 INSERT)", concurrency, total, rate, Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 99), sorted.LastOrDefault(), errors, "", "", api.PeakMemoryMiB,
+        table?.Add("baseline (1 INSERT)", concurrency, total, rate, Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 99), sorted.LastOrDefault(), errors, "", "", "", api.PeakMemoryMiB,
             cpu.PerRequest(total));
         return rate;
     }

@@ -48,60 +48,51 @@ public sealed class DigestStore(Db db)
     }
 
     private const string MemberWeekSql = """
-        SELECT p.id, p.name, m.unit_id, COALESCE(m.service_minutes, 0) FROM person p LEFT JOIN member m ON m.person_id = p.id WHERE p.id IN @ids;
+        SELECT p.id, p.name, m.unit_id, COALESCE(m.service_minutes, 0) FROM person p LEFT JOIN member m ON m.person_id = p.id
+         WHERE m.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM registration r WHERE r.person_id = p.id AND r.status = 'approved');
         SELECT claimer_person_id, COUNT(*) FROM service_order
-         WHERE claimed_at >= @from AND claimed_at < @to AND claimer_person_id IN @ids GROUP BY claimer_person_id;
+         WHERE claimed_at >= @from AND claimed_at < @to AND claimer_person_id IS NOT NULL GROUP BY claimer_person_id;
         SELECT actor_id, COUNT(*) FROM order_event
-         WHERE kind = 'resolved' AND created_at >= @from AND created_at < @to AND actor_id IN @ids GROUP BY actor_id;
+         WHERE kind = 'resolved' AND created_at >= @from AND created_at < @to AND actor_id IS NOT NULL GROUP BY actor_id;
         SELECT o.claimer_person_id, e.data, COUNT(*) FROM order_event e JOIN service_order o ON o.id = e.order_id
-         WHERE e.kind = 'rated' AND e.created_at >= @from AND e.created_at < @to AND o.claimer_person_id IN @ids GROUP BY o.claimer_person_id, e.data;
+         WHERE e.kind = 'rated' AND e.created_at >= @from AND e.created_at < @to AND o.claimer_person_id IS NOT NULL GROUP BY o.claimer_person_id, e.data;
+        SELECT claimer_unit_id, COUNT(*) FROM service_order
+         WHERE claimed_at >= @from AND claimed_at < @to AND claimer_unit_id IS NOT NULL AND claimer_person_id IS NULL GROUP BY claimer_unit_id;
         """;
-    /// <summary>Claims, resolutions and residents' ratings in [from, to), with hours and stars, for the given people.</summary>
-    public async Task<IReadOnlyList<MemberWeek>> MemberWeeksAsync(IReadOnlyCollection<long> personIds, DateTime from, DateTime to, CancellationToken ct = default)
+    /// <summary>
+    /// Every member's week in [from, to) — claims, resolutions and residents' ratings, with hours and stars — and the
+    /// orders units claimed themselves: five queries over the week's index ranges, whatever the number of members.
+    /// </summary>
+    public async Task<Week> WeekAsync(DateTime from, DateTime to, CancellationToken ct = default)
     {
-        var result = new List<MemberWeek>(personIds.Count);
         await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in personIds.Chunk(5000))
+        await using var multi = await c.QueryMultipleAsync(new CommandDefinition(MemberWeekSql, new { from, to }, cancellationToken: ct, commandTimeout: 300));
+        var people = (await multi.ReadAsync<(long Id, string Name, long? UnitId, long Minutes)>()).AsList();
+        var claimed = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
+        var resolved = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
+        var ratings = (await multi.ReadAsync<(long Id, string Data, long Count)>()).ToLookup(r => r.Id);
+        var unitClaims = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
+        var members = new Dictionary<long, MemberWeek>(people.Count);
+        foreach (var p in people)
         {
-            await using var multi = await c.QueryMultipleAsync(new CommandDefinition(MemberWeekSql, new { ids = chunk, from, to }, cancellationToken: ct, commandTimeout: 300));
-            var people = (await multi.ReadAsync<(long Id, string Name, long? UnitId, long Minutes)>()).AsList();
-            var claimed = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
-            var resolved = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
-            var ratings = (await multi.ReadAsync<(long Id, string Data, long Count)>()).ToLookup(r => r.Id);
-            foreach (var p in people)
-            {
-                int Rated(string rating) => (int)ratings[p.Id].Where(r => r.Data.Contains($"\"{rating}\"", StringComparison.Ordinal)).Sum(r => r.Count);
-                var hours = Math.Round(p.Minutes / 60.0, 1);
-                result.Add(new MemberWeek(p.Id, p.Name, p.UnitId, claimed.GetValueOrDefault(p.Id), resolved.GetValueOrDefault(p.Id),
-                    new RatingStats(Rated("satisfied"), Rated("basically_satisfied"), Rated("unsatisfied")), hours, StarLevel.Of(hours), StarLevel.NextThreshold(hours)));
-            }
+            int Rated(string rating) => (int)ratings[p.Id].Where(r => r.Data.Contains($"\"{rating}\"", StringComparison.Ordinal)).Sum(r => r.Count);
+            var hours = Math.Round(p.Minutes / 60.0, 1);
+            members[p.Id] = new MemberWeek(p.Id, p.Name, p.UnitId, claimed.GetValueOrDefault(p.Id), resolved.GetValueOrDefault(p.Id),
+                new RatingStats(Rated("satisfied"), Rated("basically_satisfied"), Rated("unsatisfied")), hours, StarLevel.Of(hours), StarLevel.NextThreshold(hours));
         }
-        return result;
+        return new Week(members, unitClaims);
     }
 
-    private const string UnitMembersSql = """
-        SELECT person_id FROM member WHERE unit_id IN @unitIds;
-        SELECT claimer_unit_id, COUNT(*) FROM service_order
-         WHERE claimed_at >= @from AND claimed_at < @to AND claimer_unit_id IN @unitIds AND claimer_person_id IS NULL GROUP BY claimer_unit_id;
-        """;
+    public sealed record Week(IReadOnlyDictionary<long, MemberWeek> Members, IReadOnlyDictionary<long, int> UnitClaims);
+
     /// <summary>Each unit's members' week, plus orders the unit claimed itself and has not given to a member yet.</summary>
-    public async Task<IReadOnlyList<UnitWeek>> UnitWeeksAsync(IReadOnlyList<(long UnitId, string Name)> units, DateTime from, DateTime to, CancellationToken ct = default)
+    public static IReadOnlyList<UnitWeek> UnitWeeks(IReadOnlyList<(long UnitId, string Name)> units, Week week)
     {
-        if (units.Count == 0) return [];
-        List<long> memberIds;
-        Dictionary<long, int> own;
-        await using (var c = await db.OpenAsync(ct))
-        await using (var multi = await c.QueryMultipleAsync(new CommandDefinition(UnitMembersSql, new { unitIds = units.Select(u => u.UnitId).ToArray(), from, to },
-                         cancellationToken: ct, commandTimeout: 300)))
-        {
-            memberIds = (await multi.ReadAsync<long>()).AsList();
-            own = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
-        }
-        var weeks = (await MemberWeeksAsync(memberIds, from, to, ct)).ToLookup(m => m.UnitId);
+        var byUnit = week.Members.Values.Where(m => m.UnitId is not null).ToLookup(m => m.UnitId!.Value);
         return units.Select(u =>
         {
-            var members = weeks[u.UnitId].ToList();
-            return new UnitWeek(u.UnitId, u.Name, members.Count, members.Sum(m => m.Claimed) + own.GetValueOrDefault(u.UnitId), members.Sum(m => m.Resolved),
+            var members = byUnit[u.UnitId].ToList();
+            return new UnitWeek(u.UnitId, u.Name, members.Count, members.Sum(m => m.Claimed) + week.UnitClaims.GetValueOrDefault(u.UnitId), members.Sum(m => m.Resolved),
                 new RatingStats(members.Sum(m => m.Ratings.Satisfied), members.Sum(m => m.Ratings.BasicallySatisfied), members.Sum(m => m.Ratings.Unsatisfied)),
                 Math.Round(members.Sum(m => m.ServiceHours), 1),
                 members.Where(m => m.Resolved > 0).OrderByDescending(m => m.Resolved).ThenByDescending(m => m.ServiceHours).FirstOrDefault());

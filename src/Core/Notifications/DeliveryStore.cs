@@ -70,6 +70,35 @@ public sealed class DeliveryStore(Db db)
         await c.ExecuteAsync(new CommandDefinition(SentSql, new { id, msgid, now }, cancellationToken: ct));
     }
 
+    private const string SentManySql = """
+        UPDATE delivery d JOIN JSON_TABLE(@rows, '$[*]' COLUMNS (id BIGINT PATH '$.i', msgid BIGINT PATH '$.m')) v ON v.id = d.id
+           SET d.status = 'sent', d.sent_at = @now, d.lease_until = NULL, d.wechat_msgid = v.msgid, d.last_error = NULL, d.updated_at = @now
+        """;
+    private const string InboxManySql = """
+        INSERT IGNORE INTO inbox_message (person_id, delivery_id, kind, title, body, order_code, created_at)
+        SELECT v.person_id, v.delivery_id, v.kind, v.title, v.body, v.order_code, @now
+          FROM JSON_TABLE(@rows, '$[*]' COLUMNS (person_id BIGINT PATH '$.p', delivery_id BIGINT PATH '$.d', kind VARCHAR(30) PATH '$.k',
+               title VARCHAR(100) PATH '$.t', body VARCHAR(2000) PATH '$.b', order_code VARCHAR(20) PATH '$.c')) v
+        """;
+    public sealed record SentDelivery(long Id, long? MsgId, long? InboxPersonId = null, Notice? InboxNotice = null);
+    /// <summary>
+    /// Records a batch of successful sends in two statements (the rows travel as JSON): in-app inbox messages written,
+    /// and every delivery marked sent with WeChat's msgid. Keyed by delivery, so recording a batch twice changes nothing.
+    /// </summary>
+    public async Task MarkSentManyAsync(IReadOnlyList<SentDelivery> sent, DateTime now, CancellationToken ct = default)
+    {
+        if (sent.Count == 0) return;
+        await using var c = await db.OpenAsync(ct);
+        var inbox = sent.Where(x => x.InboxPersonId is not null && x.InboxNotice is not null).Select(x => new
+        {
+            p = x.InboxPersonId, d = x.Id, k = x.InboxNotice!.Kind, t = Cut(x.InboxNotice.Title, 100), b = Cut(x.InboxNotice.Body, 2000), c = x.InboxNotice.OrderCode,
+        }).ToList();
+        if (inbox.Count > 0)
+            await c.ExecuteAsync(new CommandDefinition(InboxManySql, new { rows = JsonSerializer.Serialize(inbox, Outbox.Json), now }, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(SentManySql,
+            new { rows = JsonSerializer.Serialize(sent.Select(x => new { i = x.Id, m = x.MsgId }), Outbox.Json), now }, cancellationToken: ct));
+    }
+
     private const string FailedSql = """
         UPDATE delivery SET status = @status, next_attempt_at = @next, lease_until = NULL, last_error = @error, updated_at = @now
         WHERE id = @id
@@ -107,18 +136,6 @@ public sealed class DeliveryStore(Db db)
         await using var c = await db.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<Recipient>(new CommandDefinition(
             "SELECT id, oa_openid AS OaOpenid, oa_following AS OaFollowing, mp_openid AS MpOpenid FROM person WHERE id = @personId", new { personId }, cancellationToken: ct));
-    }
-
-    private const string InboxSql = """
-        INSERT IGNORE INTO inbox_message (person_id, delivery_id, kind, title, body, order_code, created_at)
-        VALUES (@personId, @deliveryId, @kind, @title, @body, @orderCode, @now)
-        """;
-    /// <summary>The in-app inbox; keyed by delivery, so writing it twice keeps one message.</summary>
-    public async Task WriteInboxAsync(long personId, long deliveryId, Notice notice, DateTime now, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(InboxSql,
-            new { personId, deliveryId, kind = notice.Kind, title = Cut(notice.Title, 100), body = Cut(notice.Body, 2000), orderCode = notice.OrderCode, now }, cancellationToken: ct));
     }
 
     public sealed record InboxItem(long Id, string Kind, string Title, string Body, string? OrderCode, DateTime CreatedAt, DateTime? ReadAt);

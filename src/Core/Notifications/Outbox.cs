@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dapper;
@@ -99,31 +98,24 @@ public static class Outbox
     public sealed record Personal(long PersonId, Notice Notice, string Key);
 
     /// <summary>
-    /// Many personal notices of one kind (each person their own text), a few hundred rows per statement: a
-    /// weekly digest for twenty thousand members is a few dozen round trips, not twenty thousand.
+    /// Many personal notices of one kind (each person their own text) in a few statements: the rows travel as one JSON
+    /// parameter read by JSON_TABLE (MySQL 8 and MariaDB 10.6+), so a weekly digest for twenty thousand members is ten
+    /// round trips, not twenty thousand.
     /// </summary>
     public static async Task<int> EnqueueManyAsync(DbConnection c, DbTransaction? tx, string kind, IReadOnlyList<Personal> notices, DateTime now, CancellationToken ct)
     {
         var added = 0;
-        foreach (var chunk in notices.Chunk(400))
+        foreach (var chunk in notices.Chunk(2000))
         {
-            var p = new DynamicParameters(new { kind, now });
-            var rows = new StringBuilder();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                if (i > 0) rows.Append(" UNION ALL ");
-                rows.Append($"SELECT @p{i} AS pid, @k{i} AS k, @b{i} AS payload");
-                p.Add($"p{i}", chunk[i].PersonId);
-                p.Add($"k{i}", chunk[i].Key);
-                p.Add($"b{i}", JsonSerializer.Serialize(chunk[i].Notice, Json));
-            }
+            var rows = JsonSerializer.Serialize(chunk.Select(n => new { p = n.PersonId, k = n.Key, b = JsonSerializer.Serialize(n.Notice, Json) }), Json);
             var sql = $"""
                 {InsertPrefix}
                 SELECT v.k, {RecipientColumns}, @kind, v.payload, 'pending', 0, @now, NULL, COALESCE({PersonArea}), @now, @now
-                FROM ({rows}) v JOIN person p ON p.id = v.pid
+                FROM JSON_TABLE(@rows, '$[*]' COLUMNS (pid BIGINT PATH '$.p', k VARCHAR(200) PATH '$.k', payload TEXT PATH '$.b')) v
+                JOIN person p ON p.id = v.pid
                 {RecipientJoins}
                 """;
-            added += await c.ExecuteAsync(new CommandDefinition(sql, p, tx, cancellationToken: ct, commandTimeout: 300));
+            added += await c.ExecuteAsync(new CommandDefinition(sql, new { kind, now, rows }, tx, cancellationToken: ct, commandTimeout: 300));
         }
         return added;
     }

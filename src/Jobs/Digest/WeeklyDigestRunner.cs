@@ -30,13 +30,15 @@ public sealed class WeeklyDigestRunner(DigestStore digests, Db db, TimeProvider 
         var notices = new List<Outbox.Personal>();
 
         var picks = await digests.PoolPicksAsync(audience.MemberCommunities.Values.SelectMany(p => p).ToList(), PicksPerMember, ct);
-        foreach (var m in await digests.MemberWeeksAsync(audience.MemberCommunities.Keys.ToList(), weekStart, now, ct))
+        var thisWeek = await digests.WeekAsync(weekStart, now, ct);
+        foreach (var (personId, memberOf) in audience.MemberCommunities)
         {
-            var nearby = audience.MemberCommunities[m.PersonId].SelectMany(p => picks.GetValueOrDefault(p) ?? [])
+            if (!thisWeek.Members.TryGetValue(personId, out var m)) continue;
+            var nearby = memberOf.SelectMany(p => picks.GetValueOrDefault(p) ?? [])
                 .DistinctBy(p => p.Code).OrderBy(p => p.ResolveDueAt).Take(PicksPerMember).ToList();
             notices.Add(new(m.PersonId, MemberDigest(m, nearby), $"digest:{week}:member:{m.PersonId}"));
         }
-        var units = await digests.UnitWeeksAsync(audience.UnitAdmins.Select(a => (a.UnitId, a.UnitName)).Distinct().ToList(), weekStart, now, ct);
+        var units = DigestStore.UnitWeeks(audience.UnitAdmins.Select(a => (a.UnitId, a.UnitName)).Distinct().ToList(), thisWeek);
         var unitById = units.ToDictionary(u => u.UnitId);
         foreach (var (personId, unitId, _) in audience.UnitAdmins)
             notices.Add(new(personId, UnitDigest(unitById[unitId]), $"digest:{week}:unit:{unitId}:{personId}"));

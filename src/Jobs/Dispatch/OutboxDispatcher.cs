@@ -18,7 +18,7 @@ public sealed class DispatcherOptions
     public int MaxBackoffMinutes { get; set; } = 60;
     public int LeaseSeconds { get; set; } = 120;
     /// <summary>Sends per second towards WeChat, per node and channel.</summary>
-    public int PerSecond { get; set; } = 1000;
+    public int PerSecond { get; set; } = 2000;
 }
 
 public sealed record DispatchResult(int Claimed, int Sent, int Retrying, int Dead, int Rerouted)
@@ -29,7 +29,7 @@ public sealed record DispatchResult(int Claimed, int Sent, int Retrying, int Dea
 
 /// <summary>
 /// Drains the outbox. Claims due rows with FOR UPDATE SKIP LOCKED (any number of dispatchers on any nodes),
-/// sends each on its channel, and records the outcome: sent; refused by the recipient → the next channel
+/// sends each on its channel, and records the outcome (successes together, at the end of the batch): sent; refused by the recipient → the next channel
 /// (subscribe → template → in-app inbox); busy or failed → retried with exponential backoff, dead after the
 /// last attempt; a hopeless request (bad template, bad data) → dead at once. At-least-once towards WeChat
 /// (a crash between the send and the record resends once the lease runs out; template messages carry a
@@ -59,13 +59,18 @@ public sealed class OutboxDispatcher : IDisposable
     /// <summary>One batch: claim, send, record. Returns what happened.</summary>
     public async Task<DispatchResult> RunOnceAsync(CancellationToken ct = default)
     {
+        await using var scope = _db.Scope(); // the batch's own statements share one connection
         var now = _clock.GetUtcNow().UtcDateTime;
         var rows = await _store.ClaimBatchAsync(_options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds), now, ct);
         if (rows.Count == 0) return new DispatchResult(0, 0, 0, 0, 0);
         var templates = (await _store.TemplatesAsync(ct)).ToDictionary(t => (t.Kind, t.Channel));
         var results = new Outcome[rows.Count];
+        var sent = new System.Collections.Concurrent.ConcurrentBag<DeliveryStore.SentDelivery>();
         await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct },
-            async (i, token) => results[i] = await DeliverAsync(rows[i], templates, token));
+            async (i, token) => results[i] = await DeliverAsync(rows[i], templates, sent, token));
+        // Successes are recorded together: a node that dies before this line has sent them, and they go again when their
+        // lease runs out (at least once towards WeChat; template messages carry a client_msg_id WeChat deduplicates).
+        await _store.MarkSentManyAsync(sent.ToList(), _clock.GetUtcNow().UtcDateTime, ct);
         return new DispatchResult(rows.Count, results.Count(r => r == Outcome.Sent), results.Count(r => r == Outcome.Retrying),
             results.Count(r => r == Outcome.Dead), results.Count(r => r == Outcome.Rerouted));
     }
@@ -85,16 +90,15 @@ public sealed class OutboxDispatcher : IDisposable
 
     private enum Outcome { Sent, Retrying, Dead, Rerouted }
 
-    private async Task<Outcome> DeliverAsync(DeliveryRow row, IReadOnlyDictionary<(string, string), ChannelTemplate> templates, CancellationToken ct)
+    private async Task<Outcome> DeliverAsync(DeliveryRow row, IReadOnlyDictionary<(string, string), ChannelTemplate> templates,
+        System.Collections.Concurrent.ConcurrentBag<DeliveryStore.SentDelivery> sent, CancellationToken ct)
     {
-        await using var scope = _db.Scope(); // this delivery's few queries share one connection
         try
         {
             if (row.Channel == DeliveryChannel.Inbox)
             {
                 if (row.PersonId is not { } person) return await DeadAsync(row, "no recipient for the in-app inbox", ct);
-                await _store.WriteInboxAsync(person, row.Id, Notice(row), _clock.GetUtcNow().UtcDateTime, ct);
-                await _store.MarkSentAsync(row.Id, null, _clock.GetUtcNow().UtcDateTime, ct);
+                sent.Add(new DeliveryStore.SentDelivery(row.Id, null, person, Notice(row)));
                 return Outcome.Sent;
             }
             if (row.Openid is null) return await RerouteAsync(row, templates, "no openid for this channel", ct);
@@ -116,7 +120,7 @@ public sealed class OutboxDispatcher : IDisposable
                 await _store.UseGrantAsync(p, template!.TemplateId, exhausted: !result.Ok, now, ct);
             return result.Outcome switch
             {
-                WechatOutcome.Ok => await SentAsync(row, result.MsgId, ct),
+                WechatOutcome.Ok => Sent(row, result.MsgId, sent),
                 WechatOutcome.RecipientRefused => await RerouteAsync(row, templates, $"{result.ErrCode} {result.ErrMsg}", ct),
                 WechatOutcome.GiveUp => await DeadAsync(row, $"{result.ErrCode} {result.ErrMsg}", ct),
                 _ => await RetryAsync(row, $"{result.ErrCode} {result.ErrMsg}", ct),
@@ -129,9 +133,9 @@ public sealed class OutboxDispatcher : IDisposable
         }
     }
 
-    private async Task<Outcome> SentAsync(DeliveryRow row, long? msgid, CancellationToken ct)
+    private static Outcome Sent(DeliveryRow row, long? msgid, System.Collections.Concurrent.ConcurrentBag<DeliveryStore.SentDelivery> sent)
     {
-        await _store.MarkSentAsync(row.Id, msgid, _clock.GetUtcNow().UtcDateTime, ct);
+        sent.Add(new DeliveryStore.SentDelivery(row.Id, msgid));
         return Outcome.Sent;
     }
 
