@@ -71,14 +71,14 @@ public sealed class Db(string connectionString)
 
     /// <summary>
     /// Runs a transaction again when InnoDB picks it as a deadlock victim (1213) or a lock wait times out (1205):
-    /// both roll the whole transaction back, so running it again is safe. Three tries, short jittered pauses.
+    /// both roll the whole transaction back, so running it again is safe. Five tries, short jittered pauses.
     /// </summary>
     public static async Task<T> RetryOnDeadlockAsync<T>(Func<Task<T>> work, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try { return await work(); }
-            catch (Exception ex) when (attempt < 3 && MySqlDriver.IsDeadlockOrLockTimeout(ex))
+            catch (Exception ex) when (attempt < 5 && MySqlDriver.IsDeadlockOrLockTimeout(ex))
             {
                 await Task.Delay(Random.Shared.Next(10, 50) * attempt, ct);
             }

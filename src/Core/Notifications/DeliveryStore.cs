@@ -45,13 +45,15 @@ public sealed class DeliveryStore(Db db)
         """;
     /// <summary>
     /// Claims a batch of due rows for this dispatcher: rows locked by another dispatcher are skipped (SKIP
-    /// LOCKED), and a row whose lease ran out (its dispatcher died mid-send) is due again.
+    /// LOCKED), and a row whose lease ran out (its dispatcher died mid-send) is due again. READ COMMITTED, so the
+    /// scan locks only the rows it takes: under REPEATABLE READ its gap locks made concurrent dispatchers deadlock
+    /// as their updates moved rows within the same index.
     /// </summary>
     public async Task<IReadOnlyList<DeliveryRow>> ClaimBatchAsync(int limit, TimeSpan lease, DateTime now, CancellationToken ct = default) =>
         await Db.RetryOnDeadlockAsync(async () =>
         {
             await using var c = await db.OpenAsync(ct);
-            await using var tx = await c.BeginTransactionAsync(ct);
+            await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
             var ids = (await c.QueryAsync<long>(new CommandDefinition(DueSql, new { now, limit }, tx, cancellationToken: ct))).AsList();
             if (ids.Count == 0) { await tx.CommitAsync(ct); return (IReadOnlyList<DeliveryRow>)[]; }
             await c.ExecuteAsync(new CommandDefinition(LeaseSql, new { ids, leaseUntil = now + lease, now }, tx, cancellationToken: ct));

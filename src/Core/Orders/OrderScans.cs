@@ -39,11 +39,15 @@ public sealed class OrderScans(Db db, Categories.CategoryStore categories)
     /// Moves an order's next reminder on from the value the scan read, and runs <paramref name="alsoInTransaction"/>
     /// (the notice) in the same commit; false, with nothing written, when another run got there first.
     /// </summary>
-    public async Task<bool> AdvanceReminderAsync(long id, DateTime seen, DateTime? next, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct = default)
+    public Task<bool> AdvanceReminderAsync(long id, DateTime seen, DateTime? next, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct = default) =>
+        UpdateThenAsync(AdvanceReminderSql, new { id, seen, next }, alsoInTransaction, ct);
+
+    /// <summary>A conditional update of one order and, only when it applied, <paramref name="alsoInTransaction"/> in the same commit.</summary>
+    private async Task<bool> UpdateThenAsync(string sql, object args, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        if (await c.ExecuteAsync(new CommandDefinition(AdvanceReminderSql, new { id, seen, next }, tx, cancellationToken: ct)) != 1)
+        if (await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)) != 1)
         {
             await tx.RollbackAsync(ct);
             return false;
@@ -92,19 +96,8 @@ public sealed class OrderScans(Db db, Categories.CategoryStore categories)
         UPDATE service_order SET followed_up_at = @now WHERE id = @id AND status = 'resolved' AND followed_up_at IS NULL
         """;
     /// <summary>Records the 回访 reminder with its notice, once: false when another run recorded it first.</summary>
-    public async Task<bool> MarkFollowedUpAsync(long id, DateTime now, Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        if (await c.ExecuteAsync(new CommandDefinition(FollowedUpSql, new { id, now }, tx, cancellationToken: ct)) != 1)
-        {
-            await tx.RollbackAsync(ct);
-            return false;
-        }
-        await alsoInTransaction(c, tx);
-        await tx.CommitAsync(ct);
-        return true;
-    }
+    public Task<bool> MarkFollowedUpAsync(long id, DateTime now, Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken ct = default) =>
+        UpdateThenAsync(FollowedUpSql, new { id, now }, alsoInTransaction, ct);
 
     /// <summary>The query plans of the reminder and escalation scans (for the benchmark's proof that they use indexes).</summary>
     public async Task<IReadOnlyList<(string Scan, string Plan)>> ExplainAsync(DateTime now, int limit, CancellationToken ct = default)
