@@ -41,5 +41,10 @@ public sealed class JobRunListener(JobRunStore runs, JobsOptions options, TimePr
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    private static DateTime Scheduled(IJobExecutionContext context) => (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
+    /// <summary>The fire's scheduled time to the millisecond, as DATETIME(3) keeps it (so the finishing update finds the row).</summary>
+    private static DateTime Scheduled(IJobExecutionContext context)
+    {
+        var at = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
+        return new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+    }
 }
