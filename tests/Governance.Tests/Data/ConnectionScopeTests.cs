@@ -1,0 +1,62 @@
+using Dapper;
+using Governance.Core.Data;
+using Governance.Tests.Infrastructure;
+
+namespace Governance.Tests.Data;
+
+/// <summary>Db.Scope: store calls one after another share a connection; a call made while it is held gets its own.</summary>
+[Collection(DbCollection.Name)]
+public sealed class ConnectionScopeTests(TestApp app) : DbTest(app)
+{
+    private static async Task<long> ConnectionIdAsync(Db db)
+    {
+        await using var c = await db.OpenAsync();
+        return await c.ExecuteScalarAsync<long>("SELECT CONNECTION_ID()");
+    }
+
+    [Fact]
+    public async Task CallsInAScopeShareOneConnectionAndACallMadeWhileItIsHeldGetsItsOwn()
+    {
+        var db = TestDatabase.Db;
+        await using (db.Scope())
+        {
+            var first = await ConnectionIdAsync(db);
+            Assert.Equal(first, await ConnectionIdAsync(db));
+            await using (var held = await db.OpenAsync())
+            {
+                var heldId = await held.ExecuteScalarAsync<long>("SELECT CONNECTION_ID()");
+                Assert.Equal(first, heldId);
+                Assert.NotEqual(first, await ConnectionIdAsync(db)); // nested: a connection of its own
+                // A transaction on the held lease is not seen by the nested call's connection until it commits.
+                await using var tx = await held.BeginTransactionAsync();
+                await held.ExecuteAsync("INSERT INTO job_run (job_name, scheduled_at, node, outcome, started_at) VALUES ('scope-test', NOW(3), 'x', 'running', NOW(3))", transaction: tx);
+                await using (var other = await db.OpenAsync())
+                    Assert.Equal(0, await other.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM job_run WHERE job_name = 'scope-test'"));
+                await tx.CommitAsync();
+            }
+            Assert.Equal(first, await ConnectionIdAsync(db));
+            var parallel = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ConnectionIdAsync(db))));
+            Assert.Equal(1, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM job_run WHERE job_name = 'scope-test'"));
+            Assert.All(parallel, id => Assert.True(id > 0));
+        }
+        // Outside any scope every call takes a pooled connection as before, and a lease used after its scope ended still works.
+        Assert.True(await ConnectionIdAsync(db) > 0);
+        System.Data.Common.DbConnection late;
+        await using (db.Scope()) late = await db.OpenAsync();
+        Assert.Equal(1, await late.ExecuteScalarAsync<int>("SELECT 1"));
+        await late.DisposeAsync();
+        Assert.Equal(System.Data.ConnectionState.Closed, late.State);
+    }
+
+    [Fact]
+    public async Task ARequestsStoreCallsShareAConnection()
+    {
+        // Through the API: one request reads the caller, the order and its timeline; with the scope that is one connection.
+        var code = await Orders.OrderHelpers.ReportCodeAsync(App.ClientFor(1001));
+        var before = await TestDatabase.ScalarAsync<long>("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_CHANGE_DB'");
+        await Orders.OrderHelpers.OkAsync(App.ClientFor(1001).GetAsync($"/api/orders/{code}"));
+        var after = await TestDatabase.ScalarAsync<long>("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_CHANGE_DB'");
+        // MySql.Data changes to the database each time a connection leaves the pool: once for the request, once for our own probe.
+        Assert.InRange(after - before, 1, 2);
+    }
+}
