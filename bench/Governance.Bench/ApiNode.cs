@@ -21,7 +21,6 @@ public sealed class ApiNode : IAsyncDisposable
         };
         var settings = BenchContext.Settings(context.ConnectionString, context.Wechat.BaseAddress, Path.Combine(context.Root, ".data", "bench-files"), roles);
         settings["Bench:Baseline"] = "true";
-        if (Environment.GetEnvironmentVariable("BENCH_API_LIMIT") is { Length: > 0 } limit) settings["Database:MaxConcurrentRequests"] = limit;
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
         // For profiling with perf (BENCH_PERF=1): the JIT writes /tmp/perf-<pid>.map so samples have method names.

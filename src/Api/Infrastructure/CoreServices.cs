@@ -54,17 +54,10 @@ public static class DatabaseScopes
     public static WebApplication UseDatabaseScope(this WebApplication app)
     {
         var db = app.Services.GetRequiredService<Db>();
-        var limit = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MaxConcurrentRequests;
-        var gate = limit > 0 ? new SemaphoreSlim(limit, limit) : null;
         app.Use(async (http, next) =>
         {
-            if (gate is not null) await gate.WaitAsync(http.RequestAborted);
-            try
-            {
-                await using var scope = db.Scope();
-                await next(http);
-            }
-            finally { gate?.Release(); }
+            await using var scope = db.Scope();
+            await next(http);
         });
         return app;
     }

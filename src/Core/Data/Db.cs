@@ -9,12 +9,6 @@ public sealed class DatabaseOptions
     public string ConnectionString { get; set; } = "";
     /// <summary>Thread-pool floor; MySql.Data blocks a thread per call (STACK.md).</summary>
     public int MinThreads { get; set; } = 200;
-    /// <summary>
-    /// Requests served at once (0: no limit); the rest wait their turn without holding a thread. MySql.Data blocks a
-    /// thread for every database call, and a blocked thread spins before it sleeps: past a few per core, more requests
-    /// in flight only burn CPU.
-    /// </summary>
-    public int MaxConcurrentRequests { get; set; } = 0;
 }
 
 /// <summary>
@@ -29,8 +23,6 @@ public sealed class Db(string connectionString)
     public string ConnectionString { get; } = string.IsNullOrWhiteSpace(connectionString)
         ? throw new InvalidOperationException("Database:ConnectionString is not configured.")
         : MySqlDriver.Normalize(connectionString);
-
-    private readonly string _unpooled = string.IsNullOrWhiteSpace(connectionString) ? "" : MySqlDriver.Unpooled(MySqlDriver.Normalize(connectionString));
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
@@ -64,7 +56,7 @@ public sealed class Db(string connectionString)
     /// </summary>
     public async Task<DbConnection> OpenDedicatedAsync(CancellationToken ct = default)
     {
-        var connection = MySqlDriver.CreateConnection(_unpooled);
+        var connection = MySqlDriver.CreateConnection(MySqlDriver.Unpooled(ConnectionString));
         await connection.OpenAsync(ct);
         return connection;
     }

@@ -164,15 +164,23 @@ public sealed class ScaleData(Db db, TimeProvider clock)
             """, new { underPath }, ct);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> people with ids from <paramref name="idBase"/>: Chinese names picked by the given expressions of n,
+    /// a phone number, and (with an openid prefix) an official-account openid, following at the given share.
+    /// </summary>
+    private static Task<int> PeopleAsync(DbConnection c, long idBase, int count, string phonePrefix, string? openidPrefix, double followingShare,
+        string surname, string givenName, DateTime now, CancellationToken ct) =>
+        Exec(c, $"""
+            INSERT INTO person (id, name, phone, oa_openid, oa_following, created_at, updated_at)
+            SELECT {idBase} + n, CONCAT({Pick(Surnames, surname)}, {Pick(GivenNames, givenName)}), CONCAT(@phonePrefix, LPAD({idBase} + n, 8, '0')),
+                   IF(@openidPrefix IS NULL, NULL, CONCAT(@openidPrefix, {idBase} + n)), @openidPrefix IS NOT NULL AND (n * 7919) MOD 1000 < @following, @now, @now
+              FROM gen_seq WHERE n < {count}
+            """, new { now, phonePrefix, openidPrefix, following = (int)Math.Round(followingShare * 1000) }, ct);
+
     private static async Task ResidentsAsync(DbConnection c, ScaleOptions o, int buildings, DateTime now, CancellationToken ct)
     {
-        var p = new { now, buildings, following = (int)Math.Round(o.FollowingShare * 1000) };
-        await Exec(c, $"""
-            INSERT INTO person (id, name, phone, oa_openid, oa_following, created_at, updated_at)
-            SELECT {ResidentBase} + n, CONCAT({Pick(Surnames, "n * 7")}, {Pick(GivenNames, "n * 13 + n DIV 20")}), CONCAT('138', LPAD({ResidentBase} + n, 8, '0')),
-                   CONCAT('o_gen_resident_', {ResidentBase} + n), (n * 7919) MOD 1000 < @following, @now, @now
-              FROM gen_seq WHERE n < {o.Residents}
-            """, p, ct);
+        var p = new { now, buildings };
+        await PeopleAsync(c, ResidentBase, o.Residents, "138", "o_gen_resident_", o.FollowingShare, "n * 7", "n * 13 + n DIV 20", now, ct);
         await Exec(c, $"""
             INSERT INTO resident (person_id, home_building_id, room, created_at)
             SELECT {ResidentBase} + s.n, b.id, CONCAT(1 + s.n MOD 6, '0', 1 + s.n DIV 6 MOD 4), @now
@@ -194,24 +202,15 @@ public sealed class ScaleData(Db db, TimeProvider clock)
             SELECT {UnitBase} + s.n, CONCAT({Pick(kinds, "s.n")}, '（', s.n + 1, '）'), CONCAT({Pick(kinds, "s.n")}, '党支部（', s.n + 1, '）'), gc.id, 'approved', @now
               FROM gen_seq s JOIN gen_community gc ON gc.idx = s.n MOD {communities} WHERE s.n < {o.Units}
             """, p, ct);
-        await Exec(c, $"""
-            INSERT INTO person (id, name, phone, created_at, updated_at)
-            SELECT {UnitAdminBase} + n, CONCAT({Pick(Surnames, "n * 3")}, {Pick(GivenNames, "n * 11")}), CONCAT('137', LPAD({UnitAdminBase} + n, 8, '0')), @now, @now
-              FROM gen_seq WHERE n < {o.Units}
-            """, p, ct);
+        await PeopleAsync(c, UnitAdminBase, o.Units, "137", null, 0, "n * 3", "n * 11", now, ct);
         await Exec(c, $"INSERT INTO unit_admin (unit_id, person_id, created_at) SELECT {UnitBase} + n, {UnitAdminBase} + n, @now FROM gen_seq WHERE n < {o.Units}", p, ct);
     }
 
     /// <summary>In-service members: a unit each (when units were generated), skills, and an approved residence registration where they live.</summary>
     private static async Task MembersAsync(DbConnection c, ScaleOptions o, int buildings, DateTime now, CancellationToken ct)
     {
-        var p = new { now, buildings, following = (int)Math.Round(o.FollowingShare * 1000) };
-        await Exec(c, $"""
-            INSERT INTO person (id, name, phone, oa_openid, oa_following, created_at, updated_at)
-            SELECT {MemberBase} + n, CONCAT({Pick(Surnames, "n * 11 + 3")}, {Pick(GivenNames, "n * 17 + n DIV 20")}), CONCAT('136', LPAD({MemberBase} + n, 8, '0')),
-                   CONCAT('o_gen_member_', {MemberBase} + n), (n * 7919) MOD 1000 < @following, @now, @now
-              FROM gen_seq WHERE n < {o.Members}
-            """, p, ct);
+        var p = new { now, buildings };
+        await PeopleAsync(c, MemberBase, o.Members, "136", "o_gen_member_", o.FollowingShare, "n * 11 + 3", "n * 17 + n DIV 20", now, ct);
         await Exec(c, $"""
             INSERT INTO member (person_id, unit_id, skills, service_minutes, created_at)
             SELECT {MemberBase} + n, {(o.Units > 0 ? $"{UnitBase} + n MOD {o.Units}" : "NULL")}, CONCAT({Pick(Skills, "n")}, ',', {Pick(Skills, "n DIV 10 + 3")}), 0, @now

@@ -3,8 +3,6 @@ using Governance.Core.Data;
 
 namespace Governance.Core.Jobs;
 
-public sealed record JobRun(string JobName, DateTime ScheduledAt, string Node, int Runs, string Outcome, string? Result, DateTime StartedAt, DateTime? FinishedAt);
-
 /// <summary>
 /// The record of every scheduled fire (sql/0007 job_run), written by whichever node ran it. The key is the job and
 /// the time the fire was scheduled for, so a fire run twice — by two nodes, or again by recovery after a node
@@ -37,16 +35,5 @@ public sealed class JobRunStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(PruneSql, new { before }, cancellationToken: ct));
-    }
-
-    private const string ListSql = """
-        SELECT job_name AS JobName, scheduled_at AS ScheduledAt, node, runs, outcome, result, started_at AS StartedAt, finished_at AS FinishedAt
-          FROM job_run WHERE (@job IS NULL OR job_name = @job) ORDER BY scheduled_at DESC, id DESC LIMIT @limit
-        """;
-    public async Task<IReadOnlyList<JobRun>> RecentAsync(string? job, int limit, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<JobRun>(new CommandDefinition(ListSql, new { job, limit }, cancellationToken: ct)))
-            .Select(r => r with { ScheduledAt = r.ScheduledAt.Utc(), StartedAt = r.StartedAt.Utc(), FinishedAt = r.FinishedAt.Utc() }).ToList();
     }
 }

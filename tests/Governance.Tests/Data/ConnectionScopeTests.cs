@@ -35,6 +35,7 @@ public sealed class ConnectionScopeTests(TestApp app) : DbTest(app)
                 await tx.CommitAsync();
             }
             Assert.Equal(first, await ConnectionIdAsync(db));
+            // Calls made in parallel each get a working connection: the scope's for one of them, their own for the rest.
             var parallel = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ConnectionIdAsync(db))));
             Assert.Equal(1, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM job_run WHERE job_name = 'scope-test'"));
             Assert.All(parallel, id => Assert.True(id > 0));
