@@ -40,7 +40,6 @@ public sealed class BenchContext : IAsyncDisposable
 
     public static async Task<BenchContext> CreateAsync(string connectionString, string root, bool fresh)
     {
-        MySqlDriver.EnsureCompatibility();
         var wechat = await WechatSimulator.StartAsync(Account, TimeProvider.System);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(Settings(connectionString, wechat.BaseAddress, Path.Combine(root, ".data", "bench-files"), roles: "api"));

@@ -51,7 +51,6 @@ public static class JobsSetup
     /// </summary>
     public static IServiceCollection AddGovernanceScheduler(this IServiceCollection services, string connectionString, JobsOptions o)
     {
-        MySqlDriver.EnsureCompatibility(); // Quartz's own connections read utf8mb3 results too
         services.AddQuartz("governance", q =>
         {
             ConfigureStore(q, connectionString);
@@ -78,7 +77,7 @@ public static class JobsSetup
         q.ConfigureScheduler(o => o.GenerateInstanceId = true);
         q.UsePersistentStore(s =>
         {
-            s.UseMySql(MySqlDriver.Normalize(connectionString));
+            s.UseMySqlConnector(c => c.ConnectionString = connectionString);
             s.UseSystemTextJsonSerializer();
             s.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
             // The tables come from sql/0005_quartz.sql, applied by our migration runner.

@@ -21,8 +21,6 @@ public static class CoreServices
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            MySqlDriver.EnsureCompatibility();
-            MySqlDriver.TuneThreadPool(options.MinThreads);
             return new Db(options.ConnectionString);
         });
         services.AddSingleton(sp => new PhotoStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -48,8 +46,7 @@ public static class CoreServices
 public static class DatabaseScopes
 {
     /// <summary>
-    /// Each request's store calls share one connection while they run one after another (see Db.Scope): far fewer
-    /// round trips than one pooled connection per call with MySql.Data.
+    /// Each request's store calls share one connection while they run one after another (see Db.Scope).
     /// </summary>
     public static WebApplication UseDatabaseScope(this WebApplication app)
     {
@@ -64,7 +61,7 @@ public static class DatabaseScopes
 }
 
 /// <summary>
-/// Refuses to serve when the driver fix is missing, the database is unreachable, an applied
+/// Refuses to serve when the database is unreachable, an applied
 /// migration file has changed, or a migration has not been applied yet.
 /// </summary>
 public sealed class StartupChecks(Db db, MigrationRunner migrations, IOptions<Governance.Api.Auth.AuthOptions> auth,

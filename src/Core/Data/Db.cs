@@ -7,14 +7,11 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
     public string ConnectionString { get; set; } = "";
-    /// <summary>Thread-pool floor; MySql.Data blocks a thread per call (STACK.md).</summary>
-    public int MinThreads { get; set; } = 200;
 }
 
 /// <summary>
 /// Opens connections. Stores take one per call (Dapper in its plainest form). Inside a <see cref="Scope"/>, calls made one
-/// after another share one physical connection: MySql.Data pings the server and re-sends the database name every time
-/// a connection leaves its pool (two round trips per open, about half of the gateway's CPU before scopes).
+/// after another share one physical connection, which saves the pool's connection reset on every store call.
 /// </summary>
 public sealed class Db(string connectionString)
 {
@@ -22,7 +19,7 @@ public sealed class Db(string connectionString)
 
     public string ConnectionString { get; } = string.IsNullOrWhiteSpace(connectionString)
         ? throw new InvalidOperationException("Database:ConnectionString is not configured.")
-        : MySqlDriver.Normalize(connectionString);
+        : connectionString;
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
@@ -77,10 +74,7 @@ public sealed class Db(string connectionString)
         }
     }
 
-    /// <summary>
-    /// Startup self-check: version() comes back in utf8mb3 on MariaDB 10.6+, so this fails loudly
-    /// if the driver alias is missing, and proves the server speaks utf8mb4 in UTC.
-    /// </summary>
+    /// <summary>Startup self-check: the server answers, and the connection speaks utf8mb4.</summary>
     public async Task<string> SelfCheckAsync(CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Governance.Core.Messaging;
 using Governance.Wechat.Chat;
@@ -89,7 +90,7 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
         if (!await inbound.TryClaimAsync(key, message.FromUserName, message.MsgType, message.Event, now, ct))
             return await ReplayAsync(key, ct);
 
-        var started = clock.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         var turn = Task.Run(() => dialog.HandleAsync(message, CancellationToken.None), CancellationToken.None);
         var budget = TimeSpan.FromMilliseconds(options.TurnBudgetMilliseconds);
         if (await Task.WhenAny(turn, Task.Delay(budget, ct)) != turn)
@@ -110,14 +111,15 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
         }
         var response = BuildReply(message, reply, query, encrypted, keyIndex, key);
         await inbound.CompleteAsync(key, InboundStatus.Replied, response.Body, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
-        log.LogInformation("Answered {MsgType} {Key} in {Elapsed} ms", message.MsgType, key, (int)clock.GetElapsedTime(started).TotalMilliseconds);
+        log.LogInformation("Answered {MsgType} {Key} in {Elapsed} ms", message.MsgType, key, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return response;
     }
 
     /// <summary>A retry of a message already being handled: wait for the first delivery's reply and give the same one.</summary>
     private async Task<CallbackResponse> ReplayAsync(string key, CancellationToken ct)
     {
-        var deadline = clock.GetTimestamp();
+        // WeChat's 5 seconds are real seconds, whatever the business clock says.
+        var deadline = Stopwatch.GetTimestamp();
         while (true)
         {
             var record = await inbound.GetAsync(key, ct);
@@ -125,7 +127,7 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
                 return record.ReplyBody is { Length: > 0 } body && body.StartsWith("<xml>", StringComparison.Ordinal)
                     ? new CallbackResponse(200, "text/xml; charset=utf-8", body)
                     : CallbackResponse.Success;
-            if (clock.GetElapsedTime(deadline).TotalMilliseconds > options.TurnBudgetMilliseconds + 500) return CallbackResponse.Success;
+            if (Stopwatch.GetElapsedTime(deadline).TotalMilliseconds > options.TurnBudgetMilliseconds + 500) return CallbackResponse.Success;
             await Task.Delay(25, ct);
         }
     }

@@ -31,7 +31,7 @@ public sealed class MigrationTests : IAsyncLifetime
         Assert.Equal(scripts.Select(s => s.Name), first);
 
         await using var c = await _db.OpenAsync();
-        // information_schema answers in utf8mb3: this also proves the driver alias works.
+        // information_schema answers in utf8mb3, which the driver reads like any other charset.
         var tables = (await c.QueryAsync<string>(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")).ToHashSet();
         foreach (var t in new[] { "area", "person", "resident", "member", "unit", "staff_role", "registration", "category",
@@ -96,7 +96,7 @@ public sealed class DriverTests
     {
         await TestDatabase.EnsureBuiltAsync();
         await using var c = await TestDatabase.Db.OpenAsync();
-        // The driver follows a warning with SHOW WARNINGS, whose text comes back in utf8mb3.
+        // A warning (its text comes back in utf8mb3) leaves the connection usable for the next statement.
         Assert.Equal(0L, await c.ExecuteScalarAsync<long>("SELECT CAST('abc' AS SIGNED)"));
         Assert.Equal("城东社区", await c.ExecuteScalarAsync<string>("SELECT name FROM area WHERE id = 11"));
     }

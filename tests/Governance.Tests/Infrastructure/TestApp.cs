@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using Governance.Api.Infrastructure;
 using Governance.Wechat;
 using Governance.Wechat.Simulator;
@@ -14,7 +15,9 @@ namespace Governance.Tests.Infrastructure;
 /// <summary>The real API host over the real test database, with a clock the tests control.</summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
-    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 2, 0, 0, TimeSpan.Zero));
+    /// <summary>What the app reads the time from; <see cref="Clock"/> is the current test's fake clock.</summary>
+    public TestClock Time { get; } = new();
+    public FakeTimeProvider Clock => Time.Current;
 
     /// <summary>The WeChat account the gateway is configured with, and that the simulator signs and encrypts for.</summary>
     public static WechatOptions Account { get; } = new()
@@ -28,7 +31,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public TestApp()
     {
-        Wechat = WechatSimulator.StartAsync(Account, Clock).GetAwaiter().GetResult();
+        Wechat = WechatSimulator.StartAsync(Account, Time).GetAwaiter().GetResult();
     }
     public string DataRoot { get; } = Path.Combine(
         Environment.GetEnvironmentVariable("GOVERNANCE_TEST_DATA_ROOT") is { Length: > 0 } root ? root : Path.GetTempPath(),
@@ -57,9 +60,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<TimeProvider>(Time);
             services.RemoveAll<SandboxSimulator>();
-            services.AddSingleton(sp => new SandboxSimulator(sp.GetRequiredService<WechatOptions>(), Clock,
+            services.AddSingleton(sp => new SandboxSimulator(sp.GetRequiredService<WechatOptions>(), Time,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SandboxSimulator>>()) { Instance = Wechat });
         });
     }
@@ -99,7 +102,7 @@ public abstract class DbTest(TestApp app) : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         await TestDatabase.ResetAsync();
-        App.Clock.SetChina(2026, 11, 18, 10); // a Wednesday, an ordinary working day
+        App.Time.Reset(ClockExtensions.China(2026, 11, 18, 10)); // a Wednesday, an ordinary working day
         App.ConnectSimulator();
         App.Wechat.ClearSent();
         App.Wechat.ClearFaults();

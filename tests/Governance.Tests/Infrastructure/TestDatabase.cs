@@ -25,7 +25,6 @@ public static class TestDatabase
 
     private static async Task BuildAsync()
     {
-        MySqlDriver.EnsureCompatibility();
         var name = MySqlDriver.DatabaseName(ConnectionString);
         if (!name.StartsWith("governance", StringComparison.Ordinal))
             throw new InvalidOperationException($"Refusing to drop database '{name}': test databases start with 'governance'.");

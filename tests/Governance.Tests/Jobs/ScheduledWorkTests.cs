@@ -121,7 +121,7 @@ public sealed class ScheduledWorkTests(TestApp app) : DbTest(app)
     public async Task TheWeeklyDigestTellsMembersUnitAdminsAndSecretariesTheirWeekOnce()
     {
         // Last week: a noise report nobody has triaged, overdue by Friday.
-        App.Clock.SetChina(2026, 11, 9, 10);
+        App.Time.Reset(ClockExtensions.China(2026, 11, 9, 10)); // a week before the test day
         await App.ClientFor(1001).ReportCodeAsync(4, "3栋楼上装修太吵");
         // This week: member 2001 resolves two reports that residents rate; a third waits in the pool.
         App.Clock.SetChina(2026, 11, 16, 9);

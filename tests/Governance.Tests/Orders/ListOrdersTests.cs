@@ -47,7 +47,7 @@ public sealed class ListOrdersTests(TestApp app) : DbTest(app)
     [Fact]
     public async Task TheOverdueFilterFindsOpenOrdersPastTheirDeadline()
     {
-        App.Clock.SetChina(2026, 11, 16, 9); // Monday
+        App.Time.Reset(ClockExtensions.China(2026, 11, 16, 9)); // Monday
         var noise = await At(1003, 112102, 4, "噪音");   // 2 working days: due Wed 18 Nov 23:59:59
         var repair = await At(1001, 111103, 2, "维修");  // 5 working days: due Mon 23 Nov 23:59:59
         var rejected = await At(1001, 111103, 4, "噪音2");
