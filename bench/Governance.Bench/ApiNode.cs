@@ -11,16 +11,22 @@ public sealed class ApiNode : IAsyncDisposable
 
     private ApiNode(Process process, string baseAddress) => (_process, BaseAddress) = (process, baseAddress);
 
-    public static async Task<ApiNode> StartAsync(BenchContext context, int port, string roles, IDictionary<string, string?>? extra = null)
+    public static Task<ApiNode> StartAsync(BenchContext context, int port, string roles, IDictionary<string, string?>? extra = null) =>
+        StartAsync(context, Path.Combine(context.Root, "src", "Api", "bin", "Release", "net10.0", "Governance.Api.dll"), "serve", port, roles, extra);
+
+    /// <summary>The bench's own one-INSERT server (see <see cref="BaselineServer"/>), as its own process.</summary>
+    public static Task<ApiNode> StartBaselineAsync(BenchContext context, int port) =>
+        StartAsync(context, typeof(ApiNode).Assembly.Location, "baseline", port, "api", null);
+
+    private static async Task<ApiNode> StartAsync(BenchContext context, string dll, string verb, int port, string roles,
+        IDictionary<string, string?>? extra)
     {
-        var dll = Path.Combine(context.Root, "src", "Api", "bin", "Release", "net10.0", "Governance.Api.dll");
         var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" serve --urls {url}")
+        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" {verb} --urls {url}")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         var settings = BenchContext.Settings(context.ConnectionString, context.Wechat.BaseAddress, Path.Combine(context.Root, ".data", "bench-files"), roles);
-        settings["Bench:Baseline"] = "true";
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
         // For profiling with perf (BENCH_PERF=1): the JIT writes /tmp/perf-<pid>.map so samples have method names.

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Dapper;
-using Governance.Api.Infrastructure;
+using Governance.Core;
+using Governance.Jobs;
 using Governance.Core.Data;
-using Governance.Core.Generator;
+using Governance.Bench.Generator;
 using Governance.Wechat;
 using Governance.Wechat.Simulator;
 
@@ -44,9 +45,10 @@ public sealed class BenchContext : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(Settings(connectionString, wechat.BaseAddress, Path.Combine(root, ".data", "bench-files"), roles: "api"));
         builder.Logging.ClearProviders();
-        builder.AddGovernanceCore();
-        builder.AddGovernanceWechat();
-        builder.AddGovernanceJobs();
+        builder.Services.AddGovernanceCore();
+        builder.Services.AddGovernanceWechat();
+        builder.Services.AddGovernanceJobs(builder.Configuration);
+        builder.Services.AddSingleton<ScaleData>();
         var host = builder.Build();
         var results = Path.Combine(root, "bench", "results", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
         Directory.CreateDirectory(Path.GetDirectoryName(results)!);
@@ -92,8 +94,8 @@ public sealed class BenchContext : IAsyncDisposable
             await c.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
         }
         var runner = Service<MigrationRunner>();
-        await runner.ApplyAsync(SqlScript.Migrations());
-        await runner.ApplyAsync(SqlScript.DemoSeed());
+        await runner.ApplyAsync(SqlScript.Migrations(), CancellationToken.None);
+        await runner.ApplyAsync(SqlScript.DemoSeed(), CancellationToken.None);
         await using var conn = await Db.OpenAsync();
         var orders = await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM service_order WHERE id >= @base", new { @base = ScaleData.OrderBase });
         if (orders >= Dataset.Orders)

@@ -12,6 +12,7 @@ public static class BenchMain
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "baseline") return await BaselineServer.RunAsync(args[1..]);
         var connectionString = Environment.GetEnvironmentVariable("GOVERNANCE_BENCH_CONNECTION_STRING")
             ?? throw new InvalidOperationException("GOVERNANCE_BENCH_CONNECTION_STRING is not set: run bench/run.sh, which starts MariaDB and sets it.");
         var root = Environment.GetEnvironmentVariable("GOVERNANCE_ROOT") ?? Directory.GetCurrentDirectory();

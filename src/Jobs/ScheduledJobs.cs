@@ -1,64 +1,76 @@
-using Governance.Jobs.Broadcasts;
-using Governance.Jobs.Claims;
-using Governance.Jobs.Digest;
-using Governance.Jobs.Escalation;
-using Governance.Jobs.FollowUp;
-using Governance.Jobs.Participation;
-using Governance.Jobs.Reminders;
+using Governance.Core.Broadcasts;
+using Governance.Core.Data;
+using Governance.Core.Digest;
+using Governance.Core.Members;
+using Governance.Core.Orders;
 using Quartz;
 
 namespace Governance.Jobs;
 
-// Jobs are thin: each calls a runner that tests call directly, and leaves what it did as the fire's result
-// (recorded in job_run). Quartz stores the class names with the triggers, so renaming one of these classes
-// needs a migration of QRTZ_JOB_DETAILS.
+// Jobs are thin: each calls one Core rule and leaves what it did as the fire's result (recorded in job_run). Quartz
+// stores the class names with the triggers, so renaming one of these classes needs a migration of QRTZ_JOB_DETAILS.
 
 [DisallowConcurrentExecution]
-public sealed class SendRemindersJob(ReminderRunner runner) : IJob
+public sealed class SendRemindersJob(Db db, Reminders reminders) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.Result = $"{await runner.RunOnceAsync(ct)} reminders queued";
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await reminders.RunAsync(ct)} reminders queued");
 }
 
 [DisallowConcurrentExecution]
-public sealed class EscalateOverdueJob(EscalationRunner runner) : IJob
+public sealed class EscalateOverdueJob(Db db, Escalation escalation) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.Result = $"{await runner.RunOnceAsync(ct)} orders escalated";
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await escalation.RunAsync(ct)} orders escalated");
 }
 
 [DisallowConcurrentExecution]
-public sealed class SendWeeklyDigestJob(WeeklyDigestRunner runner) : IJob
+public sealed class SendWeeklyDigestJob(Db db, WeeklyDigest digest) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.Result = $"{await runner.RunOnceAsync(ct)} digests queued";
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await digest.RunAsync(ct)} digests queued");
 }
 
 [DisallowConcurrentExecution]
-public sealed class FollowUpResolvedJob(FollowUpRunner runner) : IJob
+public sealed class FollowUpResolvedJob(Db db, FollowUp followUp) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.RunAsync(db, async () =>
     {
-        var (reminded, closed) = await runner.RunOnceAsync(ct);
-        context.Result = $"{reminded} residents asked to rate, {closed} closed unrated";
-    }
+        var (reminded, closed) = await followUp.RunAsync(ct);
+        return $"{reminded} residents asked to rate, {closed} closed unrated";
+    });
 }
 
 [DisallowConcurrentExecution]
-public sealed class CheckParticipationJob(ParticipationRunner runner) : IJob
+public sealed class CheckParticipationJob(Db db, Participation participation) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.Result = $"{await runner.RunOnceAsync(ct)} notices queued";
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await participation.RunAsync(ct)} notices queued");
 }
 
 [DisallowConcurrentExecution]
-public sealed class ExpireClaimsJob(ClaimExpiryRunner runner) : IJob
+public sealed class ExpireClaimsJob(Db db, ClaimExpiry expiry) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.Result = $"{await runner.RunOnceAsync(ct)} claims returned to the pool";
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await expiry.RunAsync(1000, ct)} claims returned to the pool");
 }
 
 [DisallowConcurrentExecution]
-public sealed class SendScheduledBroadcastsJob(BroadcastRunner runner) : IJob
+public sealed class SendScheduledBroadcastsJob(Db db, BroadcastService broadcasts) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.RunAsync(db, async () =>
     {
-        var (expanded, finished) = await runner.RunOnceAsync(ct);
-        context.Result = $"{expanded} broadcasts sent, {finished} finished";
+        var (expanded, finished) = await broadcasts.RunDueAsync(ct);
+        return $"{expanded} broadcasts sent, {finished} finished";
+    });
+}
+
+internal static class JobRun
+{
+    /// <summary>Runs a fire's work with its queries sharing one connection (as a request's do), and records what it did.</summary>
+    public static async ValueTask RunAsync(this IJobExecutionContext context, Db db, Func<Task<string>> work)
+    {
+        await using var scope = db.Scope();
+        context.Result = await work();
     }
 }

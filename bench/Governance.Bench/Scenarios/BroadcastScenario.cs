@@ -1,9 +1,9 @@
+using Governance.Wechat.Sending;
 using System.Diagnostics;
 using Dapper;
 using Governance.Core.Broadcasts;
-using Governance.Core.Generator;
+using Governance.Bench.Generator;
 using Governance.Core.People;
-using Governance.Jobs.Dispatch;
 
 namespace Governance.Bench.Scenarios;
 
@@ -24,7 +24,7 @@ public static class BroadcastScenario
         var id = await ComposeAsync(context, size);
         var outcome = await SendAndWaitAsync(context, id, async ct =>
         {
-            var dispatcher = context.Service<OutboxDispatcher>();
+            var dispatcher = context.Service<OutboxSender>();
             await Task.WhenAll(Enumerable.Range(0, dispatchers).Select(_ => Task.Run(async () =>
             {
                 while (!ct.IsCancellationRequested && (await dispatcher.RunOnceAsync(ct)).Claimed > 0) { }
@@ -34,7 +34,7 @@ public static class BroadcastScenario
             "recipients", "channels", "expand into outbox", "time to last delivery", "deliveries/s", "duplicates", "losses");
         table.Add(outcome.Recipients, string.Join(", ", outcome.ByChannel.Select(c => $"{c.Key} {c.Value:N0}")), outcome.Expansion, outcome.ToLastDelivery,
             outcome.Sent / outcome.ToLastDelivery.TotalSeconds, outcome.Duplicates, outcome.Losses);
-        table.Notes.Add($"{dispatchers} dispatcher loops in one process, batches of {context.Service<DispatcherOptions>().BatchSize}, {context.Service<DispatcherOptions>().Parallelism} sends in flight each, at most {context.Service<DispatcherOptions>().PerSecond}/s per channel (the product default)");
+        table.Notes.Add($"{dispatchers} dispatcher loops in one process, batches of {context.Service<OutboxOptions>().BatchSize}, {context.Service<OutboxOptions>().Parallelism} sends in flight each, at most {context.Service<OutboxOptions>().PerSecond}/s per channel (the product default)");
         table.Notes.Add("target: ≥ 1,000 deliveries/s, no duplicates, no losses");
         await context.WriteAsync(table);
     }
@@ -46,7 +46,7 @@ public static class BroadcastScenario
         var all = BenchContext.Dataset.Members;
         IReadOnlyList<long>? list = size >= all ? null : Enumerable.Range(0, size).Select(i => ScaleData.MemberBase + i).ToList();
         var created = await context.Service<BroadcastService>().CreateAsync(caller, "冬季消防安全提醒",
-            "请各位党员本周内协助检查所在小区楼道的消防通道和灭火器，发现问题请在小程序上报。", ScaleData.StreetBase, list is null ? Audience.Members : Audience.List, list);
+            "请各位党员本周内协助检查所在小区楼道的消防通道和灭火器，发现问题请在小程序上报。", ScaleData.StreetBase, list is null ? Audience.Members : Audience.List, list, CancellationToken.None);
         if (!created.IsOk) throw new InvalidOperationException(created.Error!.Message);
         return created.Value!.Id;
     }
@@ -56,9 +56,9 @@ public static class BroadcastScenario
     {
         var caller = (await context.Service<PersonStore>().LoadCallerAsync(StreetAdmin))!;
         var service = context.Service<BroadcastService>();
-        var preview = (await service.PreviewAsync(caller, id)).Value!;
+        var preview = (await service.PreviewAsync(caller, id, CancellationToken.None)).Value!;
         var watch = Stopwatch.StartNew();
-        var sent = await service.SendAsync(caller, id, null);
+        var sent = await service.SendAsync(caller, id, null, CancellationToken.None);
         if (!sent.IsOk) throw new InvalidOperationException(sent.Error!.Message);
         var expansion = watch.Elapsed;
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(10));

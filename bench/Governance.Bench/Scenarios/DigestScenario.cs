@@ -3,7 +3,6 @@ using Dapper;
 using Governance.Core.Digest;
 using Governance.Core.Members;
 using Governance.Core.Time;
-using Governance.Jobs.Digest;
 
 namespace Governance.Bench.Scenarios;
 
@@ -30,12 +29,12 @@ public static class DigestScenario
             orders = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM service_order");
             members = await c.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT person_id) FROM registration WHERE status = 'approved'");
         }
-        var runner = context.Service<WeeklyDigestRunner>();
+        var runner = context.Service<WeeklyDigest>();
         var watch = Stopwatch.StartNew();
-        var queued = await runner.RunOnceAsync();
+        var queued = await runner.RunAsync(CancellationToken.None);
         var first = watch.Elapsed;
         watch.Restart();
-        var again = await runner.RunOnceAsync();
+        var again = await runner.RunAsync(CancellationToken.None);
         var second = watch.Elapsed;
         var table = new Table($"Weekly digest: {members:N0} registered members over {orders:N0} orders", "run", "digests queued", "time");
         table.Add("compute and queue every digest", queued, first);

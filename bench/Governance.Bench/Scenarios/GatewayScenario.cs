@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Dapper;
-using Governance.Core.Generator;
+using Governance.Bench.Generator;
 using Governance.Core.Intake;
 using Governance.Wechat.Protocol;
 
@@ -34,6 +34,7 @@ public static class GatewayScenario
     {
         var texts = await ConfidentReportsAsync(context);
         await using var api = await ApiNode.StartAsync(context, 5190, "api");
+        await using var baselineNode = await ApiNode.StartBaselineAsync(context, 5189);
         var table = new Table("Gateway: signed, encrypted text messages through the callback and a real dialog turn",
             "kind", "concurrency", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "replies deferred", "orders created", "reports linked", "API peak MiB",
             "CPU ms/request: API / DB / load");
@@ -46,14 +47,14 @@ public static class GatewayScenario
             await RunLevelAsync(context, api.BaseAddress, texts, new Level(32, 1000), next, null);
             next += 1000;
         }
-        await BaselineLevelAsync(api.BaseAddress, 32, 8000, null, api);
+        await BaselineLevelAsync(baselineNode.BaseAddress, 32, 8000, null, baselineNode);
         table.Notes.Add($"after a warm-up of {warm.Elapsed.TotalSeconds:F0} s ({next:N0} residents)");
         var ratios = new List<string>();
         foreach (var level in levels)
         {
             var gateway = await RunLevelAsync(context, api.BaseAddress, texts, level, next, table, api);
             next += level.Residents;
-            var baseline = await BaselineLevelAsync(api.BaseAddress, level.Concurrency, level.Residents * 2, table, api);
+            var baseline = await BaselineLevelAsync(baselineNode.BaseAddress, level.Concurrency, level.Residents * 2, table, baselineNode);
             ratios.Add($"{level.Concurrency}: {gateway / baseline:F2}");
         }
         table.Notes.Add($"gateway throughput as a share of the baseline's, by concurrency — {string.Join(", ", ratios)}");
@@ -186,7 +187,7 @@ public static class GatewayScenario
             sorted.LastOrDefault(), errors, created, linked, samples, cpuPerRequest, deferred);
     }
 
-    /// <summary>The same host, one INSERT per request. Returns requests per second.</summary>
+    /// <summary>The baseline server (same framework and driver), one INSERT per request. Returns requests per second.</summary>
     private static async Task<double> BaselineLevelAsync(string baseAddress, int concurrency, int total, Table? table, ApiNode api)
     {
         var latencies = new ConcurrentBag<double>();
@@ -202,7 +203,7 @@ public static class GatewayScenario
                 var t = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var response = await http.PostAsync("/_bench/insert", null);
+                    using var response = await http.PostAsync("/insert", null);
                     await response.Content.ReadAsStringAsync();
                     if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref errors);
                 }

@@ -1,4 +1,4 @@
-using Governance.Api.Auth;
+using Governance.Core.Errors;
 using Governance.Api.Infrastructure;
 using Governance.Core.Areas;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,24 +12,27 @@ public static class AreasEndpoints
 
     public static void MapAreas(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/areas").WithTags("Areas").RequireAuthorization();
+        var group = app.MapGroup("/api/areas").WithTags("Areas").AllowAnonymous();
         group.MapGet("/", ChildrenAsync).WithName("ListAreas")
-            .WithSummary("Browse the area tree: streets, or the children of parentId (street → community → compound → grid → building)");
-        group.MapGet("/{id:long}", GetAsync).WithName("GetArea").WithSummary("One area with its ancestors and children");
+            .WithSummary("Browse the area tree (public, as the report form shows it before sign-in): streets, or the children of " +
+                         "parentId (street → community → compound → grid → building)")
+            .ProducesErrors([CommonErrors.AreaNotFound]);
+        group.MapGet("/{id:long}", GetAsync).WithName("GetArea").WithSummary("One area with its ancestors and children")
+            .ProducesErrors([CommonErrors.AreaNotFound]);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<AreaNode>>, ProblemHttpResult>> ChildrenAsync(Me me, AreaStore store, long? parentId, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<AreaNode>>, ApiProblem>> ChildrenAsync(AreaStore store, long? parentId, CancellationToken ct)
     {
         if (parentId is { } id && await store.GetAsync(id, ct) is null)
-            return Problems.Problem("area.not_found", "区域不存在", 404);
+            return CommonErrors.AreaNotFound.ToProblem();
         var children = await store.ChildrenAsync(parentId, ct);
         return TypedResults.Ok(await NodesAsync(store, children, ct));
     }
 
-    private static async Task<Results<Ok<AreaDetail>, ProblemHttpResult>> GetAsync(Me me, AreaStore store, long id, CancellationToken ct)
+    private static async Task<Results<Ok<AreaDetail>, ApiProblem>> GetAsync(AreaStore store, long id, CancellationToken ct)
     {
         var area = await store.GetAsync(id, ct);
-        if (area is null) return Problems.Problem("area.not_found", "区域不存在", 404);
+        if (area is null) return CommonErrors.AreaNotFound.ToProblem();
         var lineage = await store.LineageAsync(area, ct);
         var children = await store.ChildrenAsync(id, ct);
         var nodes = await NodesAsync(store, [.. lineage, .. children], ct);

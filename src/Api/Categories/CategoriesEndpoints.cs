@@ -1,4 +1,4 @@
-using Governance.Api.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Governance.Core.Categories;
 using System.Text.Json;
 
@@ -11,10 +11,10 @@ public static class CategoriesEndpoints
         bool MemberClaimable, IReadOnlyList<string> Skills, JsonElement? Questions);
 
     public static void MapCategories(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/categories", ListAsync).WithName("ListCategories").WithTags("Categories").RequireAuthorization()
-            .WithSummary("Active categories with their SLAs, for the report form");
+        app.MapGet("/api/categories", ListAsync).WithName("ListCategories").WithTags("Categories").AllowAnonymous()
+            .WithSummary("Active categories with their SLAs and questions, for the report form (public, shown before sign-in)");
 
-    private static async Task<IResult> ListAsync(Me me, CategoryStore store, CancellationToken ct)
+    private static async Task<Ok<List<CategoryView>>> ListAsync(CategoryStore store, CancellationToken ct)
     {
         var list = await store.ListActiveAsync(ct);
         return TypedResults.Ok(list.Select(c => new CategoryView(c.Id, c.Code, c.Name, c.ParentId, c.DefaultUrgency, c.AckHours,

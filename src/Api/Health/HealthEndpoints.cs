@@ -1,4 +1,5 @@
 using Governance.Core.Data;
+using Governance.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Governance.Api.Health;
@@ -7,11 +8,13 @@ public static class HealthEndpoints
 {
     public sealed record HealthView(string Status, string Database);
 
+    public static readonly Core.Errors.ErrorCode Unavailable = new("health.database_unavailable", Core.Errors.ErrorKind.Unavailable, "数据库不可用");
+
     public static void MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/healthz", CheckAsync).WithName("Health").WithTags("Health").AllowAnonymous()
-            .WithSummary("Liveness and database reachability");
+            .WithSummary("Liveness and database reachability").ProducesErrors([Unavailable]);
 
-    private static async Task<Results<Ok<HealthView>, ProblemHttpResult>> CheckAsync(Db db, ILogger<HealthView> log, CancellationToken ct)
+    private static async Task<Results<Ok<HealthView>, ApiProblem>> CheckAsync(Db db, ILogger<HealthView> log, CancellationToken ct)
     {
         try
         {
@@ -23,7 +26,7 @@ public static class HealthEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             log.LogWarning(ex, "Health check: database unreachable");
-            return Infrastructure.Problems.Problem("health.database_unavailable", "数据库不可用", 503);
+            return Unavailable.ToProblem();
         }
     }
 }

@@ -2,8 +2,7 @@ using Governance.Api.Auth;
 using Governance.Api.Infrastructure;
 using Governance.Core.Errors;
 using Governance.Core.Orders;
-using Governance.Core.People;
-using Governance.Wechat.Client;
+using Governance.Core.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Governance.Api.Orders;
@@ -19,7 +18,9 @@ public static class OrdersEndpoints
     public sealed record RateRequest(string? Rating, string? Comment);
     public sealed record ClaimRequest(long? UnitId);
     public sealed record AssignRequest(long? PersonId, long? UnitId);
+    public sealed record AssignMemberRequest(long? PersonId);
     public sealed record ExtendRequest(DateTimeOffset? ResolveBy, string? Reason);
+
     /// <summary>Progress, resolution and follow-up: multipart/form-data with "note" (and "hours" when resolving) and "photos" files, or JSON.</summary>
     public sealed record NoteForm(string? Note, double? Hours);
 
@@ -27,164 +28,187 @@ public static class OrdersEndpoints
     {
         var group = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization();
         group.MapPost("/", CreateAsync).WithName("CreateOrder").RequireRateLimiting(RateLimits.Writes)
-            .WithSummary("Report a problem: category, description, place (buildingId or areaId; defaults to the resident's home), answers to the category's questions, up to 9 photos")
-            .WithDescription("Errors: order.category_required, order.category_not_found, order.description_required, order.description_too_long, order.building_not_found, " +
-                             "order.area_not_found, order.place_required, order.unknown_answer, photo.invalid_content, photo.too_many (400); content.rejected (400); " +
-                             "photo.too_large, request.too_large (413); request.unsupported_media_type (415); request.malformed_json (400); rate_limited (429).")
-            .Accepts<CreateOrderRequest>("multipart/form-data", "application/json").DisableAntiforgery();
+            .WithSummary("Report a problem: category, description, place (buildingId or areaId; defaults to the resident's home), answers to " +
+                         "the category's questions, up to 9 photos. 201 with a new order; 200 when an open order at the same place already " +
+                         "covers it and the report joined that order (outcome linked or already_reported)")
+            .Accepts<CreateOrderRequest>("multipart/form-data", "application/json").DisableAntiforgery()
+            .ProducesErrors(OrderErrors.Create);
         group.MapGet("/", ListAsync).WithName("ListOrders")
-            .WithSummary("Orders the caller may see (own reports, claims, staff area), newest first; filters: status (comma-separated), areaId (subtree), categoryId, overdue; paging")
-            .WithDescription("Errors: order.invalid_status, paging.invalid, order.area_not_found (400).");
-        group.MapGet("/{code}", GetAsync).WithName("GetOrder").WithSummary("One order with its timeline, photos, claimer (and reporter, for staff and the claimer)");
-        group.MapGet("/{code}/photos/{photoId:long}", PhotoAsync).WithName("GetOrderPhoto").WithSummary("A photo of an order, for people allowed to see the order");
+            .WithSummary("Orders the caller may see (own and linked reports, claims, staff area), newest first; filters: status " +
+                         "(comma-separated), areaId (subtree), categoryId, overdue; paging")
+            .ProducesErrors(OrderErrors.List);
+        group.MapGet("/{code}", GetAsync).WithName("GetOrder")
+            .WithSummary("One order with its timeline, photos, claimer (and reporter, for staff and the claimer)").ProducesErrors(OrderErrors.Read);
+        group.MapGet("/{code}/photos/{photoId:long}", PhotoAsync).WithName("GetOrderPhoto")
+            .WithSummary("A photo of an order, for people allowed to see the order").ProducesErrors(OrderErrors.Photo);
 
         // Staff triage
-        group.MapPost("/{code}/accept", AcceptAsync).WithName("AcceptOrder").WithSummary("Staff: accept (受理) a submitted order; the resident is told");
-        group.MapPost("/{code}/reject", RejectAsync).WithName("RejectOrder").WithSummary("Staff: reject (不予受理) with a reason");
-        group.MapPost("/{code}/publish", PublishAsync).WithName("PublishOrder").WithSummary("Staff: publish an accepted order to the claim pool");
-        group.MapPost("/{code}/merge", MergeAsync).WithName("MergeOrder").WithSummary("Staff: merge a duplicate into another open order");
-        group.MapPost("/{code}/category", RecategorizeAsync).WithName("RecategorizeOrder")
-            .WithSummary("Staff: correct the category; the order's text becomes a training example for the classifier");
-        group.MapPost("/{code}/assign", (Me me, OrderService o, string code, AssignRequest b, CancellationToken ct) => AssignAsync(me, o, code, b, false, ct))
-            .WithName("AssignOrder").WithSummary("Staff: assign to a registered member (personId) or a serving unit (unitId) — 派单");
-        group.MapPost("/{code}/reassign", (Me me, OrderService o, string code, AssignRequest b, CancellationToken ct) => AssignAsync(me, o, code, b, true, ct))
-            .WithName("ReassignOrder").WithSummary("Staff: give a claimed or in-progress order to someone else — 改派");
-        group.MapPost("/{code}/extend", ExtendAsync).WithName("ExtendDeadline").WithSummary("Staff: extend the resolve deadline with a reason")
-            .WithDescription("Errors: order.invalid_deadline, order.reason_required (400), order.not_open (409).");
+        group.MapPost("/{code}/accept", (Me me, OrderTriage t, string code, CancellationToken ct) => Done(t.AcceptAsync(me.Caller, code, ct)))
+            .WithName("AcceptOrder").WithSummary("Staff: accept (受理) a submitted order; the resident is told").ProducesErrors(OrderErrors.Triage);
+        group.MapPost("/{code}/reject", (Me me, OrderTriage t, string code, ReasonRequest b, CancellationToken ct) =>
+                Done(t.RejectAsync(me.Caller, code, b.Reason, ct)))
+            .WithName("RejectOrder").WithSummary("Staff: reject (不予受理) with a reason; the reporter is told why").ProducesErrors(OrderErrors.Reject);
+        group.MapPost("/{code}/publish", (Me me, OrderTriage t, string code, CancellationToken ct) => Done(t.PublishAsync(me.Caller, code, ct)))
+            .WithName("PublishOrder").WithSummary("Staff: publish an accepted order to the claim pool").ProducesErrors(OrderErrors.Triage);
+        group.MapPost("/{code}/merge", (Me me, OrderTriage t, string code, MergeRequest b, CancellationToken ct) =>
+                Done(t.MergeAsync(me.Caller, code, b.IntoCode, b.Note, ct)))
+            .WithName("MergeOrder").WithSummary("Staff: merge a duplicate into another open order; its reporter is told and follows that order")
+            .ProducesErrors(OrderErrors.Merge);
+        group.MapPost("/{code}/category", (Me me, OrderTriage t, string code, RecategorizeRequest b, CancellationToken ct) =>
+                Done(t.RecategorizeAsync(me.Caller, code, b.CategoryId, ct)))
+            .WithName("RecategorizeOrder")
+            .WithSummary("Staff: correct the category; the order's text becomes a training example for the classifier")
+            .ProducesErrors(OrderErrors.Recategorize);
+        group.MapPost("/{code}/assign", (Me me, OrderTriage t, string code, AssignRequest b, CancellationToken ct) =>
+                Done(t.AssignAsync(me.Caller, code, b.PersonId, b.UnitId, false, ct)))
+            .WithName("AssignOrder").WithSummary("Staff: assign to a registered member (personId) or a serving unit (unitId) — 派单")
+            .ProducesErrors(OrderErrors.Assign, [OrderErrors.UnitsOnly]);
+        group.MapPost("/{code}/reassign", (Me me, OrderTriage t, string code, AssignRequest b, CancellationToken ct) =>
+                Done(t.AssignAsync(me.Caller, code, b.PersonId, b.UnitId, true, ct)))
+            .WithName("ReassignOrder").WithSummary("Staff: give a claimed or in-progress order to someone else — 改派")
+            .ProducesErrors(OrderErrors.Assign, [OrderErrors.UnitsOnly]);
+        group.MapPost("/{code}/extend", (Me me, OrderTriage t, string code, ExtendRequest b, CancellationToken ct) =>
+                Done(t.ExtendAsync(me.Caller, code, b.ResolveBy, b.Reason, ct)))
+            .WithName("ExtendDeadline").WithSummary("Staff: extend the resolve deadline with a reason").ProducesErrors(OrderErrors.Extend);
 
         // Residents
-        group.MapPost("/{code}/urge", UrgeAsync).WithName("UrgeOrder").RequireRateLimiting(RateLimits.Writes)
-            .WithSummary("Resident: urge (催办) an open order; once per 12 hours").WithDescription("Errors: order.urge_throttled (429), order.not_open (409).");
-        group.MapPost("/{code}/cancel", CancelAsync).WithName("CancelOrder").WithSummary("Resident: cancel (撤销) before anyone claimed it");
-        group.MapPost("/{code}/rate", RateAsync).WithName("RateOrder")
+        group.MapPost("/{code}/urge", (Me me, OrderReports r, string code, CancellationToken ct) => Done(r.UrgeAsync(me.Caller, code, ct)))
+            .WithName("UrgeOrder").RequireRateLimiting(RateLimits.Writes)
+            .WithSummary("Resident who reported (or was linked to) it: urge (催办) an open order; once per 12 hours").ProducesErrors(OrderErrors.Urge);
+        group.MapPost("/{code}/cancel", (Me me, OrderReports r, string code, ReasonRequest? b, CancellationToken ct) =>
+                Done(r.CancelAsync(me.Caller, code, b?.Reason, ct)))
+            .WithName("CancelOrder").WithSummary("Resident: cancel (撤销) before anyone claimed it").ProducesErrors(OrderErrors.Cancel);
+        group.MapPost("/{code}/rate", (Me me, OrderReports r, string code, RateRequest b, CancellationToken ct) =>
+                Done(r.RateAsync(me.Caller, code, b.Rating, b.Comment, ct)))
+            .WithName("RateOrder")
             .WithSummary("Resident: rate a resolved order — satisfied, basically_satisfied, or unsatisfied with a comment (reopens it, 重办)")
-            .WithDescription("Errors: order.invalid_rating, order.reason_required (400), order.not_resolved (409).");
+            .ProducesErrors(OrderErrors.Rate);
         group.MapPost("/{code}/comments", CommentAsync).WithName("CommentOnOrder").RequireRateLimiting(RateLimits.Writes)
-            .WithSummary("Resident: add a follow-up note or photos").Accepts<NoteForm>("multipart/form-data", "application/json").DisableAntiforgery();
+            .WithSummary("Resident: add a follow-up note or photos").Accepts<NoteForm>("multipart/form-data", "application/json")
+            .DisableAntiforgery().ProducesErrors(OrderErrors.Comment, [CommonErrors.FieldInvalid]);
 
         // Claimers (members and units)
-        group.MapPost("/{code}/claim", ClaimAsync).WithName("ClaimOrder").RequireRateLimiting(RateLimits.Writes)
+        group.MapPost("/{code}/claim", (Me me, OrderWork w, string code, ClaimRequest? b, CancellationToken ct) =>
+                Done(w.ClaimAsync(me.Caller, code, b?.UnitId, ct)))
+            .WithName("ClaimOrder").RequireRateLimiting(RateLimits.Writes)
             .WithSummary("Member: claim a published order; unit admin: claim for the unit (unitId). Exactly one claimer wins.")
-            .WithDescription("Errors: order.already_claimed, order.too_many_claims (409); order.not_registered, order.units_only, order.unit_cannot_claim (403); rate_limited (429).");
-        group.MapPost("/{code}/assign-member", AssignMemberAsync).WithName("AssignUnitMember").WithSummary("Unit admin: give the unit's claimed order to one of its members");
-        group.MapPost("/{code}/start", StartAsync).WithName("StartOrder").WithSummary("Claimer: start work (must happen within the category's claim window)");
+            .ProducesErrors(OrderErrors.Claim);
+        group.MapPost("/{code}/assign-member", (Me me, OrderWork w, string code, AssignMemberRequest b, CancellationToken ct) =>
+                Done(w.AssignMemberAsync(me.Caller, code, b.PersonId, ct)))
+            .WithName("AssignUnitMember").WithSummary("Unit admin: give the unit's claimed order to one of its members")
+            .ProducesErrors(OrderErrors.AssignMember);
+        group.MapPost("/{code}/start", (Me me, OrderWork w, string code, CancellationToken ct) => Done(w.StartAsync(me.Caller, code, ct)))
+            .WithName("StartOrder").WithSummary("Claimer: start work (must happen within the category's claim window)").ProducesErrors(OrderErrors.Work);
         group.MapPost("/{code}/progress", ProgressAsync).WithName("ReportProgress").WithSummary("Claimer: add progress with photos")
-            .Accepts<NoteForm>("multipart/form-data", "application/json").DisableAntiforgery();
+            .Accepts<NoteForm>("multipart/form-data", "application/json").DisableAntiforgery()
+            .ProducesErrors(OrderErrors.Progress, [CommonErrors.FieldInvalid]);
         group.MapPost("/{code}/resolve", ResolveAsync).WithName("ResolveOrder")
             .WithSummary("Claimer: resolve (办结) with a result note, photos and service hours (0.5-24, default 1); the resident is asked to rate")
-            .Accepts<NoteForm>("multipart/form-data", "application/json").DisableAntiforgery();
-        group.MapPost("/{code}/release", ReleaseAsync).WithName("ReleaseOrder").WithSummary("Claimer: give the order back to the pool with a reason");
+            .Accepts<NoteForm>("multipart/form-data", "application/json").DisableAntiforgery()
+            .ProducesErrors(OrderErrors.Resolve, [CommonErrors.FieldInvalid]);
+        group.MapPost("/{code}/release", (Me me, OrderWork w, string code, ReasonRequest b, CancellationToken ct) =>
+                Done(w.ReleaseAsync(me.Caller, code, b.Reason, ct)))
+            .WithName("ReleaseOrder").WithSummary("Claimer: give the order back to the pool with a reason").ProducesErrors(OrderErrors.Release);
+
+        app.MapGet("/api/pool", PoolAsync).WithTags("Claim pool").RequireAuthorization().WithName("ListClaimable")
+            .WithSummary("Published orders the caller may claim: in communities where the member is approved (or, with unitId, that the unit " +
+                         "serves). Filters: categoryId, skills=true (only categories that fit my skills), latitude+longitude (sorted by " +
+                         "distance) with radiusKm, dueBefore; paging")
+            .ProducesErrors(OrderErrors.Pool);
     }
 
-    private static async Task<Results<Created<OrderDetail>, ProblemHttpResult>> CreateAsync(
-        Me me, HttpRequest request, OrderService orders, ContentGuard guard, PersonStore people, CancellationToken ct)
+    private static async Task<Results<Created<OrderDetail>, Ok<OrderDetail>, ApiProblem>> CreateAsync(
+        Me me, HttpRequest request, OrderReports reports, CancellationToken ct)
     {
         var (form, problem) = await OrderForm.ReadAsync(request, ct);
         if (problem is not null) return problem;
-        foreach (var key in new[] { "categoryId", "buildingId", "areaId" }) if (!form!.TryLong(key, out _)) return OrderForm.BadField(key);
-        foreach (var key in new[] { "latitude", "longitude" }) if (!form!.TryDecimal(key, out _)) return OrderForm.BadField(key);
-        if (!form!.TryAnswers(out var answers)) return OrderForm.BadField("answers");
-        form.TryLong("categoryId", out var categoryId);
-        form.TryLong("buildingId", out var buildingId);
-        form.TryLong("areaId", out var areaId);
-        form.TryDecimal("latitude", out var lat);
-        form.TryDecimal("longitude", out var lng);
-        var text = string.Join("\n", new[] { form.Text("description"), form.Text("locationText") }.Where(t => t is not null));
-        var (verdict, flag) = await guard.CheckAsync((await people.ProfileAsync(me.Caller.PersonId, ct))?.MpOpenid, text, ct);
-        if (verdict == ContentVerdict.Reject) return Problems.Problem("content.rejected", "内容含有不适宜的信息，请修改后再提交", 400);
-        var input = new CreateOrderInput(categoryId, form.Text("description"), form.Text("locationText"), buildingId, areaId, form.Text("urgency"), lat, lng, form.Text("source"))
-        { Answers = answers, ContentFlag = flag };
-        var result = await orders.CreateAsync(me.Caller, input, form.Photos, ct);
-        return result.IsOk ? TypedResults.Created($"/api/orders/{result.Value!.Code}", result.Value) : result.Error!.ToProblem();
+        var parsed = form!.CreateInput();
+        if (!parsed.IsOk) return parsed.Error!.ToProblem();
+        var result = await reports.CreateAsync(me.Caller, parsed.Value!, form.Photos, ct);
+        if (!result.IsOk) return result.Error!.ToProblem();
+        var (outcome, order) = result.Value;
+        var body = Links.With(order) with { Outcome = Outcome(outcome) };
+        return outcome == ReportOutcome.Created ? TypedResults.Created($"/api/orders/{order.Code}", body) : TypedResults.Ok(body);
     }
 
-    private static async Task<Results<Ok<PageOf<OrderSummary>>, ProblemHttpResult>> ListAsync(Me me, OrderService orders,
+    private static string Outcome(ReportOutcome o) => o switch
+    {
+        ReportOutcome.Linked => "linked",
+        ReportOutcome.AlreadyReported => "already_reported",
+        _ => "created",
+    };
+
+    private static async Task<Results<Ok<PageOf<OrderSummary>>, ApiProblem>> ListAsync(Me me, OrderReader orders,
         string? status, long? areaId, long? categoryId, bool? overdue, int? page, int? pageSize, CancellationToken ct)
     {
         var statuses = status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var result = await orders.ListAsync(me.Caller, statuses, areaId, categoryId, overdue, page, pageSize, ct);
-        return result.IsOk ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+        return (await orders.ListAsync(me.Caller, statuses, areaId, categoryId, overdue, page, pageSize, ct)).ToOk();
     }
 
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> GetAsync(Me me, OrderService orders, string code, CancellationToken ct) =>
-        Respond(await orders.GetAsync(me.Caller, code, ct));
+    private static async Task<Results<Ok<OrderDetail>, ApiProblem>> GetAsync(Me me, OrderReader orders, string code, CancellationToken ct) =>
+        await Done(orders.GetAsync(me.Caller, code, ct));
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> PhotoAsync(Me me, OrderService orders, PhotoStorage storage,
+    private static async Task<Results<FileStreamHttpResult, ApiProblem>> PhotoAsync(Me me, OrderReader orders, PhotoStorage storage,
         HttpResponse response, string code, long photoId, CancellationToken ct)
     {
-        var result = await orders.GetPhotoAsync(me.Caller, code, photoId, ct);
+        var result = await orders.PhotoAsync(me.Caller, code, photoId, ct);
         if (!result.IsOk) return result.Error!.ToProblem();
         var photo = result.Value.Photo;
         response.Headers.CacheControl = "private, max-age=86400";
-        return TypedResults.File(storage.OpenRead(photo.StorageKey), photo.ContentType, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{photo.Sha256}\""));
+        return TypedResults.File(storage.OpenRead(photo.StorageKey), photo.ContentType,
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{photo.Sha256}\""));
     }
 
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> AcceptAsync(Me me, OrderService orders, string code, CancellationToken ct) =>
-        Respond(await orders.AcceptAsync(me.Caller, code, ct));
+    private static async Task<Results<Ok<PageOf<PoolItem>>, ApiProblem>> PoolAsync(Me me, OrderWork work, long? unitId, long? categoryId,
+        bool? skills, double? latitude, double? longitude, double? radiusKm, DateTimeOffset? dueBefore, int? page, int? pageSize,
+        CancellationToken ct) =>
+        (await work.PoolAsync(me.Caller, new PoolQuery(unitId, categoryId, skills ?? false, latitude, longitude, radiusKm, dueBefore?.UtcDateTime,
+            page, pageSize), ct)).ToOk();
 
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> PublishAsync(Me me, OrderService orders, string code, CancellationToken ct) =>
-        Respond(await orders.PublishAsync(me.Caller, code, ct));
+    private static Task<Results<Ok<OrderDetail>, ApiProblem>> ProgressAsync(Me me, HttpRequest request, OrderWork work, string code,
+        CancellationToken ct) =>
+        WithNoteAsync(request, ct, form => work.ProgressAsync(me.Caller, code, form.Text("note"), form.Photos, ct));
 
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> RejectAsync(Me me, OrderService orders, string code, ReasonRequest body, CancellationToken ct) =>
-        Respond(await orders.RejectAsync(me.Caller, code, body.Reason, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> MergeAsync(Me me, OrderService orders, string code, MergeRequest body, CancellationToken ct) =>
-        Respond(await orders.MergeAsync(me.Caller, code, body.IntoCode, body.Note, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> RecategorizeAsync(Me me, OrderService orders, string code, RecategorizeRequest body, CancellationToken ct) =>
-        Respond(await orders.RecategorizeAsync(me.Caller, code, body.CategoryId, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> AssignAsync(Me me, OrderService orders, string code, AssignRequest body, bool reassign, CancellationToken ct) =>
-        Respond(await orders.AssignAsync(me.Caller, code, body.PersonId, body.UnitId, reassign, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> ExtendAsync(Me me, OrderService orders, string code, ExtendRequest body, CancellationToken ct) =>
-        Respond(await orders.ExtendAsync(me.Caller, code, body.ResolveBy, body.Reason, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> UrgeAsync(Me me, OrderService orders, string code, CancellationToken ct) =>
-        Respond(await orders.UrgeAsync(me.Caller, code, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> CancelAsync(Me me, OrderService orders, string code, ReasonRequest? body, CancellationToken ct) =>
-        Respond(await orders.CancelAsync(me.Caller, code, body?.Reason, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> RateAsync(Me me, OrderService orders, string code, RateRequest body, CancellationToken ct) =>
-        Respond(await orders.RateAsync(me.Caller, code, body.Rating, body.Comment, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> ClaimAsync(Me me, OrderService orders, string code, ClaimRequest? body, CancellationToken ct) =>
-        Respond(await orders.ClaimAsync(me.Caller, code, body?.UnitId, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> AssignMemberAsync(Me me, OrderService orders, string code, AssignRequest body, CancellationToken ct) =>
-        Respond(await orders.AssignMemberAsync(me.Caller, code, body.PersonId, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> StartAsync(Me me, OrderService orders, string code, CancellationToken ct) =>
-        Respond(await orders.StartAsync(me.Caller, code, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> ReleaseAsync(Me me, OrderService orders, string code, ReasonRequest body, CancellationToken ct) =>
-        Respond(await orders.ReleaseAsync(me.Caller, code, body.Reason, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> ProgressAsync(Me me, HttpRequest request, OrderService orders, ContentGuard guard, PersonStore people, string code, CancellationToken ct) =>
-        await WithNoteAsync(me, request, guard, people, ct, (form, flag) => orders.ProgressAsync(me.Caller, code, form.Text("note"), form.Photos, ct));
-
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> ResolveAsync(Me me, HttpRequest request, OrderService orders, ContentGuard guard, PersonStore people, string code, CancellationToken ct) =>
-        await WithNoteAsync(me, request, guard, people, ct, (form, flag) =>
+    private static Task<Results<Ok<OrderDetail>, ApiProblem>> ResolveAsync(Me me, HttpRequest request, OrderWork work, string code,
+        CancellationToken ct) =>
+        WithNoteAsync(request, ct, form =>
         {
-            if (!form.TryDecimal("hours", out var hours)) return Task.FromResult<Result<OrderDetail>>(Error.Validation("request.invalid_field", "字段 hours 的格式不正确", "hours"));
-            return orders.ResolveAsync(me.Caller, code, form.Text("note"), (double?)hours, form.Photos, ct);
+            if (!form.TryDecimal("hours", out var hours))
+                return Task.FromResult<Result<OrderDetail>>(CommonErrors.FieldInvalid.With("字段 hours 的格式不正确"));
+            return work.ResolveAsync(me.Caller, code, form.Text("note"), (double?)hours, form.Photos, ct);
         });
 
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> CommentAsync(Me me, HttpRequest request, OrderService orders, ContentGuard guard, PersonStore people, string code, CancellationToken ct) =>
-        await WithNoteAsync(me, request, guard, people, ct, (form, flag) => orders.CommentAsync(me.Caller, code, form.Text("note"), form.Photos, ct));
+    private static Task<Results<Ok<OrderDetail>, ApiProblem>> CommentAsync(Me me, HttpRequest request, OrderReports reports, string code,
+        CancellationToken ct) =>
+        WithNoteAsync(request, ct, form => reports.CommentAsync(me.Caller, code, form.Text("note"), form.Photos, ct));
 
-    /// <summary>Reads a note-with-photos body and puts the note through the content check before the action.</summary>
-    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> WithNoteAsync(Me me, HttpRequest request, ContentGuard guard, PersonStore people, CancellationToken ct,
-        Func<OrderForm, string?, Task<Result<OrderDetail>>> action)
+    /// <summary>Reads a note-with-photos body, then runs the action.</summary>
+    private static async Task<Results<Ok<OrderDetail>, ApiProblem>> WithNoteAsync(HttpRequest request, CancellationToken ct,
+        Func<OrderForm, Task<Result<OrderDetail>>> action)
     {
         var (form, problem) = await OrderForm.ReadAsync(request, ct);
         if (problem is not null) return problem;
-        var (verdict, flag) = await guard.CheckAsync((await people.ProfileAsync(me.Caller.PersonId, ct))?.MpOpenid, form!.Text("note") ?? "", ct);
-        if (verdict == ContentVerdict.Reject) return Problems.Problem("content.rejected", "内容含有不适宜的信息，请修改后再提交", 400);
-        return Respond(await action(form, flag));
+        return await Done(action(form!));
     }
 
-    private static Results<Ok<OrderDetail>, ProblemHttpResult> Respond(Result<OrderDetail> result) =>
-        result.IsOk ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+    /// <summary>An order action's outcome: the order as the caller now sees it (with its photos' addresses), or the problem.</summary>
+    private static async Task<Results<Ok<OrderDetail>, ApiProblem>> Done(Task<Result<OrderDetail>> action)
+    {
+        var result = await action;
+        return result.IsOk ? TypedResults.Ok(Links.With(result.Value!)) : result.Error!.ToProblem();
+    }
+}
+
+/// <summary>Where the host serves what Core describes (photos of an order).</summary>
+public static class Links
+{
+    public static OrderDetail With(OrderDetail o)
+    {
+        PhotoRef Url(PhotoRef p) => p with { Url = $"/api/orders/{Uri.EscapeDataString(o.Code)}/photos/{p.Id}" };
+        return o with
+        {
+            Photos = o.Photos.Select(Url).ToList(),
+            Timeline = o.Timeline.Select(t => t with { Photos = t.Photos.Select(Url).ToList() }).ToList(),
+        };
+    }
 }

@@ -42,7 +42,11 @@ public static class SandboxEndpoints
     private static string Describe(SentMessage m) =>
         m.Body["data"] is { } data ? $"[{m.Api}] " + string.Join(" ", data.AsObject().Select(kv => kv.Value?["value"]?.ToString())) : $"[{m.Api}]";
 
-    private static IResult Unavailable() => Problems.Problem("sandbox.unavailable", "沙箱模拟器未运行", 503);
+    private static readonly Core.Errors.ErrorCode NotRunning = new("sandbox.unavailable", Core.Errors.ErrorKind.Unavailable, "沙箱模拟器未运行");
+    private static readonly Core.Errors.ErrorCode OpenidRequired = new("sandbox.openid_required", Core.Errors.ErrorKind.Validation, "请先选择居民");
+    private static readonly Core.Errors.ErrorCode InvalidMessage = new("sandbox.invalid_message", Core.Errors.ErrorKind.Validation, "消息内容不完整");
+
+    private static IResult Unavailable() => NotRunning.ToProblem();
 
     private static async Task<IResult> NewResidentAsync(SandboxSimulator sandbox, CancellationToken ct)
     {
@@ -55,7 +59,7 @@ public static class SandboxEndpoints
     private static async Task<IResult> SendAsync(SendRequest body, SandboxSimulator sandbox, CancellationToken ct)
     {
         if (sandbox.Instance is not { } sim) return Unavailable();
-        if (string.IsNullOrWhiteSpace(body.Openid)) return Problems.Problem("sandbox.openid_required", "请先选择居民", 400);
+        if (string.IsNullOrWhiteSpace(body.Openid)) return OpenidRequired.ToProblem();
         var xml = body.Type switch
         {
             "text" when !string.IsNullOrWhiteSpace(body.Text) => sim.TextXml(body.Openid, body.Text),
@@ -65,7 +69,7 @@ public static class SandboxEndpoints
             "subscribe" or "unsubscribe" => sim.EventXml(body.Openid, body.Type),
             _ => null,
         };
-        if (xml is null) return Problems.Problem("sandbox.invalid_message", "消息内容不完整", 400);
+        if (xml is null) return InvalidMessage.ToProblem();
         var responses = await sim.PushAsync(xml, ct: ct);
         return Results.Ok(new { reply = responses[^1].ReplyText, deliveries = responses.Count, status = responses[^1].Status });
     }

@@ -86,3 +86,14 @@ public sealed class AreaStore(Db db, TimeProvider clock)
         return area.PathIds.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
     }
 }
+
+public static class AreaPaths
+{
+    /// <summary>"/1/11/111/" → "/1/", "/1/11/", "/1/11/111/": every ancestor's path and the place's own, root first.</summary>
+    public static IReadOnlyList<string> AncestorsAndSelf(string path)
+    {
+        var result = new List<string>();
+        for (var i = path.IndexOf('/', 1); i > 0; i = path.IndexOf('/', i + 1)) result.Add(path[..(i + 1)]);
+        return result;
+    }
+}

@@ -21,6 +21,11 @@ public sealed record Category(
     string Skills, string? Questions, bool Active, int SortOrder)
 {
     public IReadOnlyList<string> SkillList => Skills.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The keys of the category's extra questions (the form's answers are keyed by them).</summary>
+    public IReadOnlySet<string> QuestionKeys => Questions is null ? new HashSet<string>()
+        : System.Text.Json.JsonDocument.Parse(Questions).RootElement.EnumerateArray()
+            .Select(q => q.TryGetProperty("key", out var k) ? k.GetString() : null).OfType<string>().ToHashSet();
 }
 
 /// <summary>

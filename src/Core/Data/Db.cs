@@ -6,6 +6,8 @@ namespace Governance.Core.Data;
 public sealed class DatabaseOptions
 {
     public const string Section = "Database";
+
+    [System.ComponentModel.DataAnnotations.Required(ErrorMessage = "Database:ConnectionString is required (./run.sh sets it).")]
     public string ConnectionString { get; set; } = "";
 }
 

@@ -1,8 +1,7 @@
-using System.Data.Common;
-using Dapper;
 using Governance.Core.Areas;
 using Governance.Core.Categories;
-using Governance.Core.Data;
+using Governance.Core.Errors;
+using Governance.Core.Text;
 
 namespace Governance.Core.Intake;
 
@@ -15,40 +14,6 @@ public sealed class IntakeOptions
 }
 
 public sealed record IntakeAnalysis(Category? Category, double Confidence, bool Confident, UrgencyResult Urgency, ExtractedPlace Place);
-
-public sealed class IntakeExampleStore(Db db)
-{
-    private const string ListSql = """
-        SELECT e.text, c.code FROM intake_example e JOIN category c ON c.id = e.category_id
-        WHERE c.active = 1 ORDER BY e.id
-        """;
-    public async Task<List<(string Text, string Label)>> ListAsync(CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<(string, string)>(new CommandDefinition(ListSql, cancellationToken: ct))).AsList();
-    }
-
-    private const string AddSql = """
-        INSERT INTO intake_example (text, category_id, source, order_id, created_at) VALUES (@text, @categoryId, @source, @orderId, @now)
-        """;
-    /// <summary>Joins the caller's transaction (a staff correction is recorded with the order change).</summary>
-    public static Task AddAsync(DbConnection c, DbTransaction tx, string text, long categoryId, string source, long? orderId, DateTime now, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition(AddSql, new { text, categoryId, source, orderId, now }, tx, cancellationToken: ct));
-
-    private const string CountSql = "SELECT COUNT(*) FROM intake_example";
-    public async Task<long> CountAsync(CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, cancellationToken: ct));
-    }
-
-    private const string AreasSql = "SELECT id, parent_id AS ParentId, kind, name, path, depth, latitude, longitude FROM area WHERE kind IN ('compound','grid','building')";
-    public async Task<List<Area>> PlaceAreasAsync(CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<Area>(new CommandDefinition(AreasSql, cancellationToken: ct))).AsList();
-    }
-}
 
 /// <summary>
 /// Category, urgency and place from free text, for every channel (chat and mini-program form). The model
@@ -91,6 +56,15 @@ public sealed class IntakeService(IntakeExampleStore examples, CategoryStore cat
         return directory;
     }
 
+    /// <summary>The form's suggestion as the resident types: the text is required and within the report's limit.</summary>
+    public async Task<Result<IntakeAnalysis>> SuggestAsync(string? text, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return IntakeErrors.TextRequired;
+        if (Chars.Count(text) > Orders.OrderReports.MaxDescriptionChars)
+            return IntakeErrors.TextTooLong.With($"问题描述不能超过{Orders.OrderReports.MaxDescriptionChars}字");
+        return await AnalyzeAsync(text, ct);
+    }
+
     public async Task<IntakeAnalysis> AnalyzeAsync(string text, CancellationToken ct = default)
     {
         var urgency = UrgencyDetector.Detect(text);
@@ -101,4 +75,12 @@ public sealed class IntakeService(IntakeExampleStore examples, CategoryStore cat
         var category = (await categories.ListActiveAsync(ct)).FirstOrDefault(c => c.Code == prediction.Label);
         return new IntakeAnalysis(category, prediction.Confidence, category is not null && prediction.Confidence >= options.ConfidenceThreshold, urgency, place);
     }
+}
+
+public static class IntakeErrors
+{
+    public static readonly ErrorCode TextRequired = new("intake.text_required", ErrorKind.Validation, "请输入问题描述", "text");
+    public static readonly ErrorCode TextTooLong = new("intake.text_too_long", ErrorKind.Validation, "问题描述太长", "text");
+
+    public static readonly ErrorCode[] Suggest = [TextRequired, TextTooLong];
 }

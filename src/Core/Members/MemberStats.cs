@@ -28,80 +28,91 @@ public static class StarLevel
 }
 
 /// <summary>
-/// What members and units did. "Claimed" counts orders the member holds or held by claim or assignment (by
-/// claimed_at); "resolved" counts resolutions they recorded (the timeline); ratings are residents' ratings of
-/// orders they handled; hours are the service time credited on resolution.
+/// What members and units did. "Claimed" counts orders the member holds or held by claim or assignment (by claimed_at);
+/// "resolved" counts the orders they resolved — an order reopened and resolved again counts once; ratings are residents'
+/// ratings of orders they handled; hours are the service time credited on resolution. Set-based: a unit with thousands
+/// of members is four grouped queries, not a dozen per member.
 /// </summary>
 public sealed class MemberStatsStore(Db db)
 {
-    private const string MembersSql = """
-        SELECT p.id AS PersonId, p.name, COALESCE(m.service_minutes, 0) AS ServiceMinutes,
-          (SELECT COUNT(*) FROM service_order o WHERE o.claimer_person_id = p.id AND o.claimed_at >= @week) AS ClaimedWeek,
-          (SELECT COUNT(*) FROM service_order o WHERE o.claimer_person_id = p.id AND o.claimed_at >= @month) AS ClaimedMonth,
-          (SELECT COUNT(*) FROM service_order o WHERE o.claimer_person_id = p.id AND o.claimed_at IS NOT NULL) AS ClaimedAll,
-          (SELECT COUNT(*) FROM order_event e WHERE e.actor_id = p.id AND e.kind = 'resolved' AND e.created_at >= @week) AS ResolvedWeek,
-          (SELECT COUNT(*) FROM order_event e WHERE e.actor_id = p.id AND e.kind = 'resolved' AND e.created_at >= @month) AS ResolvedMonth,
-          (SELECT COUNT(*) FROM order_event e WHERE e.actor_id = p.id AND e.kind = 'resolved') AS ResolvedAll,
-          (SELECT COUNT(*) FROM service_order o WHERE o.claimer_person_id = p.id AND o.satisfaction = 'satisfied') AS Satisfied,
-          (SELECT COUNT(*) FROM service_order o WHERE o.claimer_person_id = p.id AND o.satisfaction = 'basically_satisfied') AS Basic,
-          (SELECT COUNT(*) FROM service_order o WHERE o.claimer_person_id = p.id AND o.satisfaction = 'unsatisfied') AS Unsatisfied,
-          (SELECT COUNT(*) FROM service_order o WHERE o.claimer_person_id = p.id AND o.status IN ('claimed','in_progress')) AS OpenClaims
-        FROM person p LEFT JOIN member m ON m.person_id = p.id
-        WHERE p.id IN @ids ORDER BY p.id
+    private static string Sql(string members) => $"""
+        SELECT p.id AS PersonId, p.name, COALESCE(m.service_minutes, 0) AS ServiceMinutes
+          FROM person p LEFT JOIN member m ON m.person_id = p.id WHERE p.id IN ({members});
+        SELECT o.claimer_person_id AS PersonId,
+               SUM(o.claimed_at >= @week) AS Week, SUM(o.claimed_at >= @month) AS Month, COUNT(*) AS AllTime,
+               SUM(o.satisfaction = 'satisfied') AS Satisfied, SUM(o.satisfaction = 'basically_satisfied') AS Basic,
+               SUM(o.satisfaction = 'unsatisfied') AS Unsatisfied, SUM(o.status IN ('claimed','in_progress')) AS Open
+          FROM service_order o WHERE o.claimer_person_id IN ({members}) AND o.claimed_at IS NOT NULL GROUP BY o.claimer_person_id;
+        SELECT e.actor_id AS PersonId, COUNT(DISTINCT CASE WHEN e.created_at >= @week THEN e.order_id END) AS Week,
+               COUNT(DISTINCT CASE WHEN e.created_at >= @month THEN e.order_id END) AS Month, COUNT(DISTINCT e.order_id) AS AllTime
+          FROM order_event e WHERE e.kind = 'resolved' AND e.actor_id IN ({members}) GROUP BY e.actor_id;
         """;
-    // Property-based so Dapper converts COUNT(*) (BIGINT) and INT columns alike.
-    private sealed class Row
+
+    // Property-based so Dapper converts COUNT/SUM (BIGINT, DECIMAL) and INT columns alike.
+    private sealed class PersonRow
     {
         public long PersonId { get; init; }
         public string Name { get; init; } = "";
-        public int ServiceMinutes { get; init; }
-        public int ClaimedWeek { get; init; }
-        public int ClaimedMonth { get; init; }
-        public int ClaimedAll { get; init; }
-        public int ResolvedWeek { get; init; }
-        public int ResolvedMonth { get; init; }
-        public int ResolvedAll { get; init; }
-        public int Satisfied { get; init; }
-        public int Basic { get; init; }
-        public int Unsatisfied { get; init; }
-        public int OpenClaims { get; init; }
+        public long ServiceMinutes { get; init; }
     }
 
-    public async Task<IReadOnlyList<MemberSummary>> MembersAsync(IReadOnlyList<long> personIds, DateTime nowUtc, CancellationToken ct = default)
+    private sealed class ClaimRow
     {
-        if (personIds.Count == 0) return [];
+        public long PersonId { get; init; }
+        public long Week { get; init; }
+        public long Month { get; init; }
+        public long AllTime { get; init; }
+        public long Satisfied { get; init; }
+        public long Basic { get; init; }
+        public long Unsatisfied { get; init; }
+        public long Open { get; init; }
+    }
+
+    private sealed class ResolveRow
+    {
+        public long PersonId { get; init; }
+        public long Week { get; init; }
+        public long Month { get; init; }
+        public long AllTime { get; init; }
+    }
+
+    public async Task<MemberSummary?> MemberAsync(long personId, DateTime nowUtc, CancellationToken ct) =>
+        (await QueryAsync("@personId", new { personId }, nowUtc, ct)).FirstOrDefault();
+
+    public Task<IReadOnlyList<MemberSummary>> UnitMembersAsync(long unitId, DateTime nowUtc, CancellationToken ct) =>
+        QueryAsync("SELECT person_id FROM member WHERE unit_id = @unitId", new { unitId }, nowUtc, ct);
+
+    private async Task<IReadOnlyList<MemberSummary>> QueryAsync(string members, object args, DateTime nowUtc, CancellationToken ct)
+    {
         var (week, month) = StarLevel.Periods(nowUtc);
+        var p = new DynamicParameters(args);
+        p.AddDynamicParams(new { week, month });
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<Row>(new CommandDefinition(MembersSql, new { ids = personIds.ToArray(), week, month }, cancellationToken: ct));
-        return rows.Select(r =>
+        await using var multi = await c.QueryMultipleAsync(new CommandDefinition(Sql(members), p, cancellationToken: ct, commandTimeout: 120));
+        var people = (await multi.ReadAsync<PersonRow>()).AsList();
+        var claims = (await multi.ReadAsync<ClaimRow>()).ToDictionary(r => r.PersonId);
+        var resolved = (await multi.ReadAsync<ResolveRow>()).ToDictionary(r => r.PersonId);
+        return people.OrderBy(r => r.PersonId).Select(r =>
         {
+            var cl = claims.GetValueOrDefault(r.PersonId) ?? new ClaimRow();
+            var rs = resolved.GetValueOrDefault(r.PersonId) ?? new ResolveRow();
             var hours = Math.Round(r.ServiceMinutes / 60.0, 1);
-            return new MemberSummary(r.PersonId, r.Name, new PeriodStats(r.ClaimedWeek, r.ResolvedWeek), new PeriodStats(r.ClaimedMonth, r.ResolvedMonth),
-                new PeriodStats(r.ClaimedAll, r.ResolvedAll), hours, StarLevel.Of(hours), StarLevel.NextThreshold(hours),
-                new RatingStats(r.Satisfied, r.Basic, r.Unsatisfied), r.OpenClaims);
+            return new MemberSummary(r.PersonId, r.Name, new PeriodStats((int)cl.Week, (int)rs.Week), new PeriodStats((int)cl.Month, (int)rs.Month),
+                new PeriodStats((int)cl.AllTime, (int)rs.AllTime), hours, StarLevel.Of(hours), StarLevel.NextThreshold(hours),
+                new RatingStats((int)cl.Satisfied, (int)cl.Basic, (int)cl.Unsatisfied), (int)cl.Open);
         }).ToList();
     }
 
-    public async Task<IReadOnlyList<long>> UnitMemberIdsAsync(long unitId, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<long>(new CommandDefinition("SELECT person_id FROM member WHERE unit_id = @unitId ORDER BY person_id", new { unitId }, cancellationToken: ct))).AsList();
-    }
+    private const string UnitOwnSql = """
+        SELECT CAST(COALESCE(SUM(claimed_at >= @week), 0) AS SIGNED), CAST(COALESCE(SUM(claimed_at >= @month), 0) AS SIGNED), COUNT(*)
+          FROM service_order WHERE claimer_unit_id = @unitId AND claimer_person_id IS NULL AND claimed_at IS NOT NULL
+        """;
 
-    public async Task<UnitSummary> UnitAsync(long unitId, string name, DateTime nowUtc, CancellationToken ct = default)
+    /// <summary>Orders claimed by the unit itself and not yet given to a member: they count for the unit too.</summary>
+    public async Task<(long Week, long Month, long All)> UnitOwnClaimsAsync(long unitId, DateTime nowUtc, CancellationToken ct)
     {
-        var members = await MembersAsync(await UnitMemberIdsAsync(unitId, ct), nowUtc, ct);
         var (week, month) = StarLevel.Periods(nowUtc);
         await using var c = await db.OpenAsync(ct);
-        // Orders claimed by the unit itself and not yet given to a member also count for the unit.
-        var own = await c.QuerySingleAsync<(long Week, long Month, long All)>(new CommandDefinition("""
-            SELECT CAST(COALESCE(SUM(claimed_at >= @week), 0) AS SIGNED), CAST(COALESCE(SUM(claimed_at >= @month), 0) AS SIGNED), COUNT(*)
-              FROM service_order WHERE claimer_unit_id = @unitId AND claimer_person_id IS NULL AND claimed_at IS NOT NULL
-            """, new { unitId, week, month }, cancellationToken: ct));
-        PeriodStats Sum(Func<MemberSummary, PeriodStats> pick, long extra) => new(members.Sum(m => pick(m).Claimed) + (int)extra, members.Sum(m => pick(m).Resolved));
-        return new UnitSummary(unitId, name, members.Count, Sum(m => m.Week, own.Week), Sum(m => m.Month, own.Month), Sum(m => m.AllTime, own.All),
-            Math.Round(members.Sum(m => m.ServiceHours), 1),
-            new RatingStats(members.Sum(m => m.Ratings.Satisfied), members.Sum(m => m.Ratings.BasicallySatisfied), members.Sum(m => m.Ratings.Unsatisfied)),
-            members.OrderByDescending(m => m.Month.Resolved).ThenByDescending(m => m.ServiceHours).Take(10).ToList());
+        return await c.QuerySingleAsync<(long, long, long)>(new CommandDefinition(UnitOwnSql, new { unitId, week, month }, cancellationToken: ct));
     }
 }

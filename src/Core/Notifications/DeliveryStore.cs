@@ -7,9 +7,6 @@ namespace Governance.Core.Notifications;
 public sealed record DeliveryRow(long Id, string IdempotencyKey, long? PersonId, string? Openid, string Channel, string Kind, string Payload,
     string Status, int Attempts, DateTime NextAttemptAt, string? LastError, long? WechatMsgid, string? Receipt);
 
-/// <summary>Who a delivery is for, as the dispatcher needs it to fall back to another channel.</summary>
-public sealed record Recipient(long Id, string? OaOpenid, bool OaFollowing, string? MpOpenid);
-
 public sealed record TemplateField(string Key, string From, string Type);
 public sealed record ChannelTemplate(string Kind, string Channel, string TemplateId, IReadOnlyList<TemplateField> Fields, string? Page);
 
@@ -113,16 +110,22 @@ public sealed class DeliveryStore(Db db)
             cancellationToken: ct));
     }
 
-    private const string SwitchSql = """
-        UPDATE delivery SET channel = @channel, openid = @openid, status = 'pending', next_attempt_at = @now, lease_until = NULL,
-          attempts = GREATEST(attempts - 1, 0), last_error = @error, updated_at = @now
-        WHERE id = @id
+    private static string RerouteSql(string refused) => $"""
+        UPDATE delivery d JOIN person p ON p.id = d.person_id
+        {ChannelLadder.Joins("d.kind")}
+        SET d.channel = {ChannelLadder.ChannelSql(refused)}, d.openid = {ChannelLadder.OpenidSql(refused)}, d.status = 'pending',
+            d.next_attempt_at = @now, d.lease_until = NULL, d.attempts = GREATEST(d.attempts - 1, 0), d.last_error = @error, d.updated_at = @now
+        WHERE d.id = @id AND d.channel = @refused
         """;
-    /// <summary>The recipient refused this channel: try the next one now (the refusal does not count as a failed attempt).</summary>
-    public async Task SwitchChannelAsync(long id, string channel, string? openid, string error, DateTime now, CancellationToken ct = default)
+
+    /// <summary>
+    /// The recipient refused this channel: the row moves down the channel ladder to the next channel this person can
+    /// use and is due now (a refusal does not count as a failed attempt). False when there is nobody to fall back to.
+    /// </summary>
+    public async Task<bool> RerouteAsync(long id, string refused, string error, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(SwitchSql, new { id, channel, openid, error = Cut(error, 500), now }, cancellationToken: ct));
+        return await c.ExecuteAsync(new CommandDefinition(RerouteSql(refused), new { id, refused, error = Cut(error, 500), now }, cancellationToken: ct)) == 1;
     }
 
     private const string ReceiptSql = "UPDATE delivery SET receipt = @receipt, updated_at = @now WHERE wechat_msgid = @msgid AND channel = @channel";
@@ -131,13 +134,6 @@ public sealed class DeliveryStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(ReceiptSql, new { msgid, channel, receipt = Cut(receipt, 60), now }, cancellationToken: ct));
-    }
-
-    public async Task<Recipient?> RecipientAsync(long personId, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Recipient>(new CommandDefinition(
-            "SELECT id, oa_openid AS OaOpenid, oa_following AS OaFollowing, mp_openid AS MpOpenid FROM person WHERE id = @personId", new { personId }, cancellationToken: ct));
     }
 
     public sealed record InboxItem(long Id, string Kind, string Title, string Body, string? OrderCode, DateTime CreatedAt, DateTime? ReadAt);

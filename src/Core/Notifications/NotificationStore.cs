@@ -11,6 +11,13 @@ public sealed class NotificationStore(Db db)
         return await Outbox.EnqueueAsync(c, null, personIds, notice, idempotencyKey, now, ct);
     }
 
+    /// <summary>Personal notices (a digest), one statement per kind and 2,000 people.</summary>
+    public async Task<int> EnqueueManyAsync(IReadOnlyList<Outbox.Personal> notices, DateTime now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await Outbox.EnqueueManyAsync(c, null, notices, now, ct);
+    }
+
     public async Task<int> EnqueueCustomerServiceAsync(long? personId, string openid, string text, string idempotencyKey, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);

@@ -9,6 +9,13 @@ namespace Governance.Core.Notifications;
 /// </summary>
 public static class TemplateRenderer
 {
+    /// <summary>The mini-program page a template opens: its page, with the order code or the notice's reference as the query.</summary>
+    public static string? Page(ChannelTemplate template, Notice notice) =>
+        template.Page is not { } page ? null
+        : notice.OrderCode is { } code ? $"{page}?code={Uri.EscapeDataString(code)}"
+        : notice.Ref is { } id ? $"{page}?id={Uri.EscapeDataString(id)}"
+        : page;
+
     public static IReadOnlyDictionary<string, string> Render(ChannelTemplate template, Notice notice, DateTime nowUtc) =>
         template.Fields.ToDictionary(f => f.Key, f => Fit(f.Type, Source(f.From, notice, nowUtc)));
 

@@ -26,7 +26,7 @@ public static class OrderEventKind
 }
 
 /// <summary>Row shape of service_order as the stores read it.</summary>
-public sealed record OrderRow
+public record OrderRow
 {
     public long Id { get; init; }
     public string Code { get; init; } = "";
@@ -106,4 +106,7 @@ public sealed record OrderMove(long OrderId, string From, string To, NewOrderEve
 
 public sealed record OrderListFilter(IReadOnlyList<string>? Statuses, string? AreaPath, long? CategoryId, bool? Overdue, int Page, int PageSize);
 
-public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
+
+/// <summary>The claim pool's query: scope, categories (null: any), deadline, and an optional point and radius.</summary>
+public sealed record PoolFilter(IReadOnlyList<string> CommunityPaths, bool MemberClaimableOnly, IReadOnlyList<long>? CategoryIds,
+    DateTime? DueBefore, double? Latitude, double? Longitude, double? RadiusKm, int Page, int PageSize);

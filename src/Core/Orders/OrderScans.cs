@@ -74,6 +74,25 @@ public sealed class OrderScans(Db db, Categories.CategoryStore categories)
         return await c.ExecuteAsync(new CommandDefinition(RescheduleEscalationSql, new { id, seen, next }, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>
+    /// One escalation step: the level rises (only from below it, so a concurrent run makes this a no-op), the timeline
+    /// records it, the next step is scheduled, and <paramref name="alsoInTransaction"/> (the notice) joins the commit.
+    /// </summary>
+    public async Task<bool> EscalateAsync(long id, int level, NewOrderEvent e, DateTime? next, DateTime now,
+        Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (!await OrderStore.EscalateAsync(c, tx, id, level, e, now, ct, reschedule: true, next))
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        await alsoInTransaction(c, tx);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
     private static readonly string FollowUpSql = $"""
         SELECT {Columns} FROM service_order o
         WHERE o.status = 'resolved' AND o.resolved_at <= @before AND o.followed_up_at IS NULL
@@ -126,21 +145,20 @@ public sealed class OrderScans(Db db, Categories.CategoryStore categories)
                 NextEscalateAt = r.NextEscalateAt.Utc() }).ToList();
     }
 
-    public sealed record InactiveMember(long PersonId, string Name, long? UnitId);
-    private const string InactiveSql = """
-        SELECT m.person_id AS PersonId, p.name, m.unit_id AS UnitId
-          FROM member m JOIN person p ON p.id = m.person_id
-         WHERE m.created_at <= @since
-           AND EXISTS (SELECT 1 FROM registration r WHERE r.person_id = m.person_id AND r.status = 'approved')
-           AND NOT EXISTS (SELECT 1 FROM service_order o WHERE o.claimer_person_id = m.person_id AND o.claimed_at >= @since)
-           AND NOT EXISTS (SELECT 1 FROM order_event e WHERE e.actor_id = m.person_id AND e.kind IN ('claimed','resolved','progress') AND e.created_at >= @since)
-           AND (@unitId IS NULL OR m.unit_id = @unitId)
-         ORDER BY m.unit_id, m.person_id
+    private const string StaleClaimsSql = """
+        SELECT o.id FROM service_order o STRAIGHT_JOIN category c ON c.id = o.category_id
+        WHERE o.status = 'claimed' AND o.claimed_at < @oldest AND o.started_at IS NULL
+          AND o.claimed_at < @now - INTERVAL c.claim_window_hours HOUR
+        ORDER BY o.claimed_at LIMIT @limit
         """;
-    /// <summary>Registered members with no claim or service since <paramref name="since"/> (the participation check).</summary>
-    public async Task<IReadOnlyList<InactiveMember>> InactiveMembersAsync(DateTime since, long? unitId, CancellationToken ct = default)
+    /// <summary>
+    /// Claims not started within their category's claim window (the scan behind "returns to the pool"). The shortest
+    /// window bounds the range read on (status, claimed_at); STRAIGHT_JOIN keeps the optimiser from starting at category.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> StaleClaimsAsync(DateTime now, int shortestWindowHours, int limit, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<InactiveMember>(new CommandDefinition(InactiveSql, new { since, unitId }, cancellationToken: ct, commandTimeout: 120))).AsList();
+        return (await c.QueryAsync<long>(new CommandDefinition(StaleClaimsSql, new { now, oldest = now.AddHours(-Math.Max(1, shortestWindowHours)), limit },
+            cancellationToken: ct))).AsList();
     }
 }

@@ -1,3 +1,4 @@
+using Governance.Core.Paging;
 using System.Data.Common;
 using System.Text;
 using Dapper;
@@ -117,20 +118,57 @@ public sealed class OrderStore(Db db)
         return true;
     }
 
-    /// <summary>Published orders in the given community subtrees, soonest deadline first (the claim pool, before distance and skills).</summary>
-    public async Task<IReadOnlyList<OrderRow>> PoolAsync(IReadOnlyList<string> communityPaths, bool memberClaimableOnly, long? categoryId, DateTime? dueBefore, int limit, CancellationToken ct = default)
+    /// <summary>
+    /// The claim pool in SQL: published orders in the given community subtrees (of member-claimable categories, for a
+    /// member), of the given categories, due before a time; with a point, each order's distance — from its own point,
+    /// else the centre of its building, grid or compound — and only those within the radius, nearest first; otherwise
+    /// soonest deadline first. One page, and the total.
+    /// </summary>
+    public async Task<(IReadOnlyList<(OrderRow Row, double? DistanceMeters)> Items, long Total)> PoolAsync(PoolFilter f, CancellationToken ct)
     {
-        if (communityPaths.Count == 0) return [];
-        var p = new DynamicParameters(new { categoryId, dueBefore, limit });
-        var scope = string.Join(" OR ", communityPaths.Select((path, i) => { p.Add($"s{i}", path + "%"); return $"o.area_path LIKE @s{i}"; }));
+        if (f.CommunityPaths.Count == 0 || f.CategoryIds is { Count: 0 }) return ([], 0);
+        var p = new DynamicParameters(new
+        {
+            categoryIds = f.CategoryIds, f.DueBefore, lat = f.Latitude, lng = f.Longitude, radius = f.RadiusKm * 1000,
+            limit = f.PageSize, offset = (f.Page - 1) * f.PageSize,
+        });
+        var scope = string.Join(" OR ", f.CommunityPaths.Select((path, i) =>
+        {
+            p.Add($"s{i}", path + "%");
+            return $"o.area_path LIKE @s{i}";
+        }));
+        var distance = f.Latitude is null ? "NULL" : """
+            6371000 * 2 * ASIN(SQRT(
+              POWER(SIN(RADIANS(COALESCE(o.latitude, pa.latitude, pb.latitude, pc.latitude) - @lat) / 2), 2)
+              + COS(RADIANS(@lat)) * COS(RADIANS(COALESCE(o.latitude, pa.latitude, pb.latitude, pc.latitude)))
+              * POWER(SIN(RADIANS(COALESCE(o.longitude, pa.longitude, pb.longitude, pc.longitude) - @lng) / 2), 2)))
+            """;
+        var where = $"""
+            WHERE o.status = 'published' AND ({scope}) {(f.MemberClaimableOnly ? "AND c.member_claimable = 1" : "")}
+              {(f.CategoryIds is null ? "" : "AND o.category_id IN @categoryIds")}
+              AND (@DueBefore IS NULL OR o.resolve_due_at <= @DueBefore)
+            """;
+        var places = """
+            LEFT JOIN area pa ON pa.id = o.area_id LEFT JOIN area pb ON pb.id = pa.parent_id LEFT JOIN area pc ON pc.id = pb.parent_id
+            """;
         var sql = $"""
-            SELECT {OrderColumns} {OrderFrom}
-            WHERE o.status = 'published' AND ({scope}) {(memberClaimableOnly ? "AND c.member_claimable = 1" : "")}
-              AND (@categoryId IS NULL OR o.category_id = @categoryId) AND (@dueBefore IS NULL OR o.resolve_due_at <= @dueBefore)
-            ORDER BY o.resolve_due_at, o.id LIMIT @limit
+            SELECT COUNT(*) FROM (SELECT {distance} AS distance FROM service_order o JOIN category c ON c.id = o.category_id {places}
+              {where}) t WHERE @radius IS NULL OR t.distance <= @radius;
+            SELECT * FROM (SELECT {OrderColumns}, {distance} AS DistanceMeters {OrderFrom} {places} {where}) t
+             WHERE @radius IS NULL OR t.DistanceMeters <= @radius
+             ORDER BY {(f.Latitude is null ? "t.ResolveDueAt, t.id" : "t.DistanceMeters IS NULL, t.DistanceMeters, t.ResolveDueAt, t.id")}
+             LIMIT @limit OFFSET @offset;
             """;
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<OrderRow>(new CommandDefinition(sql, p, cancellationToken: ct))).Select(r => Utc(r)!).ToList();
+        await using var multi = await c.QueryMultipleAsync(new CommandDefinition(sql, p, cancellationToken: ct));
+        var total = await multi.ReadSingleAsync<long>();
+        var rows = (await multi.ReadAsync<PoolRow>()).Select(r => (Utc(r)!, r.DistanceMeters)).ToList();
+        return (rows, total);
+    }
+
+    private sealed record PoolRow : OrderRow
+    {
+        public double? DistanceMeters { get; init; }
     }
 
     private const string ActiveClaimsSql = "SELECT COUNT(*) FROM service_order WHERE claimer_person_id = @personId AND status IN ('claimed','in_progress')";
@@ -138,23 +176,6 @@ public sealed class OrderStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteScalarAsync<int>(new CommandDefinition(ActiveClaimsSql, new { personId }, cancellationToken: ct));
-    }
-
-    private const string StaleClaimsSql = """
-        SELECT o.id FROM service_order o STRAIGHT_JOIN category c ON c.id = o.category_id
-        WHERE o.status = 'claimed' AND o.claimed_at < @oldest AND o.started_at IS NULL
-          AND o.claimed_at < @now - INTERVAL c.claim_window_hours HOUR
-        ORDER BY o.claimed_at LIMIT @limit
-        """;
-    /// <summary>
-    /// Claims not started within their category's claim window (the scan behind "returns to the pool"). The shortest
-    /// window bounds the range read on (status, claimed_at); STRAIGHT_JOIN keeps the optimiser from starting at category.
-    /// </summary>
-    public async Task<IReadOnlyList<long>> StaleClaimsAsync(DateTime now, int shortestWindowHours, int limit, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<long>(new CommandDefinition(StaleClaimsSql, new { now, oldest = now.AddHours(-Math.Max(1, shortestWindowHours)), limit },
-            cancellationToken: ct))).AsList();
     }
 
     private const string InsertPhotoSql = """
@@ -284,6 +305,10 @@ public sealed class OrderStore(Db db)
     }
 
     private const string FollowSql = "INSERT IGNORE INTO order_follower (order_id, person_id, created_at) VALUES (@orderId, @personId, @now)";
+
+    /// <summary>The person follows the order from now on (hears of its progress, may read, urge and comment); joins the caller's transaction.</summary>
+    public static Task FollowAsync(DbConnection c, DbTransaction tx, long orderId, long personId, DateTime now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(FollowSql, new { orderId, personId, now }, tx, cancellationToken: ct));
     public async Task<bool> LinkReportAsync(long orderId, long personId, NewOrderEvent e, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
@@ -372,7 +397,7 @@ public sealed class OrderStore(Db db)
         var where = new StringBuilder("WHERE ");
         var p = new DynamicParameters();
         // Scope first: a resident sees their own orders, staff see their area subtrees.
-        where.Append("(o.resident_id = @me OR o.claimer_person_id = @me");
+        where.Append("(o.resident_id = @me OR o.claimer_person_id = @me OR o.id IN (SELECT f.order_id FROM order_follower f WHERE f.person_id = @me)");
         p.Add("me", caller.PersonId);
         if (caller.UnitAdminOf.Count > 0)
         {

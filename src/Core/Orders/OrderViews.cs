@@ -2,7 +2,11 @@ namespace Governance.Core.Orders;
 
 public sealed record AreaRef(long Id, string Kind, string Name, string FullName);
 public sealed record CategoryRef(long Id, string Name);
-public sealed record PhotoRef(long Id, string ContentType, int ByteSize, string Url);
+/// <summary>A photo of an order; the host fills in where to fetch it.</summary>
+public sealed record PhotoRef(long Id, string ContentType, int ByteSize)
+{
+    public string? Url { get; init; }
+}
 
 public sealed record TimelineEntry(long Id, DateTimeOffset At, string Kind, string Title, string? FromStatus, string? ToStatus,
     string ActorRole, string Actor, string? Note, IReadOnlyList<PhotoRef> Photos);
@@ -22,6 +26,13 @@ public sealed record OrderDetail(
     /// <summary>Staff only: "review" or "unchecked" when the content check did not pass the text outright.</summary>
     public string? ContentFlag { get; init; }
     public double? ServiceHours { get; init; }
+
+    /// <summary>
+    /// Only on the answer to a report: "created" (a new order), "linked" (it joined someone else's open order about the
+    /// same problem) or "already_reported" (the reporter's own open order got the new detail).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Outcome { get; init; }
 }
 
 public sealed record ClaimerView(long? PersonId, string? Name, string? Phone, long? UnitId, string? UnitName);

@@ -8,7 +8,11 @@ public sealed class StorageOptions
     public const string Section = "Storage";
     /// <summary>Folder for files (photos). ./run.sh points it under the project's .data folder.</summary>
     public string DataRoot { get; set; } = ".data/files";
+
+    [System.ComponentModel.DataAnnotations.Range(1024, 50 * 1024 * 1024)]
     public int MaxPhotoBytes { get; set; } = 10 * 1024 * 1024;
+
+    [System.ComponentModel.DataAnnotations.Range(1, 20)]
     public int MaxPhotosPerUpload { get; set; } = 9;
 }
 
@@ -24,16 +28,13 @@ public sealed class PhotoStorage(StorageOptions options)
 
     public Error? Validate(IReadOnlyList<PhotoUpload> photos)
     {
-        if (photos.Count > options.MaxPhotosPerUpload)
-            return Error.Validation("photo.too_many", $"每次最多上传{options.MaxPhotosPerUpload}张照片", "photos");
+        if (photos.Count > options.MaxPhotosPerUpload) return OrderErrors.PhotoTooMany.With($"每次最多上传{options.MaxPhotosPerUpload}张照片");
         foreach (var photo in photos)
         {
-            if (photo.Content.Length == 0)
-                return Error.Validation("photo.empty", "照片文件是空的", "photos");
+            if (photo.Content.Length == 0) return OrderErrors.PhotoEmpty;
             if (photo.Content.Length > options.MaxPhotoBytes)
-                return new Error("photo.too_large", $"单张照片不能超过{options.MaxPhotoBytes / 1024 / 1024}MB", ErrorKind.TooLarge);
-            if (Sniff(photo.Content) is null)
-                return Error.Validation("photo.invalid_content", "只能上传 JPEG、PNG 或 WebP 格式的照片", "photos");
+                return OrderErrors.PhotoTooLarge.With($"单张照片不能超过{options.MaxPhotoBytes / 1024 / 1024}MB");
+            if (Sniff(photo.Content) is null) return OrderErrors.PhotoInvalid;
         }
         return null;
     }

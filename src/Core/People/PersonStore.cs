@@ -99,11 +99,26 @@ public sealed class PersonStore(Db db)
         await c.ExecuteAsync(new CommandDefinition(PhoneSql, new { id, phone, now }, cancellationToken: ct));
     }
 
-    private const string NameSql = "UPDATE person SET name = @name, updated_at = @now WHERE id = @id";
-    public async Task RenameAsync(long id, string name, DateTime now, CancellationToken ct = default)
+    private const string ProfileNameSql = "UPDATE person SET name = @name, updated_at = @now WHERE id = @id";
+    private const string ProfileHomeSql = """
+        INSERT INTO resident (person_id, home_building_id, created_at) VALUES (@id, @home, @now)
+        ON DUPLICATE KEY UPDATE home_building_id = VALUES(home_building_id)
+        """;
+    private const string ProfileMemberSql = """
+        INSERT INTO member (person_id, unit_id, skills, service_minutes, created_at) VALUES (@id, @unitId, COALESCE(@skills, ''), 0, @now)
+        ON DUPLICATE KEY UPDATE unit_id = COALESCE(@unitId, unit_id), skills = COALESCE(@skills, skills)
+        """;
+
+    /// <summary>The fields of a profile that were given, in one commit; skills and unit make the person a member (in-service Party member).</summary>
+    public async Task UpdateProfileAsync(long id, string? name, long? home, string? skills, long? unitId, DateTime now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(NameSql, new { id, name, now }, cancellationToken: ct));
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (name is not null) await c.ExecuteAsync(new CommandDefinition(ProfileNameSql, new { id, name, now }, tx, cancellationToken: ct));
+        if (home is not null) await c.ExecuteAsync(new CommandDefinition(ProfileHomeSql, new { id, home, now }, tx, cancellationToken: ct));
+        if (skills is not null || unitId is not null)
+            await c.ExecuteAsync(new CommandDefinition(ProfileMemberSql, new { id, unitId, skills, now }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     public sealed record Profile(long Id, string Name, string? Phone, string? MpOpenid, long? HomeBuildingId, int ServiceMinutes);
@@ -134,14 +149,30 @@ public sealed class PersonStore(Db db)
     }
 
     private const string StaffOverSql = """
-        SELECT DISTINCT s.person_id FROM staff_role s JOIN area a ON a.id = s.area_id
-        WHERE @path LIKE CONCAT(a.path, '%') AND s.role IN @roles ORDER BY s.person_id
+        SELECT DISTINCT s.person_id FROM area a JOIN staff_role s ON s.area_id = a.id
+        WHERE a.path IN @ancestors AND s.role IN @roles ORDER BY s.person_id
         """;
-    /// <summary>The staff whose scope covers a place, by role (the grid workers of its grid, its secretary, ...).</summary>
-    public async Task<IReadOnlyList<long>> StaffOverAsync(string areaPath, IEnumerable<string> roles, CancellationToken ct = default)
+    /// <summary>
+    /// The staff whose scope covers a place, by role (the grid workers of its grid, its secretary, ...): the place's
+    /// ancestors are read from its materialised path and looked up by their own paths (an index look-up each).
+    /// </summary>
+    public async Task<IReadOnlyList<long>> StaffOverAsync(string areaPath, IEnumerable<string> roles, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<long>(new CommandDefinition(StaffOverSql, new { path = areaPath, roles = roles.ToArray() }, cancellationToken: ct))).AsList();
+        return (await c.QueryAsync<long>(new CommandDefinition(StaffOverSql,
+            new { ancestors = Areas.AreaPaths.AncestorsAndSelf(areaPath), roles = roles.ToArray() }, cancellationToken: ct))).AsList();
+    }
+
+    private const string StaffUnderSql = """
+        SELECT DISTINCT s.person_id FROM area a JOIN staff_role s ON s.area_id = a.id
+        WHERE a.path LIKE @prefix AND a.kind = @kind AND s.role IN @roles ORDER BY s.person_id
+        """;
+    /// <summary>The staff of the given role whose areas of the given kind lie inside a place (the grid workers of a compound's grids).</summary>
+    public async Task<IReadOnlyList<long>> StaffUnderAsync(string areaPath, string kind, IEnumerable<string> roles, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<long>(new CommandDefinition(StaffUnderSql,
+            new { prefix = areaPath + "%", kind, roles = roles.ToArray() }, cancellationToken: ct))).AsList();
     }
 
     public async Task<long?> MemberUnitAsync(long personId, CancellationToken ct = default)
@@ -149,11 +180,4 @@ public sealed class PersonStore(Db db)
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT unit_id FROM member WHERE person_id = @personId", new { personId }, cancellationToken: ct));
     }
-}
-
-public static class PhoneMask
-{
-    /// <summary>138****5678: phones are shown in full only to their owner and to staff who need them.</summary>
-    public static string? Mask(string? phone) =>
-        phone is null ? null : phone.Length >= 7 ? string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(phone.Length - 4)) : "****";
 }

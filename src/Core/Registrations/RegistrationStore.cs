@@ -69,16 +69,21 @@ public sealed class RegistrationStore(Db db)
             $"SELECT {RegistrationColumns} {RegistrationFrom} WHERE r.person_id = @personId ORDER BY r.id", new { personId }, cancellationToken: ct))).Select(r => Utc(r)!).ToList();
     }
 
-    public async Task<IReadOnlyList<RegistrationRow>> ListInAreasAsync(IReadOnlyList<string> paths, string? status, CancellationToken ct = default)
+    /// <summary>Registrations in the given subtrees, oldest first, one page after <paramref name="afterId"/> (keyset paging).</summary>
+    public async Task<IReadOnlyList<RegistrationRow>> ListInAreasAsync(IReadOnlyList<string> paths, string? status, long afterId, int limit,
+        CancellationToken ct)
     {
         if (paths.Count == 0) return [];
-        var p = new DynamicParameters();
-        var scope = string.Join(" OR ", paths.Select((path, i) => { p.Add($"p{i}", path + "%"); return $"a.path LIKE @p{i}"; }));
-        p.Add("status", status);
+        var p = new DynamicParameters(new { status, afterId, limit });
+        var scope = string.Join(" OR ", paths.Select((path, i) =>
+        {
+            p.Add($"p{i}", path + "%");
+            return $"a.path LIKE @p{i}";
+        }));
         await using var c = await db.OpenAsync(ct);
         return (await c.QueryAsync<RegistrationRow>(new CommandDefinition(
-            $"SELECT {RegistrationColumns} {RegistrationFrom} WHERE ({scope}) AND (@status IS NULL OR r.status = @status) ORDER BY r.created_at, r.id LIMIT 500",
-            p, cancellationToken: ct))).Select(r => Utc(r)!).ToList();
+            $"SELECT {RegistrationColumns} {RegistrationFrom} WHERE ({scope}) AND (@status IS NULL OR r.status = @status) AND r.id > @afterId " +
+            "ORDER BY r.id LIMIT @limit", p, cancellationToken: ct))).Select(r => Utc(r)!).ToList();
     }
 
     private const string DecideSql = """
@@ -200,13 +205,15 @@ public sealed class RegistrationStore(Db db)
         return (await c.QueryAsync<long>(new CommandDefinition("SELECT person_id FROM unit_admin WHERE unit_id = @unitId", new { unitId }, cancellationToken: ct))).AsList();
     }
 
-    public async Task<IReadOnlyList<UnitMemberRow>> UnitMembersAsync(long unitId, CancellationToken ct = default)
+    /// <summary>A unit's members by id, one page after <paramref name="afterPersonId"/> (keyset paging).</summary>
+    public async Task<IReadOnlyList<UnitMemberRow>> UnitMembersAsync(long unitId, long afterPersonId, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         return (await c.QueryAsync<UnitMemberRow>(new CommandDefinition("""
             SELECT m.person_id AS PersonId, p.name, p.phone, m.skills, m.service_minutes AS ServiceMinutes
-              FROM member m JOIN person p ON p.id = m.person_id WHERE m.unit_id = @unitId ORDER BY p.name, m.person_id
-            """, new { unitId }, cancellationToken: ct))).AsList();
+              FROM member m JOIN person p ON p.id = m.person_id WHERE m.unit_id = @unitId AND m.person_id > @afterPersonId
+             ORDER BY m.person_id LIMIT @limit
+            """, new { unitId, afterPersonId, limit }, cancellationToken: ct))).AsList();
     }
 
     private static RegistrationRow? Utc(RegistrationRow? r) => r is null ? null : r with { CreatedAt = r.CreatedAt.Utc(), DecidedAt = r.DecidedAt.Utc() };

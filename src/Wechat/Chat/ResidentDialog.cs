@@ -8,6 +8,7 @@ using Governance.Core.Messaging;
 using Governance.Core.Notifications;
 using Governance.Core.Orders;
 using Governance.Core.People;
+using Governance.Core.Text;
 using Governance.Core.Time;
 using Governance.Wechat.Client;
 using Governance.Wechat.Protocol;
@@ -22,9 +23,8 @@ namespace Governance.Wechat.Chat;
 /// State lives in the database, so any node can take the next message.
 /// </summary>
 public sealed partial class ResidentDialog(
-    WechatOptions options, ConversationStore conversations, PersonStore people, OrderService orders, IntakeService intake,
-    CategoryStore categories, AreaStore areas, PhotoStorage photos, DeliveryStore deliveries, WechatApiClient wechat,
-    TimeProvider clock, ILogger<ResidentDialog> log)
+    WechatOptions options, ConversationStore conversations, PersonStore people, OrderReports reports, OrderReader orders, IntakeService intake,
+    CategoryStore categories, AreaStore areas, PhotoStorage photos, WechatApiClient wechat, TimeProvider clock, ILogger<ResidentDialog> log)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -87,16 +87,9 @@ public sealed partial class ResidentDialog(
                 };
                 if (text == "反映问题") return "请直接发送文字、语音或照片描述问题和位置，例如：金龙小区3栋2单元楼道灯坏了。也可以发送「位置」帮我们定位。";
                 return await HandleAsync(msg with { MsgType = "text", Content = text, Event = null }, ct);
-            case "templatesendjobfinish":
-                if (msg.MsgId is { } templateMsg)
-                    await deliveries.RecordReceiptAsync(templateMsg, DeliveryChannel.Template, msg.Status ?? "unknown", now, ct);
-                return null;
-            case "subscribe_msg_sent_event":
-                foreach (var r in msg.SubscribeResults.Where(r => r.MsgId is not null))
-                    await deliveries.RecordReceiptAsync(r.MsgId!.Value, DeliveryChannel.Subscribe, r.ErrorCode is 0 or null ? r.Status ?? "success" : $"failed:{r.ErrorCode}", now, ct);
-                return null;
             default:
-                // VIEW (menu link), LOCATION reports, SCAN and subscribe-message popups need no reply.
+                // VIEW (menu link), LOCATION reports and SCAN need no reply; delivery receipts and subscription events are
+                // the gateway's (see WechatGateway).
                 return null;
         }
     }
@@ -214,36 +207,29 @@ public sealed partial class ResidentDialog(
         return sb.ToString();
     }
 
-    private async Task<(string, ChatState)> SubmitAsync(Caller caller, ChatState state, CancellationToken ct)
-    {
-        var draft = state.Draft!;
-        var duplicate = await orders.FindDuplicateAsync(draft.CategoryId!.Value, draft.AreaId!.Value, draft.Text, ct);
-        if (duplicate is not null)
-        {
-            if (duplicate.ResidentId == caller.PersonId)
-                return ($"您已经反映过这个问题，工单 {duplicate.Code} 正在{OrderStatus.ChineseName(duplicate.Status)}，我们不会重复登记。回复「催办 {duplicate.Code}」可以催一催。", ChatState.Empty);
-            await orders.LinkReportAsync(caller, duplicate, draft.Text, ct);
-            foreach (var p in draft.Photos) photos.Delete(p);
-            return ($"同一位置已有相同问题的工单 {duplicate.Code}（{OrderStatus.ChineseName(duplicate.Status)}），已把您的反映合并进去，处理进展会同步告诉您，不用重复提交。", ChatState.Empty);
-        }
-        return await CreateAsync(caller, state, ct);
-    }
+    private Task<(string, ChatState)> SubmitAsync(Caller caller, ChatState state, CancellationToken ct) => CreateAsync(caller, state, ct);
 
+    /// <summary>Files the draft through Core's one submit, which also decides whether it joins an open order that covers it.</summary>
     private async Task<(string, ChatState)> CreateAsync(Caller caller, ChatState state, CancellationToken ct)
     {
         var d = state.Draft!;
-        var result = await orders.SubmitAsync(caller, new CreateOrderInput(d.CategoryId, Shorten(d.Text, OrderService.MaxDescriptionChars), d.LocationText,
-            null, d.AreaId, d.Urgent ? Urgency.Urgent : Urgency.Normal, d.Latitude, d.Longitude, OrderSource.WechatChat), [], ct, d.Photos);
+        var result = await reports.SubmitAsync(caller, new CreateOrderInput(d.CategoryId, Chars.Cut(d.Text, OrderReports.MaxDescriptionChars, ellipsis: false),
+            d.LocationText, null, d.AreaId, d.Urgent ? Urgency.Urgent : Urgency.Normal, d.Latitude, d.Longitude, OrderSource.WechatChat), [], d.Photos, ct);
         if (!result.IsOk)
         {
             log.LogWarning("Chat report refused: {Code}", result.Error!.Code);
             return ($"提交没有成功：{result.Error.Message}。请修改后再试，或回复「人工」联系网格员。", state);
         }
         var order = result.Value!;
-        var due = order.ResolveBy;
-        var reply = d.Urgent
-            ? $"已登记紧急工单 {order.Code}，已通知网格员和社区书记，会尽快联系您。"
-            : $"已提交，工单号 {order.Code}。\n我们会在{due:M月d日}前办结，进展会通过公众号通知您。回复「查询」可查看进度。";
+        var reply = order.Outcome switch
+        {
+            ReportOutcome.AlreadyReported =>
+                $"您已经反映过这个问题，工单 {order.Code} 正在{OrderStatus.ChineseName(order.Status)}，这次的补充已记在工单上，不会重复登记。回复「催办 {order.Code}」可以催一催。",
+            ReportOutcome.Linked =>
+                $"同一位置已有相同问题的工单 {order.Code}（{OrderStatus.ChineseName(order.Status)}），已把您的反映合并进去，处理进展会同步告诉您，不用重复提交。",
+            _ when d.Urgent => $"已登记紧急工单 {order.Code}，已通知网格员和社区书记，会尽快联系您。",
+            _ => $"已提交，工单号 {order.Code}。\n我们会在{order.ResolveBy:M月d日}前办结，进展会通过公众号通知您。回复「查询」可查看进度。",
+        };
         return (reply, ChatState.Empty);
     }
 
@@ -271,7 +257,7 @@ public sealed partial class ResidentDialog(
     {
         code ??= (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o => OrderStatus.Open.Contains(o.Status))?.Code;
         if (code is null) return "您目前没有正在办理的工单。";
-        var result = await orders.UrgeAsync(caller, code, ct);
+        var result = await reports.UrgeAsync(caller, code, ct);
         if (!result.IsOk) return result.Error!.Code == "order.not_found" ? $"没有找到您的工单 {code}，请核对工单号。" : result.Error.Message + "。";
         return $"已为您催办 {code}，已提醒办理人员尽快处理。";
     }
@@ -286,7 +272,7 @@ public sealed partial class ResidentDialog(
         code ??= (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o => o.ResidentId == caller.PersonId &&
             o.Status is OrderStatus.Submitted or OrderStatus.Accepted or OrderStatus.Published)?.Code;
         if (code is null) return ("您目前没有可以撤销的工单（已有人认领的工单不能撤销）。", state);
-        var result = await orders.CancelAsync(caller, code, "居民在公众号撤销", ct);
+        var result = await reports.CancelAsync(caller, code, "居民在公众号撤销", ct);
         return (result.IsOk ? $"已撤销工单 {code}。" : result.Error!.Message + "。", state);
     }
 
@@ -306,7 +292,7 @@ public sealed partial class ResidentDialog(
 
     private async Task<(string, ChatState)> FinishRatingAsync(Caller caller, ChatState state, string code, string rating, string? reason, CancellationToken ct)
     {
-        var result = await orders.RateAsync(caller, code, rating, reason, ct);
+        var result = await reports.RateAsync(caller, code, rating, reason, ct);
         var next = state with { Awaiting = state.Draft is null ? null : state.Awaiting == Awaiting.RatingReason ? null : state.Awaiting, RatingCode = null };
         if (!result.IsOk) return (result.Error!.Message + "。", next);
         return (rating == "unsatisfied"
@@ -321,7 +307,7 @@ public sealed partial class ResidentDialog(
         if (path is null && state.Draft?.AreaId is { } draftArea) path = (await areas.GetAsync(draftArea, ct))?.Path;
         if (path is null && caller.HomeBuildingId is { } home) path = (await areas.GetAsync(home, ct))?.Path;
         if (path is null) return "好的。请先告诉我们您住在哪个小区（例如「金龙小区3栋」），我们请对应的网格员联系您。";
-        var staff = await orders.HandoverAsync(caller, open, path, text.Length > 2 ? text : null, ct);
+        var staff = await reports.HandoverAsync(caller, open, path, text.Length > 2 ? text : null, ct);
         return staff.Count > 0 ? "好的，已通知您所在网格的网格员，会尽快联系您。" : "好的，已记录您的请求，社区工作人员会尽快联系您。";
     }
 
@@ -431,5 +417,5 @@ public sealed partial class ResidentDialog(
 
     private static string Join(string a, string b) => a.Length == 0 ? b : b.Length == 0 ? a : a + "；" + b;
 
-    private static string Shorten(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+    private static string Shorten(string s, int max) => Chars.Shorten(s, max);
 }

@@ -1,48 +1,42 @@
 using Governance.Core.Notifications;
-using Governance.Wechat.Client;
+using Governance.Wechat.Sending;
 using Microsoft.Extensions.Logging;
 
 namespace Governance.Wechat.Gateway;
 
 /// <summary>
-/// Replies that could not ride on WeChat's 5-second answer: written to the outbox first (so nothing is lost
-/// if this node dies), then sent at once by customer-service message. A failed send stays in the outbox as
-/// failed, with its error and next attempt, for the outbox dispatcher to retry.
+/// Replies that could not ride on WeChat's 5-second answer: written to the outbox first (so nothing is lost if this node
+/// dies), then handed to the outbox sender to go at once by customer-service message, through the same channel rules and
+/// rate limit as every other notice. A failed send stays in the outbox with its error and next attempt for the jobs
+/// nodes' dispatcher to retry.
 /// </summary>
-public sealed class DeferredReplies(NotificationStore notifications, DeliveryStore deliveries, WechatApiClient wechat, TimeProvider clock, ILogger<DeferredReplies> log)
+public sealed class DeferredReplies(NotificationStore notifications, OutboxSender sender, TimeProvider clock, ILogger<DeferredReplies> log)
 {
-    public async Task SendWhenReadyAsync(Task<string?> turn, string openid, string dedupKey)
+    public const string Apology = "抱歉，系统暂时出了点问题，请稍后再试，或回复「人工」联系网格员。";
+
+    public async Task SendWhenReadyAsync(Task<string?> turn, string openid, string dedupKey, CancellationToken ct)
     {
         string? reply;
         try { reply = await turn; }
         catch (Exception ex)
         {
             log.LogError(ex, "Deferred dialog turn failed for {Key}", dedupKey);
-            reply = "抱歉，系统暂时出了点问题，请稍后再试，或回复「人工」联系网格员。";
+            reply = Apology;
         }
-        if (!string.IsNullOrEmpty(reply)) await SendTextAsync(openid, reply, dedupKey);
+        if (!string.IsNullOrEmpty(reply)) await SendTextAsync(openid, reply, dedupKey, ct);
     }
 
-    public async Task SendTextAsync(string openid, string text, string dedupKey)
+    public async Task SendTextAsync(string openid, string text, string dedupKey, CancellationToken ct)
     {
         var key = $"reply:{dedupKey}";
         try
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            await notifications.EnqueueCustomerServiceAsync(null, openid, text, key, now);
-            var row = await deliveries.ClaimAsync(key, TimeSpan.FromMinutes(1), now);
-            if (row is null) return;
-            var result = await wechat.SendTextAsync(openid, text);
-            if (result.Ok) await deliveries.MarkSentAsync(row.Id, null, clock.GetUtcNow().UtcDateTime);
-            else
-            {
-                var dead = result.Outcome is WechatOutcome.GiveUp or WechatOutcome.RecipientRefused;
-                await deliveries.MarkFailedAsync(row.Id, dead, clock.GetUtcNow().UtcDateTime.AddMinutes(1), $"{result.ErrCode} {result.ErrMsg}", clock.GetUtcNow().UtcDateTime);
-                log.LogWarning("Deferred reply {Key} not sent: {ErrCode}", key, result.ErrCode);
-            }
+            await notifications.EnqueueCustomerServiceAsync(null, openid, text, key, clock.GetUtcNow().UtcDateTime, ct);
+            await sender.SendNowAsync(key, ct);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Queued rows are retried by the dispatcher; a row that could not even be queued is logged here.
             log.LogError(ex, "Deferred reply {Key} could not be queued or sent", key);
         }
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Governance.Core.Messaging;
+using Governance.Core.Notifications;
 using Governance.Wechat.Chat;
 using Governance.Wechat.Protocol;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ public sealed record CallbackResponse(int Status, string ContentType, string Bod
 /// answers every delivery of the same message with the same reply.
 /// </summary>
 public sealed class WechatGateway(WechatOptions options, InboundMessageStore inbound, ResidentDialog dialog, DeferredReplies deferred,
-    TimeProvider clock, ILogger<WechatGateway> log)
+    DeliveryStore deliveries, TimeProvider clock, ILogger<WechatGateway> log)
 {
     private readonly WechatCryptor _cryptor = new(options.Token, options.AppId, options.EncodingAesKey,
         string.IsNullOrEmpty(options.PreviousEncodingAesKey) ? null : options.PreviousEncodingAesKey);
@@ -90,6 +91,11 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
         if (!await inbound.TryClaimAsync(key, message.FromUserName, message.MsgType, message.Event, now, ct))
             return await ReplayAsync(key, ct);
 
+        if (await ReceiptAsync(message, now, ct))
+        {
+            await inbound.CompleteAsync(key, InboundStatus.Replied, "success", now, CancellationToken.None);
+            return CallbackResponse.Success;
+        }
         var started = Stopwatch.GetTimestamp();
         var turn = Task.Run(() => dialog.HandleAsync(message, CancellationToken.None), CancellationToken.None);
         var budget = TimeSpan.FromMilliseconds(options.TurnBudgetMilliseconds);
@@ -98,7 +104,7 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
             // Too slow for WeChat's 5 s: answer now and send the reply by customer-service message when ready.
             await inbound.CompleteAsync(key, InboundStatus.Deferred, "success", now, CancellationToken.None);
             log.LogWarning("Dialog turn over budget ({Budget} ms); the reply will follow by customer-service message", options.TurnBudgetMilliseconds);
-            _ = deferred.SendWhenReadyAsync(turn, message.FromUserName, key);
+            _ = deferred.SendWhenReadyAsync(turn, message.FromUserName, key, CancellationToken.None);
             return CallbackResponse.Success;
         }
 
@@ -113,6 +119,29 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
         await inbound.CompleteAsync(key, InboundStatus.Replied, response.Body, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
         log.LogInformation("Answered {MsgType} {Key} in {Elapsed} ms", message.MsgType, key, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return response;
+    }
+
+    /// <summary>
+    /// WeChat's final word on notices we sent (TEMPLATESENDJOBFINISH for template messages, subscribe_msg_sent_event for
+    /// subscribe messages), recorded on the deliveries; nobody is answered. False for anything else.
+    /// </summary>
+    private async Task<bool> ReceiptAsync(InboundMessage message, DateTime now, CancellationToken ct)
+    {
+        if (message.MsgType != "event") return false;
+        switch ((message.Event ?? "").ToLowerInvariant())
+        {
+            case "templatesendjobfinish":
+                if (message.MsgId is { } templateMsg)
+                    await deliveries.RecordReceiptAsync(templateMsg, DeliveryChannel.Template, message.Status ?? "unknown", now, ct);
+                return true;
+            case "subscribe_msg_sent_event":
+                foreach (var r in message.SubscribeResults.Where(r => r.MsgId is not null))
+                    await deliveries.RecordReceiptAsync(r.MsgId!.Value, DeliveryChannel.Subscribe,
+                        r.ErrorCode is 0 or null ? r.Status ?? "success" : $"failed:{r.ErrorCode}", now, ct);
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>A retry of a message already being handled: wait for the first delivery's reply and give the same one.</summary>
@@ -136,7 +165,7 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
     {
         if (string.IsNullOrEmpty(reply)) return CallbackResponse.Success;
         var (passive, remainder) = SplitForPassiveReply(reply);
-        if (remainder is not null) _ = deferred.SendTextAsync(message.FromUserName, remainder, key + ":rest");
+        if (remainder is not null) _ = deferred.SendTextAsync(message.FromUserName, remainder, key + ":rest", CancellationToken.None);
         var xml = WechatXml.TextReply(message.FromUserName, options.AccountId, clock.GetUtcNow().ToUnixTimeSeconds(), passive);
         if (!encrypted) return new CallbackResponse(200, "text/xml; charset=utf-8", xml);
         // The official sample reuses the request's timestamp and nonce for the reply envelope.

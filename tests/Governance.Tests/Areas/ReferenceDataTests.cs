@@ -1,5 +1,3 @@
-using Governance.Tests.Infrastructure;
-using Governance.Tests.Orders;
 
 namespace Governance.Tests.Areas;
 
@@ -42,7 +40,10 @@ public sealed class ReferenceDataTests(TestApp app) : DbTest(app)
         Assert.Equal(5, repair.GetProperty("resolveWithin").GetInt32());
         Assert.Equal("working_days", repair.GetProperty("resolveUnit").GetString());
         Assert.Equal("问题出现多久了？", repair.GetProperty("questions")[0].GetProperty("text").GetString());
-        await (await App.CreateClient().GetAsync("/api/categories")).ProblemAsync(401, "auth.required");
+        // Reference data the report form shows before sign-in is public; orders are not.
+        Assert.Equal(14, (await App.CreateClient().GetAsync("/api/categories").OkAsync()).GetArrayLength());
+        Assert.Equal(2, (await App.CreateClient().GetAsync("/api/areas").OkAsync()).GetArrayLength());
+        await (await App.CreateClient().GetAsync("/api/orders")).ProblemAsync(401, "auth.required");
     }
 
     [Fact]
@@ -65,8 +66,18 @@ public sealed class ReferenceDataTests(TestApp app) : DbTest(app)
             Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI document lacks {path}");
         var create = paths.GetProperty("/api/orders").GetProperty("post");
         Assert.True(create.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
-        Assert.Contains("order.category_required", create.GetProperty("description").GetString());
+        // Every status and error code an operation can answer is in the document, generated from the Core catalogs.
+        var responses = create.GetProperty("responses");
+        Assert.Contains("order.category_required", responses.GetProperty("400").GetProperty("description").GetString());
+        Assert.Contains("auth.required", responses.GetProperty("401").GetProperty("description").GetString());
+        Assert.Contains("rate_limited", responses.GetProperty("429").GetProperty("description").GetString());
+        Assert.Contains("service.unavailable", responses.GetProperty("503").GetProperty("description").GetString());
+        Assert.Equal("application/problem+json", responses.GetProperty("400").GetProperty("content").EnumerateObject().Single().Name);
+        var codes = create.GetProperty("x-error-codes").EnumerateArray().Select(c => c.GetProperty("code").GetString()).ToList();
+        Assert.Contains("photo.too_large", codes);
+        Assert.Contains("content.rejected", codes);
         var claim = paths.GetProperty("/api/orders/{code}/claim").GetProperty("post");
+        Assert.Contains("order.already_claimed", claim.GetProperty("responses").GetProperty("409").GetProperty("description").GetString());
         Assert.True(claim.GetProperty("responses").TryGetProperty("200", out var ok));
         Assert.True(ok.GetProperty("content").GetProperty("application/json").TryGetProperty("schema", out _));
         Assert.True(doc.GetProperty("components").GetProperty("schemas").TryGetProperty("OrderDetail", out _));

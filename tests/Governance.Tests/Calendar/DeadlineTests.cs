@@ -1,6 +1,5 @@
 using Governance.Core.Calendar;
 using Governance.Core.Categories;
-using Governance.Tests.Infrastructure;
 
 namespace Governance.Tests.Calendar;
 

@@ -1,6 +1,5 @@
 using Dapper;
 using Governance.Core.Data;
-using Governance.Tests.Infrastructure;
 
 namespace Governance.Tests.Data;
 
@@ -54,7 +53,7 @@ public sealed class ConnectionScopeTests(TestApp app) : DbTest(app)
     {
         // Through the API: one request reads the caller, the order and its timeline; with the scope that is one pooled
         // connection opened (each open from the pool costs the driver a connection reset, a round trip).
-        var code = await Orders.OrderHelpers.ReportCodeAsync(App.ClientFor(1001));
+        var code = await OrderHelpers.ReportCodeAsync(App.ClientFor(1001));
         var opens = 0;
         using var listener = new System.Diagnostics.ActivityListener
         {
@@ -64,7 +63,7 @@ public sealed class ConnectionScopeTests(TestApp app) : DbTest(app)
             ActivityStopped = activity => { if (activity.OperationName == "Open") Interlocked.Increment(ref opens); },
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
-        await Orders.OrderHelpers.OkAsync(App.ClientFor(1001).GetAsync($"/api/orders/{code}"));
+        await OrderHelpers.OkAsync(App.ClientFor(1001).GetAsync($"/api/orders/{code}"));
         Assert.Equal(1, opens);
     }
 }

@@ -1,6 +1,5 @@
 using Dapper;
 using Governance.Core.Data;
-using Governance.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Governance.Tests.Data;

@@ -59,6 +59,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Wechat:MiniProgramAppSecret", Account.MiniProgramAppSecret);
         builder.ConfigureServices(services =>
         {
+            services.AddSingleton<Governance.Bench.Generator.ScaleData>();
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.RemoveAll<SandboxSimulator>();

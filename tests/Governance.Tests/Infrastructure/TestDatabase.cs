@@ -1,6 +1,6 @@
 using Dapper;
 using Governance.Core.Data;
-using Governance.Core.Generator;
+using Governance.Bench.Generator;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Governance.Tests.Infrastructure;

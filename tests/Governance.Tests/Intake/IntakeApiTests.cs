@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using Governance.Core.Intake;
-using Governance.Tests.Infrastructure;
-using Governance.Tests.Orders;
 
 namespace Governance.Tests.Intake;
 
@@ -72,7 +70,7 @@ public sealed class IntakeApiTests(TestApp app) : DbTest(app)
 
         App.Service<Governance.Wechat.WechatOptions>().TurnBudgetMilliseconds = 0;
         await client.PostAsJsonAsync("/sandbox/api/send", new { openid, type = "text", text = "帮助" }).OkAsync();
-        var messages = await Wechat.GatewayTests.WaitForAsync(async () =>
+        var messages = await Wechat.Gateway.GatewayTests.WaitForAsync(async () =>
             (await client.GetAsync($"/sandbox/api/messages?openid={openid}").OkAsync()).EnumerateArray().ToList());
         Assert.Contains("查询", messages[0].GetProperty("text").GetString());
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Governance.Api.Intake;
 using Governance.Core.Intake;
-using Governance.Tests.Infrastructure;
 
 namespace Governance.Tests.Intake;
 

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text;
-using Governance.Tests.Infrastructure;
 
 namespace Governance.Tests.Jobs;
 
 /// <summary>
 /// Two real nodes (the API binary with Roles=jobs, as a deployment runs it) share the test database's clustered
 /// Quartz store. Every scheduled job is set to fire every second; every fire is recorded in job_run by whichever
-/// node ran it, keyed by the time it was scheduled for, so a fire run by both nodes would show runs = 2.
+/// node ran it, keyed by the time it was scheduled for, so a fire run by both nodes would show runs = 2. The test asserts
+/// outcomes, never regularity: no fire ran twice, every fire that ran finished and was recorded, and both nodes took part
+/// (the busier one is stopped half-way and the other carries on).
 /// </summary>
 [Collection(DbCollection.Name)]
 public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
@@ -33,6 +34,7 @@ public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
         env["Jobs__IdleWaitSeconds"] = "1";
         env["Logging__Console__FormatterName"] = "simple";
         env["Logging__LogLevel__Default"] = "Warning";
+        env["Logging__LogLevel__Quartz.Impl.DefaultSchedulerFactory"] = "Information"; // logs the node's instance id
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine($"[{name}] {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine($"[{name}] {e.Data}"); };
@@ -52,7 +54,7 @@ public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
     public async Task TwoSchedulerNodesRunEachFireOfAJobExactlyOnce()
     {
         var output = new StringBuilder();
-        var nodes = new[] { StartNode("a", output), StartNode("b", output) };
+        var nodes = new Dictionary<string, Process> { ["a"] = StartNode("a", output), ["b"] = StartNode("b", output) };
         try
         {
             var watch = Stopwatch.StartNew();
@@ -60,43 +62,62 @@ public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
             while (await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM QRTZ_SCHEDULER_STATE WHERE LAST_CHECKIN_TIME > @since",
                        new { since = DateTimeOffset.UtcNow.AddSeconds(-20).UtcTicks }) < 2) // Quartz stores times as UTC ticks
             {
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "the nodes did not join the cluster:\n" + output);
-                Assert.DoesNotContain(nodes, n => n.HasExited);
+                Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "the nodes did not join the cluster:\n" + output);
+                Assert.DoesNotContain(nodes.Values, n => n.HasExited);
                 await Task.Delay(250);
             }
-            // ... and run the every-second jobs for a while.
-            while (await TestDatabase.ScalarAsync<int>("SELECT COALESCE(MIN(n), 0) FROM (SELECT COUNT(*) n FROM job_run WHERE outcome = 'ok' AND job_name <> 'send-scheduled-broadcasts' GROUP BY job_name) x") < 8
-                   || await TestDatabase.ScalarAsync<int>("SELECT COUNT(DISTINCT job_name) FROM job_run") < Crons.Length
-                   // Which node takes a fire is up to the cluster; within a minute and a half both will have taken some.
-                   || await TestDatabase.ScalarAsync<int>("SELECT COUNT(DISTINCT node) FROM job_run") < 2)
-            {
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(90), "the jobs did not fire eight times each on two nodes:\n" + output);
-                await Task.Delay(250);
-            }
+            // ... and run the every-second jobs for a while. Which node takes a fire is up to the cluster.
+            await WaitForFiresAsync(5, null, output);
+            // The node that did the most stops; the other carries on alone: between them, both took part.
+            var busiest = await TestDatabase.ScalarAsync<string>(
+                "SELECT node FROM job_run GROUP BY node ORDER BY COUNT(*) DESC LIMIT 1");
+            var stopped = nodes.Keys.Single(name => InstanceId(output, name) == busiest);
+            Stop(nodes[stopped]);
+            var survivor = nodes.Single(n => n.Key != stopped).Value;
+            await WaitForFiresAsync(3, busiest, output);
+            Assert.False(survivor.HasExited, "the remaining node stopped:\n" + output);
         }
         finally
         {
-            foreach (var n in nodes) Stop(n);
+            foreach (var n in nodes.Values) Stop(n);
         }
 
         var all = await TestDatabase.QueryAsync<(string Job, DateTime ScheduledAt, string Node, int Runs, string Outcome)>(
             "SELECT job_name, scheduled_at, node, runs, outcome FROM job_run ORDER BY job_name, scheduled_at");
         // The broadcast job runs on an interval trigger (first fire at start-up, then hourly here): recorded and finished like the rest.
-        var broadcasts = all.Where(r => r.Job == "send-scheduled-broadcasts").ToList();
-        Assert.NotEmpty(broadcasts);
-        Assert.All(broadcasts, r => Assert.Equal((1, "ok"), (r.Runs, r.Outcome)));
+        Assert.All(all.Where(r => r.Job == "send-scheduled-broadcasts"), r => Assert.Equal((1, "ok"), (r.Runs, r.Outcome)));
         var runs = all.Where(r => r.Job != "send-scheduled-broadcasts").ToList();
         var table = string.Join("\n", runs.Select(r => $"{r.Job} {r.ScheduledAt:HH:mm:ss.fff} {r.Node} runs={r.Runs} {r.Outcome}"));
-        Assert.True(runs.Count >= 8 * Crons.Length, table + "\n" + output);
         Assert.True(runs.All(r => r.Runs == 1), "a fire ran twice:\n" + table); // no fire ran twice, on either node
         // Every run finished and was recorded as finished (the nodes stop gracefully, letting running jobs complete).
         Assert.True(runs.All(r => r.Outcome == "ok"), "a run failed or was not recorded as finished:\n" + table + "\n" + output);
-        Assert.True(runs.Select(r => r.Node).Distinct().Count() == 2, "one node did all the work:\n" + table); // both nodes did part of it
-        foreach (var job in runs.GroupBy(r => r.Job))
+        Assert.Equal(2, runs.Select(r => r.Node).Distinct().Count()); // both nodes took part
+        Assert.Equal(Crons.Length, runs.Select(r => r.Job).Distinct().Count()); // every job fired
+    }
+
+    /// <summary>Until every job has at least <paramref name="fires"/> finished fires (on nodes other than <paramref name="notOn"/>).</summary>
+    private static async Task WaitForFiresAsync(int fires, string? notOn, StringBuilder output)
+    {
+        var watch = Stopwatch.StartNew();
+        const string sql = """
+            SELECT COUNT(*) FROM (SELECT job_name FROM job_run WHERE outcome = 'ok' AND job_name <> 'send-scheduled-broadcasts'
+              AND (@notOn IS NULL OR node <> @notOn) GROUP BY job_name HAVING COUNT(*) >= @fires) x
+            """;
+        while (await TestDatabase.ScalarAsync<int>(sql, new { fires, notOn }) < Crons.Length)
         {
-            // Each job's fires are a second apart, none skipped between its first and its last.
-            var first = job.First().ScheduledAt;
-            Assert.True(job.Select((r, i) => (long)(r.ScheduledAt - first).TotalSeconds == i).All(ok => ok), "fires are not one per second:\n" + table);
+            // Generous: a loaded machine may run the every-second jobs much less often than every second.
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(3), $"the jobs did not fire {fires} times each:\n" + output);
+            await Task.Delay(250);
         }
+    }
+
+    /// <summary>The Quartz instance id a node logged when its scheduler started (what job_run records as its node).</summary>
+    private static string InstanceId(StringBuilder output, string name)
+    {
+        string text;
+        lock (output) text = output.ToString();
+        var m = System.Text.RegularExpressions.Regex.Match(text, $@"\[{name}\][^\n]*?instanceId '([^']+)' initialized");
+        Assert.True(m.Success, $"node {name} did not log its instance id:\n{text}");
+        return m.Groups[1].Value;
     }
 }

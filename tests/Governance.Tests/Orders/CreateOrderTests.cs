@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Governance.Tests.Infrastructure;
 
 namespace Governance.Tests.Orders;
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Governance.Tests.Infrastructure;
 
 namespace Governance.Tests.Orders;
 

@@ -1,6 +1,5 @@
 using Governance.Core.Orders;
 using Governance.Core.People;
-using Governance.Tests.Infrastructure;
 
 namespace Governance.Tests.Orders;
 

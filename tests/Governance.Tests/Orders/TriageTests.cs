@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text;
-using Governance.Tests.Infrastructure;
 
 namespace Governance.Tests.Orders;
 

@@ -1,0 +1,117 @@
+using System.ComponentModel.DataAnnotations;
+using Governance.Core;
+using Governance.Jobs.Dispatch;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Governance.Jobs;
+
+/// <summary>What a node does ("Roles": "api,jobs" by default): API-only and jobs-only nodes are both possible.</summary>
+public sealed record NodeRoles(bool Api, bool Jobs)
+{
+    public static NodeRoles Of(IConfiguration config)
+    {
+        var roles = (config["Roles"] ?? "api,jobs").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new NodeRoles(roles.Contains("api"), roles.Contains("jobs"));
+    }
+}
+
+public static class JobsServices
+{
+    public const string Group = "governance";
+
+    /// <summary>China Standard Time for cron schedules ("Friday 18:00" means 18:00 in China on every node).</summary>
+    public static TimeZoneInfo China { get; } = FindChina();
+
+    private static TimeZoneInfo FindChina()
+    {
+        foreach (var id in new[] { "Asia/Shanghai", "China Standard Time" })
+        {
+            try
+            {
+                return TimeZoneInfo.FindSystemTimeZoneById(id);
+            }
+            catch (TimeZoneNotFoundException)
+            {
+            }
+        }
+        throw new InvalidOperationException("No time-zone data for Asia/Shanghai; install tzdata.");
+    }
+
+    /// <summary>
+    /// On a node whose roles include "jobs": the clustered Quartz scheduler with one trigger per job, the record of every
+    /// fire, and the outbox dispatcher. Quartz builds its triggers while services are registered, so the "Jobs" section
+    /// is read (and validated) here as well as bound for the services that inject it.
+    /// </summary>
+    public static IServiceCollection AddGovernanceJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<JobsOptions>(JobsOptions.Section);
+        services.AddSingleton<JobRunListener>();
+        if (!NodeRoles.Of(configuration).Jobs) return services;
+        var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        Validator.ValidateObject(jobs, new ValidationContext(jobs), validateAllProperties: true);
+        var connectionString = configuration["Database:ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connectionString)) return services;
+        services.AddGovernanceScheduler(connectionString, jobs);
+        services.AddHostedService<OutboxDispatcherService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Quartz with its persistent, clustered store on our database: every node that runs jobs joins the same
+    /// cluster, each fire runs on one node, and a node that dies has its recoverable jobs re-run elsewhere
+    /// (so every job is idempotent). Each job and trigger has a stable identity.
+    /// </summary>
+    public static IServiceCollection AddGovernanceScheduler(this IServiceCollection services, string connectionString, JobsOptions o)
+    {
+        services.AddQuartz("governance", q =>
+        {
+            ConfigureStore(q, connectionString);
+            // How long an idle node waits before looking for due triggers again (Quartz's default is 30 s).
+            q.ConfigureScheduler(s => s.IdleWaitTime = TimeSpan.FromSeconds(Math.Max(1, o.IdleWaitSeconds)));
+            q.UseTimeProvider(TimeProvider.System);
+            Simple<SendScheduledBroadcastsJob>(q, "send-scheduled-broadcasts", o.BroadcastIntervalSeconds);
+            Cron<SendRemindersJob>(q, "send-reminders", o.RemindersCron);
+            Cron<EscalateOverdueJob>(q, "escalate-overdue", o.EscalationCron);
+            Cron<SendWeeklyDigestJob>(q, "send-weekly-digest", o.WeeklyDigestCron);
+            Cron<FollowUpResolvedJob>(q, "follow-up-resolved", o.FollowUpCron);
+            Cron<CheckParticipationJob>(q, "check-participation", o.ParticipationCron);
+            Cron<ExpireClaimsJob>(q, "expire-claims", o.ClaimExpiryCron);
+            q.AddJobListener<JobRunListener>(GroupMatcher<JobKey>.GroupEquals(Group));
+        });
+        services.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);
+        return services;
+    }
+
+    public static void ConfigureStore(IQuartzBuilder q, string connectionString)
+    {
+        // A generated instance id per node; setting the literal "AUTO" in code would give every node the same id.
+        q.ConfigureScheduler(o => o.GenerateInstanceId = true);
+        q.UsePersistentStore(s =>
+        {
+            s.UseMySqlConnector(c => c.ConnectionString = connectionString);
+            s.UseSystemTextJsonSerializer();
+            s.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
+            // The tables come from sql/0005_quartz.sql, applied by our migration runner.
+            s.ConfigureStore(o => o.TablePrefix = "QRTZ_");
+        });
+    }
+
+    private static void Simple<TJob>(IQuartzBuilder q, string name, int seconds) where TJob : IJob
+    {
+        var key = new JobKey(name, Group);
+        q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably().RequestRecovery());
+        q.AddTrigger(t => t.ForJob(key).WithIdentity(name, Group)
+            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(seconds)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+    }
+
+    private static void Cron<TJob>(IQuartzBuilder q, string name, string cron) where TJob : IJob
+    {
+        var key = new JobKey(name, Group);
+        q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably().RequestRecovery());
+        q.AddTrigger(t => t.ForJob(key).WithIdentity(name, Group)
+            .WithCronSchedule(cron, c => c.InTimeZone(China).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+    }
+}
