@@ -21,7 +21,14 @@ public static class BaselineServer
         var app = builder.Build();
         app.MapPost("/insert", async (InboundMessageStore inbound, TimeProvider clock, CancellationToken ct) =>
         {
-            await inbound.TryClaimAsync("bench:" + Guid.NewGuid().ToString("N"), "bench", "text", null, clock.GetUtcNow().UtcDateTime, ct);
+            await inbound.TryClaimAsync(
+                "bench:" + Guid.NewGuid().ToString("N"),
+                "bench",
+                "text",
+                null,
+                clock.GetUtcNow().UtcDateTime,
+                ct
+            );
             return Results.Text("success");
         });
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Dapper;
-using Governance.Core;
-using Governance.Jobs;
-using Governance.Core.Data;
 using Governance.Bench.Generator;
+using Governance.Core;
+using Governance.Core.Data;
+using Governance.Jobs;
 using Governance.Wechat;
 using Governance.Wechat.Simulator;
 
@@ -16,17 +16,36 @@ namespace Governance.Bench;
 /// </summary>
 public sealed class BenchContext : IAsyncDisposable
 {
-    /// <summary>The dataset every scenario runs on: one street of twenty communities (9,600 buildings), 20,000 members, 20,000 residents, 1,000,000 orders of which 100,000 are open.</summary>
+    /// <summary>
+    /// The dataset every scenario runs on: one street of twenty communities (9,600 buildings), 20,000 members, 20,000
+    /// residents, 1,000,000 orders of which 100,000 are open.
+    /// </summary>
     public static readonly ScaleOptions Dataset = new()
     {
-        Streets = 1, CommunitiesPerStreet = 20, CompoundsPerCommunity = 10, GridsPerCompound = 4, BuildingsPerGrid = 12,
-        UnderPath = $"/{ScaleData.StreetBase}/", Residents = 20_000, Members = 20_000, Units = 50, Orders = 1_000_000, OpenShare = 0.1, FollowingShare = 0.9,
+        Streets = 1,
+        CommunitiesPerStreet = 20,
+        CompoundsPerCommunity = 10,
+        GridsPerCompound = 4,
+        BuildingsPerGrid = 12,
+        UnderPath = $"/{ScaleData.StreetBase}/",
+        Residents = 20_000,
+        Members = 20_000,
+        Units = 50,
+        Orders = 1_000_000,
+        OpenShare = 0.1,
+        FollowingShare = 0.9,
     };
 
     public static readonly WechatOptions Account = new()
     {
-        Mode = "sandbox", SandboxPort = 0, AppId = "wxbench0000000oa1", AccountId = "gh_bench0000001", Token = "benchtoken",
-        EncodingAesKey = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR", MiniProgramAppId = "wxbench0000000mp1", MiniProgramAppSecret = "bench-mp-secret",
+        Mode = "sandbox",
+        SandboxPort = 0,
+        AppId = "wxbench0000000oa1",
+        AccountId = "gh_bench0000001",
+        Token = "benchtoken",
+        EncodingAesKey = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
+        MiniProgramAppId = "wxbench0000000mp1",
+        MiniProgramAppSecret = "bench-mp-secret",
         TimestampWindowSeconds = 3600,
     };
 
@@ -37,13 +56,17 @@ public sealed class BenchContext : IAsyncDisposable
     public required WebApplication Host { get; init; }
     public required string ResultsFile { get; init; }
     public Db Db => Services.GetRequiredService<Db>();
-    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
 
     public static async Task<BenchContext> CreateAsync(string connectionString, string root, bool fresh)
     {
         var wechat = await WechatSimulator.StartAsync(Account, TimeProvider.System);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-        builder.Configuration.AddInMemoryCollection(Settings(connectionString, wechat.BaseAddress, Path.Combine(root, ".data", "bench-files"), roles: "api"));
+        builder.Configuration.AddInMemoryCollection(
+            Settings(connectionString, wechat.BaseAddress, Path.Combine(root, ".data", "bench-files"), roles: "api")
+        );
         builder.Logging.ClearProviders();
         builder.Services.AddGovernanceCore();
         builder.Services.AddGovernanceWechat();
@@ -54,7 +77,12 @@ public sealed class BenchContext : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(results)!);
         var context = new BenchContext
         {
-            ConnectionString = connectionString, Root = root, Wechat = wechat, Services = host.Services, Host = host, ResultsFile = results,
+            ConnectionString = connectionString,
+            Root = root,
+            Wechat = wechat,
+            Services = host.Services,
+            Host = host,
+            ResultsFile = results,
         };
         await context.EnsureDatasetAsync(fresh);
         context.ServerVersion = await context.Db.SelfCheckAsync();
@@ -62,66 +90,98 @@ public sealed class BenchContext : IAsyncDisposable
     }
 
     /// <summary>Configuration shared by the bench's own services and the API processes it starts.</summary>
-    public static Dictionary<string, string?> Settings(string connectionString, string wechatBase, string dataRoot, string roles) => new()
-    {
-        ["Database:ConnectionString"] = connectionString,
-        ["Storage:DataRoot"] = dataRoot,
-        ["Roles"] = roles,
-        ["Wechat:Mode"] = Account.Mode,
-        ["Wechat:SandboxPort"] = "0",
-        ["Wechat:ApiBaseAddress"] = wechatBase,
-        ["Wechat:AppId"] = Account.AppId,
-        ["Wechat:AccountId"] = Account.AccountId,
-        ["Wechat:Token"] = Account.Token,
-        ["Wechat:EncodingAesKey"] = Account.EncodingAesKey,
-        ["Wechat:MiniProgramAppId"] = Account.MiniProgramAppId,
-        ["Wechat:MiniProgramAppSecret"] = Account.MiniProgramAppSecret,
-        ["Wechat:TimestampWindowSeconds"] = Account.TimestampWindowSeconds.ToString(),
-        ["RateLimits:Burst"] = "1000000",
-        ["RateLimits:PerMinute"] = "1000000",
-        ["Logging:LogLevel:Default"] = "Warning",
-        ["Logging:Console:FormatterName"] = "simple",
-    };
+    public static Dictionary<string, string?> Settings(
+        string connectionString,
+        string wechatBase,
+        string dataRoot,
+        string roles
+    ) =>
+        new()
+        {
+            ["Database:ConnectionString"] = connectionString,
+            ["Storage:DataRoot"] = dataRoot,
+            ["Roles"] = roles,
+            ["Wechat:Mode"] = Account.Mode,
+            ["Wechat:SandboxPort"] = "0",
+            ["Wechat:ApiBaseAddress"] = wechatBase,
+            ["Wechat:AppId"] = Account.AppId,
+            ["Wechat:AccountId"] = Account.AccountId,
+            ["Wechat:Token"] = Account.Token,
+            ["Wechat:EncodingAesKey"] = Account.EncodingAesKey,
+            ["Wechat:MiniProgramAppId"] = Account.MiniProgramAppId,
+            ["Wechat:MiniProgramAppSecret"] = Account.MiniProgramAppSecret,
+            ["Wechat:TimestampWindowSeconds"] = Account.TimestampWindowSeconds.ToString(),
+            ["RateLimits:Burst"] = "1000000",
+            ["RateLimits:PerMinute"] = "1000000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:FormatterName"] = "simple",
+        };
 
-    /// <summary>Builds the dataset unless the database already holds it (the generator is deterministic, so a rebuild gives the same rows).</summary>
+    /// <summary>
+    /// Builds the dataset unless the database already holds it (the generator is deterministic, so a rebuild gives the
+    /// same rows).
+    /// </summary>
     private async Task EnsureDatasetAsync(bool fresh)
     {
         var database = MySqlDriver.DatabaseName(ConnectionString);
         await using (var c = MySqlDriver.CreateConnection(MySqlDriver.ServerLevel(ConnectionString)))
         {
             await c.OpenAsync();
-            if (fresh) await c.ExecuteAsync($"DROP DATABASE IF EXISTS `{database}`");
-            await c.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+            if (fresh)
+                await c.ExecuteAsync($"DROP DATABASE IF EXISTS `{database}`");
+            await c.ExecuteAsync(
+                $"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
+            );
         }
         var runner = Service<MigrationRunner>();
         await runner.ApplyAsync(SqlScript.Migrations(), CancellationToken.None);
         await runner.ApplyAsync(SqlScript.DemoSeed(), CancellationToken.None);
         await using var conn = await Db.OpenAsync();
-        var orders = await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM service_order WHERE id >= @base", new { @base = ScaleData.OrderBase });
+        var orders = await conn.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM service_order WHERE id >= @base",
+            new { @base = ScaleData.OrderBase }
+        );
         if (orders >= Dataset.Orders)
         {
-            Console.WriteLine($"Dataset present in {database} ({orders:N0} generated orders); use --fresh to rebuild it.");
-            // What earlier runs added goes, so every run starts from the same place: their reports, notices and job records.
-            await conn.ExecuteAsync($"""
-                DELETE FROM inbox_message; DELETE FROM delivery; DELETE FROM broadcast; DELETE FROM job_run; DELETE FROM wechat_inbound; DELETE FROM conversation;
+            Console.WriteLine(
+                $"Dataset present in {database} ({orders:N0} generated orders); use --fresh to rebuild it."
+            );
+            // What earlier runs added goes, so every run starts from the same place: their reports, notices and job
+            // records.
+            await conn.ExecuteAsync(
+                $"""
+                DELETE FROM inbox_message; DELETE FROM delivery; DELETE FROM broadcast; DELETE FROM job_run; DELETE
+                  FROM wechat_inbound; DELETE FROM conversation;
                 DELETE FROM order_follower WHERE {NotGenerated("order_id")} OR person_id >= {ScaleData.ResidentBase};
                 DELETE FROM order_photo WHERE {NotGenerated("order_id")};
                 DELETE FROM order_event WHERE {NotGenerated("order_id")};
                 DELETE FROM service_order WHERE {NotGenerated("id")};
-                """, commandTimeout: 1800);
+                """,
+                commandTimeout: 1800
+            );
             return;
         }
-        Console.WriteLine($"Generating the dataset in {database}: {Dataset.Orders:N0} orders, {Dataset.Members:N0} members, {Dataset.Residents:N0} residents …");
+        Console.WriteLine(
+            $"Generating the dataset in {database}: {Dataset.Orders:N0} orders, {Dataset.Members:N0} members, "
+                + $"{Dataset.Residents:N0} residents …"
+        );
         var watch = Stopwatch.StartNew();
         var result = await Service<ScaleData>().GenerateAsync(Dataset);
-        Console.WriteLine($"Generated {result.Areas:N0} areas, {result.Orders:N0} orders and {result.Events:N0} timeline events in {watch.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine(
+            $"Generated {result.Areas:N0} areas, {result.Orders:N0} orders and {result.Events:N0} timeline events in "
+                + $"{watch.Elapsed.TotalSeconds:F1} s"
+        );
         Generation = result;
     }
 
     public ScaleResult? Generation { get; private set; }
 
-    /// <summary>Orders made during bench runs, not by the generator (whose ids are OrderBase … OrderBase + Orders - 1).</summary>
-    public static string NotGenerated(string column) => $"({column} < {ScaleData.OrderBase} OR {column} >= {ScaleData.OrderBase + Dataset.Orders})";
+    /// <summary>
+    /// Orders made during bench runs, not by the generator (whose ids are OrderBase … OrderBase + Orders - 1).
+    /// </summary>
+    public static string NotGenerated(string column) =>
+        $"({column} < {ScaleData.OrderBase} OR {column} >= {ScaleData.OrderBase + Dataset.Orders})";
+
     public string ServerVersion { get; private set; } = "";
 
     public async Task WriteAsync(Table table)

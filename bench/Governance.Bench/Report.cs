@@ -12,14 +12,20 @@ public sealed class Table(string title, params string[] columns)
 
     public void Add(params object?[] cells) => _rows.Add(cells.Select(Format).ToArray());
 
-    public static string Format(object? v) => v switch
-    {
-        null => "",
-        double d => d.ToString(Math.Abs(d) >= 100 ? "F0" : Math.Abs(d) >= 10 ? "F1" : "F2", CultureInfo.InvariantCulture),
-        float f => Format((double)f),
-        TimeSpan t => t.TotalSeconds >= 10 ? $"{t.TotalSeconds:F1} s" : $"{t.TotalMilliseconds:F0} ms",
-        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
-    };
+    public static string Format(object? v) =>
+        v switch
+        {
+            null => "",
+            double d => d.ToString(
+                Math.Abs(d) >= 100 ? "F0"
+                    : Math.Abs(d) >= 10 ? "F1"
+                    : "F2",
+                CultureInfo.InvariantCulture
+            ),
+            float f => Format((double)f),
+            TimeSpan t => t.TotalSeconds >= 10 ? $"{t.TotalSeconds:F1} s" : $"{t.TotalMilliseconds:F0} ms",
+            _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
+        };
 
     public string ToMarkdown()
     {
@@ -27,8 +33,10 @@ public sealed class Table(string title, params string[] columns)
         sb.AppendLine($"### {Title}").AppendLine();
         sb.AppendLine("| " + string.Join(" | ", columns) + " |");
         sb.AppendLine("|" + string.Join("|", columns.Select(_ => "---")) + "|");
-        foreach (var r in _rows) sb.AppendLine("| " + string.Join(" | ", r) + " |");
-        if (Notes.Count > 0) sb.AppendLine().AppendLine(string.Join("\n", Notes.Select(n => "- " + n)));
+        foreach (var r in _rows)
+            sb.AppendLine("| " + string.Join(" | ", r) + " |");
+        if (Notes.Count > 0)
+            sb.AppendLine().AppendLine(string.Join("\n", Notes.Select(n => "- " + n)));
         return sb.AppendLine().ToString();
     }
 }
@@ -64,8 +72,14 @@ public static class Cpu
     {
         foreach (var dir in Directory.GetDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try { if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "mariadbd") return pid; } catch (IOException) { }
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "mariadbd")
+                    return pid;
+            }
+            catch (IOException) { }
         }
         return null;
     }

@@ -25,23 +25,31 @@ var builder = WebApplication.CreateBuilder(command is CommandLine.Intake ? [] : 
 builder.Services.AddGovernanceCore();
 builder.Services.AddGovernanceWechat();
 builder.Services.AddGovernanceJobs(builder.Configuration);
+
 // Refuse to serve on a database that is unreachable or not migrated
 builder.Services.AddHostedService<StartupChecks>();
+
 // Who is calling: mini-program sign-in (JWT), plus a development scheme in sandbox mode
 builder.AddGovernanceAuthentication();
+
 // Limits on writes, sign-ins and content checks
 builder.Services.AddGovernanceRateLimits();
+
 // Every error as problem details with a stable code and a Chinese title
 builder.Services.AddGovernanceProblems();
+
 // JSON as the mini-program expects it
 builder.Services.AddGovernanceJson();
+
 // OpenAPI document at /openapi/v1.json, with every error code of every operation
 builder.Services.AddOpenApi(o => o.AddOperationTransformer<ErrorCodesTransformer>());
 
 var app = builder.Build();
-if (command != CommandLine.Serve) return await CommandLine.RunAsync(command, app, hostArgs);
+if (command != CommandLine.Serve)
+    return await CommandLine.RunAsync(command, app, hostArgs);
 
 app.UseGovernanceProblems();
+
 // One database connection per request, shared by its store calls in turn
 app.UseDatabaseScope();
 app.UseAuthentication();
@@ -68,7 +76,8 @@ api.MapDeliveries();
 api.MapInbox();
 api.MapIntake();
 app.MapWechat();
-if (app.Services.GetRequiredService<WechatOptions>().IsSandbox) app.MapSandbox();
+if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
+    app.MapSandbox();
 
 await app.RunAsync();
 return 0;

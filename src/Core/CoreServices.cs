@@ -90,7 +90,8 @@ public static class CoreServices
     /// Settings bound one way: from their configuration section, validated by their data annotations when the host
     /// starts (a bad value stops the node with a message naming it), and injected as the plain object.
     /// </summary>
-    public static IServiceCollection AddSettings<T>(this IServiceCollection services, string section) where T : class
+    public static IServiceCollection AddSettings<T>(this IServiceCollection services, string section)
+        where T : class
     {
         services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);

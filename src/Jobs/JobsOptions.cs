@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Governance.Jobs;
 
-/// <summary>Settings of the "Jobs" section: when each job fires (Quartz cron expressions, China Standard Time) and how often idle loops look.</summary>
+/// <summary>
+/// Settings of the "Jobs" section: when each job fires (Quartz cron expressions, China Standard Time) and how often
+/// idle loops look.
+/// </summary>
 public sealed class JobsOptions
 {
     public const string Section = "Jobs";
@@ -21,7 +24,9 @@ public sealed class JobsOptions
     [Range(1, 3600)]
     public int BroadcastIntervalSeconds { get; set; } = 15;
 
-    /// <summary>How often an idle scheduler node looks for due fires; lower spreads fires across nodes sooner.</summary>
+    /// <summary>
+    /// How often an idle scheduler node looks for due fires; lower spreads fires across nodes sooner.
+    /// </summary>
     [Range(1, 300)]
     public int IdleWaitSeconds { get; set; } = 5;
 

@@ -7,12 +7,15 @@ using Quartz;
 
 namespace Governance.Jobs;
 
-/// <summary>What a node does ("Roles": "api,jobs" by default): API-only and jobs-only nodes are both possible.</summary>
+/// <summary>
+/// What a node does ("Roles": "api,jobs" by default): API-only and jobs-only nodes are both possible.
+/// </summary>
 public sealed record NodeRoles(bool Api, bool Jobs)
 {
     public static NodeRoles Of(IConfiguration config)
     {
-        var roles = (config["Roles"] ?? "api,jobs").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var roles = (config["Roles"] ?? "api,jobs")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         return new NodeRoles(roles.Contains("api"), roles.Contains("jobs"));
     }
@@ -33,27 +36,27 @@ public static class JobsServices
             {
                 return TimeZoneInfo.FindSystemTimeZoneById(id);
             }
-            catch (TimeZoneNotFoundException)
-            {
-            }
+            catch (TimeZoneNotFoundException) { }
         }
         throw new InvalidOperationException("No time-zone data for Asia/Shanghai; install tzdata.");
     }
 
     /// <summary>
-    /// On a node whose roles include "jobs": the clustered Quartz scheduler with one trigger per job, the record of every
-    /// fire, and the outbox dispatcher. Quartz builds its triggers while services are registered, so the "Jobs" section
-    /// is read (and validated) here as well as bound for the services that inject it.
+    /// On a node whose roles include "jobs": the clustered Quartz scheduler with one trigger per job, the record of
+    /// every fire, and the outbox dispatcher. Quartz builds its triggers while services are registered, so the "Jobs"
+    /// section is read (and validated) here as well as bound for the services that inject it.
     /// </summary>
     public static IServiceCollection AddGovernanceJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<JobsOptions>(JobsOptions.Section);
         services.AddSingleton<JobRunListener>();
-        if (!NodeRoles.Of(configuration).Jobs) return services;
+        if (!NodeRoles.Of(configuration).Jobs)
+            return services;
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         Validator.ValidateObject(jobs, new ValidationContext(jobs), validateAllProperties: true);
         var connectionString = configuration["Database:ConnectionString"];
-        if (string.IsNullOrWhiteSpace(connectionString)) return services;
+        if (string.IsNullOrWhiteSpace(connectionString))
+            return services;
         services.AddGovernanceScheduler(connectionString, jobs);
         services.AddHostedService<OutboxDispatcherService>();
         return services;
@@ -64,7 +67,11 @@ public static class JobsServices
     /// cluster, each fire runs on one node, and a node that dies has its recoverable jobs re-run elsewhere
     /// (so every job is idempotent). Each job and trigger has a stable identity.
     /// </summary>
-    public static IServiceCollection AddGovernanceScheduler(this IServiceCollection services, string connectionString, JobsOptions o)
+    public static IServiceCollection AddGovernanceScheduler(
+        this IServiceCollection services,
+        string connectionString,
+        JobsOptions o
+    )
     {
         services.AddQuartz("governance", q =>
         {
@@ -99,19 +106,33 @@ public static class JobsServices
         });
     }
 
-    private static void Simple<TJob>(IQuartzBuilder q, string name, int seconds) where TJob : IJob
+    private static void Simple<TJob>(IQuartzBuilder q, string name, int seconds)
+        where TJob : IJob
     {
         var key = new JobKey(name, Group);
         q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably().RequestRecovery());
-        q.AddTrigger(t => t.ForJob(key).WithIdentity(name, Group)
-            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(seconds)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        q.AddTrigger(t =>
+            t.ForJob(key)
+                .WithIdentity(name, Group)
+                .WithSimpleSchedule(s =>
+                    s.WithInterval(TimeSpan.FromSeconds(seconds))
+                        .RepeatForever()
+                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)
+                )
+        );
     }
 
-    private static void Cron<TJob>(IQuartzBuilder q, string name, string cron) where TJob : IJob
+    private static void Cron<TJob>(IQuartzBuilder q, string name, string cron)
+        where TJob : IJob
     {
         var key = new JobKey(name, Group);
         q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably().RequestRecovery());
-        q.AddTrigger(t => t.ForJob(key).WithIdentity(name, Group)
-            .WithCronSchedule(cron, c => c.InTimeZone(China).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+        q.AddTrigger(t =>
+            t.ForJob(key)
+                .WithIdentity(name, Group)
+                .WithCronSchedule(cron, c =>
+                    c.InTimeZone(China).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)
+                )
+        );
     }
 }

@@ -35,10 +35,10 @@ public sealed class SendWeeklyDigestJob(Db db, WeeklyDigest digest) : IJob
 public sealed class FollowUpResolvedJob(Db db, FollowUp followUp) : IJob
 {
     public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.RunAsync(db, async () =>
-    {
-        var (reminded, closed) = await followUp.RunAsync(ct);
-        return $"{reminded} residents asked to rate, {closed} closed unrated";
-    });
+        {
+            var (reminded, closed) = await followUp.RunAsync(ct);
+            return $"{reminded} residents asked to rate, {closed} closed unrated";
+        });
 }
 
 [DisallowConcurrentExecution]
@@ -59,15 +59,17 @@ public sealed class ExpireClaimsJob(Db db, ClaimExpiry expiry) : IJob
 public sealed class SendScheduledBroadcastsJob(Db db, BroadcastService broadcasts) : IJob
 {
     public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.RunAsync(db, async () =>
-    {
-        var (expanded, finished) = await broadcasts.RunDueAsync(ct);
-        return $"{expanded} broadcasts sent, {finished} finished";
-    });
+        {
+            var (expanded, finished) = await broadcasts.RunDueAsync(ct);
+            return $"{expanded} broadcasts sent, {finished} finished";
+        });
 }
 
 internal static class JobRun
 {
-    /// <summary>Runs a fire's work with its queries sharing one connection (as a request's do), and records what it did.</summary>
+    /// <summary>
+    /// Runs a fire's work with its queries sharing one connection (as a request's do), and records what it did.
+    /// </summary>
     public static async ValueTask RunAsync(this IJobExecutionContext context, Db db, Func<Task<string>> work)
     {
         await using var scope = db.Scope();

@@ -15,10 +15,12 @@ public sealed class WechatOptions
     /// <summary>Official account (公众号).</summary>
     public string AppId { get; set; } = "wxsandbox0000oa01";
     public string AppSecret { get; set; } = "";
+
     /// <summary>The account's original id (gh_…), written as FromUserName in replies.</summary>
     public string AccountId { get; set; } = "gh_sandbox000001";
     public string Token { get; set; } = "sandboxtoken";
     public string EncodingAesKey { get; set; } = "sandboxEncodingAesKey0123456789abcdefghijkl";
+
     /// <summary>Kept after a key change so messages encrypted with the old key still decrypt (official FAQ).</summary>
     public string PreviousEncodingAesKey { get; set; } = "";
 
@@ -29,11 +31,17 @@ public sealed class WechatOptions
     /// <summary>Base of every API path; the sandbox points it at the simulator.</summary>
     public string ApiBaseAddress { get; set; } = "https://api.weixin.qq.com";
 
-    /// <summary>Callbacks whose timestamp is further than this from our clock are refused (replay protection).</summary>
+    /// <summary>
+    /// Callbacks whose timestamp is further than this from our clock are refused (replay protection).
+    /// </summary>
     public int TimestampWindowSeconds { get; set; } = 300;
-    /// <summary>The dialog's budget; past it WeChat gets "success" and the reply goes by customer-service message.</summary>
+
+    /// <summary>
+    /// The dialog's budget; past it WeChat gets "success" and the reply goes by customer-service message.
+    /// </summary>
     public int TurnBudgetMilliseconds { get; set; } = 3000;
     public int MaxBodyBytes { get; set; } = 64 * 1024;
+
     /// <summary>How long a chat conversation (a draft report) is kept between messages.</summary>
     public int ConversationMinutes { get; set; } = 30;
 

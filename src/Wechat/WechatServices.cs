@@ -18,11 +18,16 @@ public static class WechatServices
     /// </summary>
     public static IServiceCollection AddGovernanceWechat(this IServiceCollection services)
     {
-        services.AddOptions<WechatOptions>().BindConfiguration(WechatOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+        services
+            .AddOptions<WechatOptions>()
+            .BindConfiguration(WechatOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart()
             .PostConfigure(o =>
             {
                 // Sandbox: the client talks to the built-in simulator instead of api.weixin.qq.com.
-                if (o.IsSandbox && o.SandboxPort > 0) o.ApiBaseAddress = $"http://127.0.0.1:{o.SandboxPort}";
+                if (o.IsSandbox && o.SandboxPort > 0)
+                    o.ApiBaseAddress = $"http://127.0.0.1:{o.SandboxPort}";
             });
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<WechatOptions>>().Value);
         services.AddSettings<OutboxOptions>(OutboxOptions.Section);

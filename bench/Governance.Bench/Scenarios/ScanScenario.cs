@@ -15,11 +15,23 @@ public static class ScanScenario
     {
         await using var c = await context.Db.OpenAsync();
         var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM service_order");
-        var open = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM service_order WHERE status IN ('submitted','accepted','published','claimed','in_progress')");
-        var overdue = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM service_order WHERE status IN ('submitted','accepted','published','claimed','in_progress') AND resolve_due_at < @now", new { now = DateTime.UtcNow });
+        var open = await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM service_order WHERE status IN "
+                + "('submitted','accepted','published','claimed','in_progress')"
+        );
+        var overdue = await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM service_order WHERE status IN "
+                + "('submitted','accepted','published','claimed','in_progress') AND resolve_due_at < @now",
+            new { now = DateTime.UtcNow }
+        );
         var scans = context.Service<OrderScans>();
         var options = context.Service<OrderPolicyOptions>();
-        var table = new Table($"Scans over {total:N0} orders ({open:N0} open, {overdue:N0} of them overdue)", "pass", "rows found", "time");
+        var table = new Table(
+            $"Scans over {total:N0} orders ({open:N0} open, {overdue:N0} of them overdue)",
+            "pass",
+            "rows found",
+            "time"
+        );
 
         // Work off what fell due since the dataset was built, and time it: the catch-up after an outage.
         foreach (var (name, run) in Passes(context))
@@ -32,7 +44,8 @@ public static class ScanScenario
                 var n = await run();
                 passes++;
                 work += n;
-                if (n == 0) break;
+                if (n == 0)
+                    break;
             }
             table.Add($"{name}: catch-up ({passes} passes)", work, watch.Elapsed);
         }
@@ -50,12 +63,16 @@ public static class ScanScenario
             table.Add($"{name}: one pass (steady state)", found, $"{times.Min():F1}–{times.Max():F1} ms");
         }
         var now = DateTime.UtcNow;
-        foreach (var (name, query) in new (string, Func<Task<int>>)[]
-                 {
-                     ("reminder scan query", async () => (await scans.RemindersDueAsync(now, options.ScanBatch)).Count),
-                     ("escalation scan query", async () => (await scans.EscalationsDueAsync(now, options.ScanBatch)).Count),
-                     ("follow-up scan query", async () => (await scans.FollowUpDueAsync(now.AddDays(-options.FollowUpAfterDays), options.ScanBatch)).Count),
-                 })
+        foreach (
+            var (name, query) in new (string, Func<Task<int>>)[]
+            {
+                ("reminder scan query", async () => (await scans.RemindersDueAsync(now, options.ScanBatch)).Count),
+                ("escalation scan query", async () => (await scans.EscalationsDueAsync(now, options.ScanBatch)).Count),
+                ("follow-up scan query", async () =>
+                    (await scans.FollowUpDueAsync(now.AddDays(-options.FollowUpAfterDays), options.ScanBatch)).Count
+                ),
+            }
+        )
         {
             var times = new List<double>();
             var rows = 0;
@@ -74,16 +91,22 @@ public static class ScanScenario
     }
 
     private static IEnumerable<(string Name, Func<Task<long>> Run)> Passes(BenchContext context) =>
-    [
-        ("reminders", async () => await Scoped(context, () => context.Service<Reminders>().RunAsync(CancellationToken.None))),
-        ("escalation", async () => await Scoped(context, () => context.Service<Escalation>().RunAsync(CancellationToken.None))),
-        ("follow-up", async () => await Scoped(context, async () =>
-        {
-            var (r, closed) = await context.Service<FollowUp>().RunAsync(CancellationToken.None);
-            return r + closed;
-        })),
-        ("claim expiry", async () => await Scoped(context, () => context.Service<ClaimExpiry>().RunAsync(1000, CancellationToken.None))),
-    ];
+        [
+            ("reminders", async () =>
+                await Scoped(context, () => context.Service<Reminders>().RunAsync(CancellationToken.None))
+            ),
+            ("escalation", async () =>
+                await Scoped(context, () => context.Service<Escalation>().RunAsync(CancellationToken.None))
+            ),
+            ("follow-up", async () => await Scoped(context, async () =>
+                {
+                    var (r, closed) = await context.Service<FollowUp>().RunAsync(CancellationToken.None);
+                    return r + closed;
+                })),
+            ("claim expiry", async () =>
+                await Scoped(context, () => context.Service<ClaimExpiry>().RunAsync(1000, CancellationToken.None))
+            ),
+        ];
 
     /// <summary>A pass as a scheduled job runs it: its queries share one connection.</summary>
     private static async Task<int> Scoped(BenchContext context, Func<Task<int>> pass)

@@ -1,27 +1,49 @@
-using Governance.Core.Errors;
 using Governance.Api.Infrastructure;
 using Governance.Core.Areas;
+using Governance.Core.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Governance.Api.Areas;
 
 public static class AreasEndpoints
 {
-    public sealed record AreaNode(long Id, long? ParentId, string Kind, string KindName, string Name, int ChildCount, decimal? Latitude, decimal? Longitude);
+    public sealed record AreaNode(
+        long Id,
+        long? ParentId,
+        string Kind,
+        string KindName,
+        string Name,
+        int ChildCount,
+        decimal? Latitude,
+        decimal? Longitude
+    );
+
     public sealed record AreaDetail(AreaNode Area, IReadOnlyList<AreaNode> Lineage, IReadOnlyList<AreaNode> Children);
 
     public static void MapAreas(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/areas").WithTags("Areas").AllowAnonymous();
-        group.MapGet("/", ChildrenAsync).WithName("ListAreas")
-            .WithSummary("Browse the area tree (public, as the report form shows it before sign-in): streets, or the children of " +
-                         "parentId (street → community → compound → grid → building)")
+        group
+            .MapGet("/", ChildrenAsync)
+            .WithName("ListAreas")
+            .WithSummary(
+                "Browse the area tree (public, as the report form shows it before sign-in): streets, or the children "
+                    + "of "
+                    + "parentId (street → community → compound → grid → building)"
+            )
             .ProducesErrors([CommonErrors.AreaNotFound]);
-        group.MapGet("/{id:long}", GetAsync).WithName("GetArea").WithSummary("One area with its ancestors and children")
+        group
+            .MapGet("/{id:long}", GetAsync)
+            .WithName("GetArea")
+            .WithSummary("One area with its ancestors and children")
             .ProducesErrors([CommonErrors.AreaNotFound]);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<AreaNode>>, ApiProblem>> ChildrenAsync(AreaStore store, long? parentId, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<AreaNode>>, ApiProblem>> ChildrenAsync(
+        AreaStore store,
+        long? parentId,
+        CancellationToken ct
+    )
     {
         if (parentId is { } id && await store.GetAsync(id, ct) is null)
             return CommonErrors.AreaNotFound.ToProblem();
@@ -29,20 +51,45 @@ public static class AreasEndpoints
         return TypedResults.Ok(await NodesAsync(store, children, ct));
     }
 
-    private static async Task<Results<Ok<AreaDetail>, ApiProblem>> GetAsync(AreaStore store, long id, CancellationToken ct)
+    private static async Task<Results<Ok<AreaDetail>, ApiProblem>> GetAsync(
+        AreaStore store,
+        long id,
+        CancellationToken ct
+    )
     {
         var area = await store.GetAsync(id, ct);
-        if (area is null) return CommonErrors.AreaNotFound.ToProblem();
+        if (area is null)
+            return CommonErrors.AreaNotFound.ToProblem();
         var lineage = await store.LineageAsync(area, ct);
         var children = await store.ChildrenAsync(id, ct);
         var nodes = await NodesAsync(store, [.. lineage, .. children], ct);
-        return TypedResults.Ok(new AreaDetail(nodes[lineage.Count - 1], nodes.Take(lineage.Count).ToList(), nodes.Skip(lineage.Count).ToList()));
+        return TypedResults.Ok(
+            new AreaDetail(
+                nodes[lineage.Count - 1],
+                nodes.Take(lineage.Count).ToList(),
+                nodes.Skip(lineage.Count).ToList()
+            )
+        );
     }
 
-    private static async Task<IReadOnlyList<AreaNode>> NodesAsync(AreaStore store, IReadOnlyList<Area> areas, CancellationToken ct)
+    private static async Task<IReadOnlyList<AreaNode>> NodesAsync(
+        AreaStore store,
+        IReadOnlyList<Area> areas,
+        CancellationToken ct
+    )
     {
         var counts = await store.ChildCountsAsync(areas.Select(a => a.Id), ct);
-        return areas.Select(a => new AreaNode(a.Id, a.ParentId, a.Kind, AreaKind.ChineseName(a.Kind), a.Name,
-            counts.GetValueOrDefault(a.Id), a.Latitude, a.Longitude)).ToList();
+        return areas
+            .Select(a => new AreaNode(
+                a.Id,
+                a.ParentId,
+                a.Kind,
+                AreaKind.ChineseName(a.Kind),
+                a.Name,
+                counts.GetValueOrDefault(a.Id),
+                a.Latitude,
+                a.Longitude
+            ))
+            .ToList();
     }
 }

@@ -12,8 +12,12 @@ namespace Governance.Api.Auth;
 
 public static class AuthenticationSetup
 {
-    public const string DevScheme = "Dev", Smart = "Smart";
-    /// <summary>Used only in sandbox mode when no key is configured; tokens signed with it are worthless elsewhere.</summary>
+    public const string DevScheme = "Dev",
+        Smart = "Smart";
+
+    /// <summary>
+    /// Used only in sandbox mode when no key is configured; tokens signed with it are worthless elsewhere.
+    /// </summary>
     private const string SandboxKey = "sandbox-only-signing-key-not-for-production-use-0123456789";
 
     public static WebApplicationBuilder AddGovernanceAuthentication(this WebApplicationBuilder builder)
@@ -22,13 +26,17 @@ public static class AuthenticationSetup
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<SignIn>();
         builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, ConfigureJwt>();
-        builder.Services.AddAuthentication(Smart)
+        builder
+            .Services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, null, o => o.ForwardDefaultSelector = http =>
-            {
-                var header = http.Request.Headers.Authorization.ToString();
-                return header.StartsWith("Dev ", StringComparison.Ordinal) && http.RequestServices.GetRequiredService<TokenService>().AllowDev
-                    ? DevScheme : JwtBearerDefaults.AuthenticationScheme;
-            })
+                {
+                    var header = http.Request.Headers.Authorization.ToString();
+                    return
+                        header.StartsWith("Dev ", StringComparison.Ordinal)
+                        && http.RequestServices.GetRequiredService<TokenService>().AllowDev
+                        ? DevScheme
+                        : JwtBearerDefaults.AuthenticationScheme;
+                })
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, DevAuthenticationHandler>(DevScheme, null);
         builder.Services.AddAuthorization();
@@ -39,29 +47,36 @@ public static class AuthenticationSetup
     {
         if (!string.IsNullOrEmpty(auth.SigningKey))
         {
-            if (auth.SigningKey.Length < 32) throw new InvalidOperationException("Auth:SigningKey must be at least 32 characters.");
+            if (auth.SigningKey.Length < 32)
+                throw new InvalidOperationException("Auth:SigningKey must be at least 32 characters.");
             return Encoding.UTF8.GetBytes(auth.SigningKey);
         }
-        if (wechat.IsSandbox) return Encoding.UTF8.GetBytes(SandboxKey);
+        if (wechat.IsSandbox)
+            return Encoding.UTF8.GetBytes(SandboxKey);
         throw new InvalidOperationException("Auth:SigningKey is required outside sandbox mode.");
     }
 
     /// <summary>JWT validation needs the configured key, which comes from DI.</summary>
-    private sealed class ConfigureJwt(IOptions<AuthOptions> auth, WechatOptions wechat, TimeProvider clock) : IPostConfigureOptions<JwtBearerOptions>
+    private sealed class ConfigureJwt(IOptions<AuthOptions> auth, WechatOptions wechat, TimeProvider clock)
+        : IPostConfigureOptions<JwtBearerOptions>
     {
         public void PostConfigure(string? name, JwtBearerOptions o)
         {
-            if (name != JwtBearerDefaults.AuthenticationScheme) return;
+            if (name != JwtBearerDefaults.AuthenticationScheme)
+                return;
             o.MapInboundClaims = false;
             o.TokenValidationParameters = new TokenValidationParameters
             {
-                ValidIssuer = auth.Value.Issuer, ValidAudience = auth.Value.Issuer,
+                ValidIssuer = auth.Value.Issuer,
+                ValidAudience = auth.Value.Issuer,
                 IssuerSigningKey = new SymmetricSecurityKey(SigningKey(auth.Value, wechat)),
                 // Lifetimes are checked against our TimeProvider, like every other rule.
                 LifetimeValidator = (notBefore, expires, _, _) =>
                 {
                     var now = clock.GetUtcNow().UtcDateTime;
-                    return (notBefore is null || notBefore <= now.AddSeconds(30)) && expires is not null && expires > now.AddSeconds(-30);
+                    return (notBefore is null || notBefore <= now.AddSeconds(30))
+                        && expires is not null
+                        && expires > now.AddSeconds(-30);
                 },
             };
             o.Events = new JwtBearerEvents
@@ -72,9 +87,13 @@ public static class AuthenticationSetup
                 {
                     var sub = ctx.Principal?.FindFirst("sub")?.Value;
                     var people = ctx.HttpContext.RequestServices.GetRequiredService<PersonStore>();
-                    var caller = long.TryParse(sub, out var id) ? await people.LoadCallerAsync(id, ctx.HttpContext.RequestAborted) : null;
-                    if (caller is null) ctx.Fail("Unknown person.");
-                    else ctx.HttpContext.Items[typeof(Caller)] = caller;
+                    var caller = long.TryParse(sub, out var id)
+                        ? await people.LoadCallerAsync(id, ctx.HttpContext.RequestAborted)
+                        : null;
+                    if (caller is null)
+                        ctx.Fail("Unknown person.");
+                    else
+                        ctx.HttpContext.Items[typeof(Caller)] = caller;
                 },
             };
         }

@@ -12,16 +12,23 @@ namespace Governance.Api.Auth;
 /// as a signed token does.
 /// </summary>
 public sealed class DevAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PersonStore people)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    PersonStore people
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Dev ", StringComparison.Ordinal) || !long.TryParse(header.AsSpan(4).Trim(), out var personId))
+        if (
+            !header.StartsWith("Dev ", StringComparison.Ordinal)
+            || !long.TryParse(header.AsSpan(4).Trim(), out var personId)
+        )
             return AuthenticateResult.NoResult();
         var caller = await people.LoadCallerAsync(personId, Context.RequestAborted);
-        if (caller is null) return AuthenticateResult.Fail("Unknown person.");
+        if (caller is null)
+            return AuthenticateResult.Fail("Unknown person.");
         Context.Items[typeof(Caller)] = caller;
         var identity = new ClaimsIdentity([new Claim("sub", personId.ToString())], Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));

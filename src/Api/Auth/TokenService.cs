@@ -9,12 +9,23 @@ namespace Governance.Api.Auth;
 
 public sealed record TokenPair(string AccessToken, int ExpiresIn, string RefreshToken, string TokenType = "Bearer");
 
-/// <summary>Our own short-lived access tokens (JWT, HMAC-SHA256) bound to a person, and rotating refresh tokens.</summary>
-public sealed class TokenService(IOptions<AuthOptions> options, WechatOptions wechat, RefreshTokenStore refreshTokens, TimeProvider clock)
+/// <summary>
+/// Our own short-lived access tokens (JWT, HMAC-SHA256) bound to a person, and rotating refresh tokens.
+/// </summary>
+public sealed class TokenService(
+    IOptions<AuthOptions> options,
+    WechatOptions wechat,
+    RefreshTokenStore refreshTokens,
+    TimeProvider clock
+)
 {
     private readonly AuthOptions _auth = options.Value;
     private readonly Lazy<SigningCredentials> _credentials = new(() =>
-        new SigningCredentials(new SymmetricSecurityKey(AuthenticationSetup.SigningKey(options.Value, wechat)), SecurityAlgorithms.HmacSha256));
+        new SigningCredentials(
+            new SymmetricSecurityKey(AuthenticationSetup.SigningKey(options.Value, wechat)),
+            SecurityAlgorithms.HmacSha256
+        )
+    );
 
     public bool AllowDev => _auth.AllowDevScheme ?? wechat.IsSandbox;
 
@@ -25,19 +36,36 @@ public sealed class TokenService(IOptions<AuthOptions> options, WechatOptions we
         return new TokenPair(AccessToken(personId, now), _auth.AccessTokenMinutes * 60, refresh);
     }
 
-    public async Task<(RefreshOutcome Outcome, TokenPair? Tokens)> RefreshAsync(string refreshToken, CancellationToken ct)
+    public async Task<(RefreshOutcome Outcome, TokenPair? Tokens)> RefreshAsync(
+        string refreshToken,
+        CancellationToken ct
+    )
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var (outcome, personId, next) = await refreshTokens.RotateAsync(refreshToken, TimeSpan.FromDays(_auth.RefreshTokenDays), now, ct);
-        return outcome == RefreshOutcome.Rotated ? (outcome, new TokenPair(AccessToken(personId, now), _auth.AccessTokenMinutes * 60, next!)) : (outcome, null);
+        var (outcome, personId, next) = await refreshTokens.RotateAsync(
+            refreshToken,
+            TimeSpan.FromDays(_auth.RefreshTokenDays),
+            now,
+            ct
+        );
+        return outcome == RefreshOutcome.Rotated
+            ? (outcome, new TokenPair(AccessToken(personId, now), _auth.AccessTokenMinutes * 60, next!))
+            : (outcome, null);
     }
 
-    public Task RevokeAsync(string refreshToken, CancellationToken ct) => refreshTokens.RevokeFamilyAsync(refreshToken, clock.GetUtcNow().UtcDateTime, ct);
+    public Task RevokeAsync(string refreshToken, CancellationToken ct) =>
+        refreshTokens.RevokeFamilyAsync(refreshToken, clock.GetUtcNow().UtcDateTime, ct);
 
     private string AccessToken(long personId, DateTime now)
     {
-        var token = new JwtSecurityToken(_auth.Issuer, _auth.Issuer, [new Claim("sub", personId.ToString())],
-            notBefore: now, expires: now.AddMinutes(_auth.AccessTokenMinutes), signingCredentials: _credentials.Value);
+        var token = new JwtSecurityToken(
+            _auth.Issuer,
+            _auth.Issuer,
+            [new Claim("sub", personId.ToString())],
+            notBefore: now,
+            expires: now.AddMinutes(_auth.AccessTokenMinutes),
+            signingCredentials: _credentials.Value
+        );
         return new JwtSecurityTokenHandler().WriteToken(token);
     }
 }

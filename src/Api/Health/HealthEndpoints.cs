@@ -1,5 +1,5 @@
-using Governance.Core.Data;
 using Governance.Api.Infrastructure;
+using Governance.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Governance.Api.Health;
@@ -8,13 +8,25 @@ public static class HealthEndpoints
 {
     public sealed record HealthView(string Status, string Database);
 
-    public static readonly Core.Errors.ErrorCode Unavailable = new("health.database_unavailable", Core.Errors.ErrorKind.Unavailable, "数据库不可用");
+    public static readonly Core.Errors.ErrorCode Unavailable = new(
+        "health.database_unavailable",
+        Core.Errors.ErrorKind.Unavailable,
+        "数据库不可用"
+    );
 
     public static void MapHealth(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", CheckAsync).WithName("Health").WithTags("Health").AllowAnonymous()
-            .WithSummary("Liveness and database reachability").ProducesErrors([Unavailable]);
+        app.MapGet("/healthz", CheckAsync)
+            .WithName("Health")
+            .WithTags("Health")
+            .AllowAnonymous()
+            .WithSummary("Liveness and database reachability")
+            .ProducesErrors([Unavailable]);
 
-    private static async Task<Results<Ok<HealthView>, ApiProblem>> CheckAsync(Db db, ILogger<HealthView> log, CancellationToken ct)
+    private static async Task<Results<Ok<HealthView>, ApiProblem>> CheckAsync(
+        Db db,
+        ILogger<HealthView> log,
+        CancellationToken ct
+    )
     {
         try
         {

@@ -11,11 +11,13 @@ public static class DatabaseScopes
     public static WebApplication UseDatabaseScope(this WebApplication app)
     {
         var db = app.Services.GetRequiredService<Db>();
-        app.Use(async (http, next) =>
-        {
-            await using var scope = db.Scope();
-            await next(http);
-        });
+        app.Use(
+            async (http, next) =>
+            {
+                await using var scope = db.Scope();
+                await next(http);
+            }
+        );
         return app;
     }
 }
@@ -32,7 +34,9 @@ public sealed class StartupChecks(Db db, MigrationRunner migrations, ILogger<Sta
         var status = await migrations.VerifyAsync(SqlScript.Migrations(), ct);
         if (status.Pending.Count > 0)
             throw new MigrationException(
-                $"Migrations not applied yet: {string.Join(", ", status.Pending)}. Run `Governance.Api migrate` (./run.sh does).");
+                $"Migrations not applied yet: {string.Join(", ", status.Pending)}. Run `Governance.Api migrate` "
+                    + $"(./run.sh does)."
+            );
         log.LogInformation("Database {Version} ready; {Count} migrations applied", version, status.Applied.Count);
     }
 

@@ -7,13 +7,16 @@ using Microsoft.OpenApi;
 
 namespace Governance.Api.Infrastructure;
 
-/// <summary>The error codes an endpoint can answer, from the Core catalogs; the OpenAPI document is written from them.</summary>
+/// <summary>
+/// The error codes an endpoint can answer, from the Core catalogs; the OpenAPI document is written from them.
+/// </summary>
 public sealed record ErrorCodesMetadata(IReadOnlyList<ErrorCode> Codes);
 
 public static class ErrorMetadata
 {
     /// <summary>Declares the codes (and so the statuses) a use case can answer, taken from its Core catalog.</summary>
-    public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params IEnumerable<ErrorCode>[] codes) where TBuilder : IEndpointConventionBuilder
+    public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params IEnumerable<ErrorCode>[] codes)
+        where TBuilder : IEndpointConventionBuilder
     {
         var all = codes.SelectMany(c => c).Distinct().ToList();
         builder.WithMetadata(new ErrorCodesMetadata(all));
@@ -21,11 +24,12 @@ public static class ErrorMetadata
     }
 
     /// <summary>
-    /// What every endpoint of the group can answer besides its own errors, derived from its metadata: 401 where sign-in is
-    /// required, 429 where a rate limit applies, 400/413/415 where a body is read, 503 when the database is down, 500.
-    /// Runs last (Finally), so it sees the endpoint's complete metadata.
+    /// What every endpoint of the group can answer besides its own errors, derived from its metadata: 401 where sign-in
+    /// is required, 429 where a rate limit applies, 400/413/415 where a body is read, 503 when the database is down,
+    /// 500. Runs last (Finally), so it sees the endpoint's complete metadata.
     /// </summary>
-    public static TBuilder WithStandardProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    public static TBuilder WithStandardProblems<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
     {
         builder.Finally(endpoint =>
         {
@@ -33,16 +37,29 @@ public static class ErrorMetadata
             var codes = new List<ErrorCode>();
             if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
                 codes.AddRange([Problems.Http.AuthRequired, Problems.Http.UnknownPerson]);
-            if (metadata.OfType<EnableRateLimitingAttribute>().Any()) codes.Add(Problems.Http.RateLimited);
+            if (metadata.OfType<EnableRateLimitingAttribute>().Any())
+                codes.Add(Problems.Http.RateLimited);
             if (metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().Any())
-                codes.AddRange([Problems.Http.MalformedJson, Problems.Http.BadEncoding, CommonErrors.UnknownField, Problems.Http.BadRequest,
-                    Problems.Http.TooLarge, Problems.Http.UnsupportedMediaType]);
+                codes.AddRange([
+                    Problems.Http.MalformedJson,
+                    Problems.Http.BadEncoding,
+                    CommonErrors.UnknownField,
+                    Problems.Http.BadRequest,
+                    Problems.Http.TooLarge,
+                    Problems.Http.UnsupportedMediaType,
+                ]);
             codes.AddRange([Problems.Http.Unavailable, Problems.Http.ServerError]);
             var declared = metadata.OfType<ErrorCodesMetadata>().SelectMany(m => m.Codes);
             var all = declared.Concat(codes).Distinct().ToList();
             metadata.Add(new ErrorCodesMetadata(all));
             foreach (var status in all.Select(Problems.StatusOf).Distinct())
-                metadata.Add(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+                metadata.Add(
+                    new ProducesResponseTypeMetadata(
+                        status,
+                        typeof(Microsoft.AspNetCore.Mvc.ProblemDetails),
+                        ["application/problem+json"]
+                    )
+                );
         });
         return builder;
     }
@@ -54,20 +71,38 @@ public static class ErrorMetadata
 /// </summary>
 public sealed class ErrorCodesTransformer : IOpenApiOperationTransformer
 {
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken
+    )
     {
-        var codes = context.Description.ActionDescriptor.EndpointMetadata.OfType<ErrorCodesMetadata>().LastOrDefault()?.Codes;
-        if (codes is null || operation.Responses is null) return Task.CompletedTask;
+        var codes = context
+            .Description.ActionDescriptor.EndpointMetadata.OfType<ErrorCodesMetadata>()
+            .LastOrDefault()
+            ?.Codes;
+        if (codes is null || operation.Responses is null)
+            return Task.CompletedTask;
         foreach (var group in codes.GroupBy(Problems.StatusOf))
         {
             var key = group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!operation.Responses.TryGetValue(key, out var response) || response is not OpenApiResponse r) continue;
+            if (!operation.Responses.TryGetValue(key, out var response) || response is not OpenApiResponse r)
+                continue;
             r.Description = string.Join("; ", group.Select(c => $"{c.Code} {c.Title}"));
         }
-        var list = new JsonArray(codes.Select(c => (JsonNode)new JsonObject
-        {
-            ["status"] = Problems.StatusOf(c), ["code"] = c.Code, ["title"] = c.Title,
-        }).ToArray());
+        var list = new JsonArray(
+            codes
+                .Select(c =>
+                    (JsonNode)
+                        new JsonObject
+                        {
+                            ["status"] = Problems.StatusOf(c),
+                            ["code"] = c.Code,
+                            ["title"] = c.Title,
+                        }
+                )
+                .ToArray()
+        );
         operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
         operation.Extensions["x-error-codes"] = new JsonNodeExtension(list);
         return Task.CompletedTask;

@@ -17,17 +17,19 @@ public static class Problems
 {
     public static IServiceCollection AddGovernanceProblems(this IServiceCollection services)
     {
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
-        {
-            var problem = ctx.ProblemDetails;
-            if (!problem.Extensions.ContainsKey("code"))
+        services.AddProblemDetails(o =>
+            o.CustomizeProblemDetails = ctx =>
             {
-                var code = ForStatus(problem.Status ?? ctx.HttpContext.Response.StatusCode);
-                problem.Extensions["code"] = code.Code;
-                problem.Title = code.Title;
+                var problem = ctx.ProblemDetails;
+                if (!problem.Extensions.ContainsKey("code"))
+                {
+                    var code = ForStatus(problem.Status ?? ctx.HttpContext.Response.StatusCode);
+                    problem.Extensions["code"] = code.Code;
+                    problem.Title = code.Title;
+                }
+                problem.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
             }
-            problem.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
-        });
+        );
         services.AddExceptionHandler<ExceptionToProblem>();
         services.AddSingleton<OutageLog>();
         // Bad bodies throw so that ExceptionToProblem can answer with a coded problem instead of an empty 400.
@@ -41,7 +43,12 @@ public static class Problems
             o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             // A property the endpoint does not take is a 400 (request.invalid), never silently dropped.
-            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.UnmappedMemberHandling = System
+                .Text
+                .Json
+                .Serialization
+                .JsonUnmappedMemberHandling
+                .Disallow;
         });
 
     public static WebApplication UseGovernanceProblems(this WebApplication app)
@@ -55,64 +62,103 @@ public static class Problems
     public static class Http
     {
         public static readonly ErrorCode BadRequest = new("request.invalid", ErrorKind.Validation, "请求格式不正确");
-        public static readonly ErrorCode MalformedJson = new("request.malformed_json", ErrorKind.Validation, "请求内容不是有效的 JSON");
-        public static readonly ErrorCode BadEncoding = new("request.bad_encoding", ErrorKind.Validation, "请求内容不是有效的 UTF-8 文本");
+        public static readonly ErrorCode MalformedJson = new(
+            "request.malformed_json",
+            ErrorKind.Validation,
+            "请求内容不是有效的 JSON"
+        );
+        public static readonly ErrorCode BadEncoding = new(
+            "request.bad_encoding",
+            ErrorKind.Validation,
+            "请求内容不是有效的 UTF-8 文本"
+        );
         public static readonly ErrorCode TooLarge = new("request.too_large", ErrorKind.TooLarge, "上传的内容过大");
-        public static readonly ErrorCode UnsupportedMediaType =
-            new("request.unsupported_media_type", ErrorKind.UnsupportedMediaType, "不支持的内容类型，请使用 application/json");
+        public static readonly ErrorCode UnsupportedMediaType = new(
+            "request.unsupported_media_type",
+            ErrorKind.UnsupportedMediaType,
+            "不支持的内容类型，请使用 application/json"
+        );
         public static readonly ErrorCode AuthRequired = new("auth.required", ErrorKind.Unauthorized, "请先登录");
-        public static readonly ErrorCode UnknownPerson = new("auth.unknown_person", ErrorKind.Unauthorized, "账号不存在或已停用，请重新登录");
+        public static readonly ErrorCode UnknownPerson = new(
+            "auth.unknown_person",
+            ErrorKind.Unauthorized,
+            "账号不存在或已停用，请重新登录"
+        );
         public static readonly ErrorCode Forbidden = new("auth.forbidden", ErrorKind.Forbidden, "没有权限执行此操作");
         public static readonly ErrorCode NotFound = new("not_found", ErrorKind.NotFound, "请求的内容不存在");
-        public static readonly ErrorCode MethodNotAllowed = new("request.method_not_allowed", ErrorKind.Validation, "不支持该请求方法");
-        public static readonly ErrorCode RateLimited = new("rate_limited", ErrorKind.RateLimited, "操作太频繁，请稍后再试");
-        public static readonly ErrorCode Unavailable = new("service.unavailable", ErrorKind.Unavailable, "服务暂时不可用，请稍后再试");
-        public static readonly ErrorCode ServerError = new("server.error", ErrorKind.Unavailable, "服务器开小差了，请稍后再试");
+        public static readonly ErrorCode MethodNotAllowed = new(
+            "request.method_not_allowed",
+            ErrorKind.Validation,
+            "不支持该请求方法"
+        );
+        public static readonly ErrorCode RateLimited = new(
+            "rate_limited",
+            ErrorKind.RateLimited,
+            "操作太频繁，请稍后再试"
+        );
+        public static readonly ErrorCode Unavailable = new(
+            "service.unavailable",
+            ErrorKind.Unavailable,
+            "服务暂时不可用，请稍后再试"
+        );
+        public static readonly ErrorCode ServerError = new(
+            "server.error",
+            ErrorKind.Unavailable,
+            "服务器开小差了，请稍后再试"
+        );
     }
 
-    public static ErrorCode ForStatus(int status) => status switch
-    {
-        400 => Http.BadRequest,
-        401 => Http.AuthRequired,
-        403 => Http.Forbidden,
-        404 => Http.NotFound,
-        405 => Http.MethodNotAllowed,
-        413 => Http.TooLarge,
-        415 => Http.UnsupportedMediaType,
-        429 => Http.RateLimited,
-        503 => Http.Unavailable,
-        _ when status >= 500 => Http.ServerError,
-        _ => new ErrorCode("error", ErrorKind.Validation, "请求失败"),
-    };
+    public static ErrorCode ForStatus(int status) =>
+        status switch
+        {
+            400 => Http.BadRequest,
+            401 => Http.AuthRequired,
+            403 => Http.Forbidden,
+            404 => Http.NotFound,
+            405 => Http.MethodNotAllowed,
+            413 => Http.TooLarge,
+            415 => Http.UnsupportedMediaType,
+            429 => Http.RateLimited,
+            503 => Http.Unavailable,
+            _ when status >= 500 => Http.ServerError,
+            _ => new ErrorCode("error", ErrorKind.Validation, "请求失败"),
+        };
 
-    public static int StatusOf(ErrorKind kind) => kind switch
-    {
-        ErrorKind.Validation => 400,
-        ErrorKind.Unauthorized => 401,
-        ErrorKind.Forbidden => 403,
-        ErrorKind.NotFound => 404,
-        ErrorKind.Conflict => 409,
-        ErrorKind.TooLarge => 413,
-        ErrorKind.UnsupportedMediaType => 415,
-        ErrorKind.RateLimited => 429,
-        ErrorKind.Unavailable => 503,
-        _ => 400,
-    };
+    public static int StatusOf(ErrorKind kind) =>
+        kind switch
+        {
+            ErrorKind.Validation => 400,
+            ErrorKind.Unauthorized => 401,
+            ErrorKind.Forbidden => 403,
+            ErrorKind.NotFound => 404,
+            ErrorKind.Conflict => 409,
+            ErrorKind.TooLarge => 413,
+            ErrorKind.UnsupportedMediaType => 415,
+            ErrorKind.RateLimited => 429,
+            ErrorKind.Unavailable => 503,
+            _ => 400,
+        };
 
-    public static int StatusOf(ErrorCode code) => code == Http.ServerError ? 500 : code == Http.MethodNotAllowed ? 405 : StatusOf(code.Kind);
+    public static int StatusOf(ErrorCode code) =>
+        code == Http.ServerError ? 500
+        : code == Http.MethodNotAllowed ? 405
+        : StatusOf(code.Kind);
 
     public static ApiProblem ToProblem(this Error error) => new(error);
 
     public static ApiProblem ToProblem(this ErrorCode code) => new(code);
 
     /// <summary>The outcome of a Core use case: 200 with the value, or its problem.</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<T>, ApiProblem> ToOk<T>(this Result<T> r) =>
-        r.IsOk ? TypedResults.Ok(r.Value!) : r.Error!.ToProblem();
+    public static Microsoft.AspNetCore.Http.HttpResults.Results<
+        Microsoft.AspNetCore.Http.HttpResults.Ok<T>,
+        ApiProblem
+    > ToOk<T>(this Result<T> r) => r.IsOk ? TypedResults.Ok(r.Value!) : r.Error!.ToProblem();
 }
 
 /// <summary>
 /// An expected failure answered as problem details (status from the error's kind, the code, a Chinese title, and the
-/// failing fields). The statuses and codes an endpoint can answer are declared with <see cref="ErrorMetadata.ProducesErrors"/>.
+/// failing fields). The statuses and codes an endpoint can answer are declared with <see
+/// cref="ErrorMetadata.ProducesErrors"/>.
 /// </summary>
 public sealed class ApiProblem(Error error) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
 {
@@ -124,13 +170,14 @@ public sealed class ApiProblem(Error error) : IResult, IStatusCodeHttpResult, IC
     {
         var problem = new ProblemDetails { Status = StatusCode, Title = Error.Message };
         problem.Extensions["code"] = Error.Code;
-        if (Error.Fields is not null) problem.Extensions["errors"] = Error.Fields;
-        if (Error.Kind == ErrorKind.RateLimited && !http.Response.Headers.ContainsKey("Retry-After")) http.Response.Headers.RetryAfter = "60";
+        if (Error.Fields is not null)
+            problem.Extensions["errors"] = Error.Fields;
+        if (Error.Kind == ErrorKind.RateLimited && !http.Response.Headers.ContainsKey("Retry-After"))
+            http.Response.Headers.RetryAfter = "60";
         http.Response.StatusCode = StatusCode!.Value;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http, ProblemDetails = problem,
-        });
+        await http
+            .RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
     }
 }
 
@@ -139,7 +186,11 @@ public sealed class ApiProblem(Error error) : IResult, IStatusCodeHttpResult, IC
 /// database that cannot be reached is a 503 with Retry-After, logged once per minute rather than once per request;
 /// anything else unexpected becomes a 500 with a trace id and is logged, never hidden.
 /// </summary>
-public sealed class ExceptionToProblem(IProblemDetailsService problems, OutageLog outages, ILogger<ExceptionToProblem> log) : IExceptionHandler
+public sealed class ExceptionToProblem(
+    IProblemDetailsService problems,
+    OutageLog outages,
+    ILogger<ExceptionToProblem> log
+) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -147,10 +198,16 @@ public sealed class ExceptionToProblem(IProblemDetailsService problems, OutageLo
         {
             BadHttpRequestException { StatusCode: 415 } => Problems.Http.UnsupportedMediaType,
             BadHttpRequestException { StatusCode: 413 } => Problems.Http.TooLarge,
-            BadHttpRequestException { InnerException: JsonException j } when j.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                => Governance.Core.Errors.CommonErrors.UnknownField,
-            BadHttpRequestException { InnerException: JsonException or System.Text.DecoderFallbackException or InvalidOperationException }
-                => Problems.Http.MalformedJson,
+            BadHttpRequestException { InnerException: JsonException j }
+                when j.Message.Contains("could not be mapped", StringComparison.Ordinal) => Governance
+                .Core
+                .Errors
+                .CommonErrors
+                .UnknownField,
+            BadHttpRequestException
+            {
+                InnerException: JsonException or System.Text.DecoderFallbackException or InvalidOperationException
+            } => Problems.Http.MalformedJson,
             BadHttpRequestException => Problems.Http.BadRequest,
             System.Text.DecoderFallbackException => Problems.Http.BadEncoding,
             _ when MySqlDriver.IsUnavailable(exception) || exception is TimeoutException => Problems.Http.Unavailable,
@@ -162,14 +219,34 @@ public sealed class ExceptionToProblem(IProblemDetailsService problems, OutageLo
             http.Response.Headers.RetryAfter = "5";
             outages.Report(exception);
         }
-        else if (status >= 500) log.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
-        else log.LogInformation("Bad request on {Method} {Path}: {Code}", http.Request.Method, http.Request.Path, code.Code);
+        else if (status >= 500)
+            log.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        else
+            log.LogInformation(
+                "Bad request on {Method} {Path}: {Code}",
+                http.Request.Method,
+                http.Request.Path,
+                code.Code
+            );
         http.Response.StatusCode = status;
         var problem = new ProblemDetails { Status = status, Title = code.Title };
         problem.Extensions["code"] = code.Code;
-        if (code == Governance.Core.Errors.CommonErrors.UnknownField && exception.InnerException is JsonException { Path: { } path })
-            problem.Extensions["errors"] = new Dictionary<string, string[]> { [path.TrimStart('$', '.')] = [code.Title] };
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        if (
+            code == Governance.Core.Errors.CommonErrors.UnknownField
+            && exception.InnerException is JsonException { Path: { } path }
+        )
+            problem.Extensions["errors"] = new Dictionary<string, string[]>
+            {
+                [path.TrimStart('$', '.')] = [code.Title],
+            };
+        return await problems.TryWriteAsync(
+            new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = problem,
+                Exception = exception,
+            }
+        );
     }
 }
 
@@ -198,6 +275,10 @@ public sealed class OutageLog(TimeProvider clock, ILogger<OutageLog> log)
             _suppressed = 0;
             _windowStart = now;
         }
-        log.LogError(exception, "Database unavailable; answering 503 (and {Suppressed} more failures in the last minute)", suppressed);
+        log.LogError(
+            exception,
+            "Database unavailable; answering 503 (and {Suppressed} more failures in the last minute)",
+            suppressed
+        );
     }
 }

@@ -6,12 +6,14 @@ namespace Governance.Api.Infrastructure;
 
 /// <summary>
 /// Limits in memory on each node (behind several nodes the effective limit is up to the number of nodes times the
-/// setting, which still stops a runaway client or script): writes per person, sign-ins per client address, and calls that
-/// cost a WeChat content check or a classification per person.
+/// setting, which still stops a runaway client or script): writes per person, sign-ins per client address, and calls
+/// that cost a WeChat content check or a classification per person.
 /// </summary>
 public static class RateLimits
 {
-    public const string Writes = "writes", SignIn = "sign-in", Checks = "checks";
+    public const string Writes = "writes",
+        SignIn = "sign-in",
+        Checks = "checks";
 
     public static IServiceCollection AddGovernanceRateLimits(this IServiceCollection services)
     {
@@ -20,33 +22,50 @@ public static class RateLimits
             o.AddPolicy(Writes, http =>
             {
                 var options = http.RequestServices.GetRequiredService<RateLimitOptions>();
-                return RateLimitPartition.GetTokenBucketLimiter(PersonOrAddress(http), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.Burst, TokensPerPeriod = options.PerMinute, ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0, AutoReplenishment = true,
-                });
+                return RateLimitPartition.GetTokenBucketLimiter(
+                    PersonOrAddress(http),
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = options.Burst,
+                        TokensPerPeriod = options.PerMinute,
+                        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }
+                );
             });
-            o.AddPolicy(SignIn, http => RateLimitPartition.GetFixedWindowLimiter($"ip:{http.Connection.RemoteIpAddress}", _ =>
-                new FixedWindowRateLimiterOptions
+            o.AddPolicy(SignIn, http =>
+                RateLimitPartition.GetFixedWindowLimiter(
+                    $"ip:{http.Connection.RemoteIpAddress}",
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = http.RequestServices.GetRequiredService<RateLimitOptions>().SignInPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    }
+                )
+            );
+            o.AddPolicy(Checks, http =>
+                RateLimitPartition.GetFixedWindowLimiter(PersonOrAddress(http), _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = http.RequestServices.GetRequiredService<RateLimitOptions>().SignInPerMinute, Window = TimeSpan.FromMinutes(1),
+                    PermitLimit = http.RequestServices.GetRequiredService<RateLimitOptions>().ChecksPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
-                }));
-            o.AddPolicy(Checks, http => RateLimitPartition.GetFixedWindowLimiter(PersonOrAddress(http), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = http.RequestServices.GetRequiredService<RateLimitOptions>().ChecksPerMinute, Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            }));
+                })
+            );
             o.OnRejected = async (ctx, ct) =>
             {
                 var http = ctx.HttpContext;
                 http.Response.StatusCode = 429;
                 http.Response.Headers.RetryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
-                    ? ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    ? ((int)Math.Ceiling(retry.TotalSeconds)).ToString(
+                        System.Globalization.CultureInfo.InvariantCulture
+                    )
                     : "60";
                 var problem = new ProblemDetails { Status = 429, Title = Problems.Http.RateLimited.Title };
                 problem.Extensions["code"] = Problems.Http.RateLimited.Code;
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>()
+                await http
+                    .RequestServices.GetRequiredService<IProblemDetailsService>()
                     .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
             };
         });

@@ -33,9 +33,18 @@ public static class IntakeCommand
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, Func<Task<PlaceDirectory?>> places, Func<Task<List<(string, string)>>> examples)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter output,
+        Func<Task<PlaceDirectory?>> places,
+        Func<Task<List<(string, string)>>> examples
+    )
     {
-        if (args.Length == 0) { await output.WriteLineAsync(Usage); return 2; }
+        if (args.Length == 0)
+        {
+            await output.WriteLineAsync(Usage);
+            return 2;
+        }
         var options = ParseOptions(args[1..]);
         string? Opt(string name) => options.GetValueOrDefault(name);
         try
@@ -43,72 +52,111 @@ public static class IntakeCommand
             switch (args[0])
             {
                 case "train" when Opt("data") is { } data && Opt("model") is { } modelPath:
-                {
-                    var rows = ReadCsv(data);
-                    var watch = System.Diagnostics.Stopwatch.StartNew();
-                    var model = TextClassifier.Train(rows);
-                    await using (var file = File.Create(modelPath)) model.Save(file);
-                    await output.WriteLineAsync($"trained on {rows.Count} examples, {model.Labels.Count} labels, {model.FeatureCount} features in {watch.Elapsed.TotalSeconds:0.00} s -> {modelPath}");
-                    var self = Evaluation.Of(model, rows);
-                    await output.WriteLineAsync($"training-set accuracy {self.Accuracy:0.000} (evaluate on held-out data for a fair number)");
-                    return 0;
-                }
-                case "evaluate" when Opt("model") is { } modelPath && Opt("data") is { } data:
-                {
-                    var model = LoadModel(modelPath);
-                    await output.WriteAsync(Evaluation.Of(model, ReadCsv(data)).Report());
-                    return 0;
-                }
-                case "analyze" when Opt("model") is { } modelPath && Opt("input") is { } input:
-                {
-                    var model = LoadModel(modelPath);
-                    var directory = await places();
-                    var writer = Opt("output") is { } outPath ? new StreamWriter(outPath, false, new UTF8Encoding(false)) : output;
-                    var count = 0;
-                    foreach (var line in File.ReadLines(input, Encoding.UTF8))
                     {
-                        if (string.IsNullOrWhiteSpace(line)) continue;
-                        var prediction = model.Predict(line);
-                        var urgency = UrgencyDetector.Detect(line);
-                        var place = directory is null ? PlaceExtractor.Extract(line, new PlaceDirectory([])) : PlaceExtractor.Extract(line, directory);
-                        await writer.WriteLineAsync(JsonSerializer.Serialize(new
-                        {
-                            text = line,
-                            category = prediction.Label,
-                            confidence = Math.Round(prediction.Confidence, 3),
-                            urgent = urgency.IsUrgent,
-                            hazards = urgency.Hazards,
-                            place = new { compound = place.CompoundName, building = place.BuildingNumber, unit = place.Unit, room = place.Room, nearHome = place.RelativeToHome },
-                        }, JsonLine));
-                        count++;
+                        var rows = ReadCsv(data);
+                        var watch = System.Diagnostics.Stopwatch.StartNew();
+                        var model = TextClassifier.Train(rows);
+                        await using (var file = File.Create(modelPath))
+                            model.Save(file);
+                        await output.WriteLineAsync(
+                            $"trained on {rows.Count} examples, {model.Labels.Count} labels, {model.FeatureCount} "
+                                + $"features in {watch.Elapsed.TotalSeconds:0.00} s -> {modelPath}"
+                        );
+                        var self = Evaluation.Of(model, rows);
+                        await output.WriteLineAsync(
+                            $"training-set accuracy {self.Accuracy:0.000} (evaluate on held-out data for a fair number)"
+                        );
+                        return 0;
                     }
-                    if (writer != output) { await writer.DisposeAsync(); await output.WriteLineAsync($"analysed {count} messages -> {Opt("output")}"); }
-                    return 0;
-                }
-                case "split" when Opt("data") is { } data && Opt("train") is { } trainPath && Opt("test") is { } testPath:
-                {
-                    var every = int.TryParse(Opt("every"), out var e) && e >= 2 ? e : 5;
-                    var rows = ReadCsv(data);
-                    // Deterministic and stratified: within each label, every Nth example is held out.
-                    var test = rows.GroupBy(r => r.Label).SelectMany(g => g.Where((_, i) => i % every == every - 1)).ToHashSet();
-                    await WriteCsvAsync(trainPath, rows.Where(r => !test.Contains(r)));
-                    await WriteCsvAsync(testPath, rows.Where(test.Contains));
-                    await output.WriteLineAsync($"{rows.Count - test.Count} training and {test.Count} held-out examples");
-                    return 0;
-                }
+                case "evaluate" when Opt("model") is { } modelPath && Opt("data") is { } data:
+                    {
+                        var model = LoadModel(modelPath);
+                        await output.WriteAsync(Evaluation.Of(model, ReadCsv(data)).Report());
+                        return 0;
+                    }
+                case "analyze" when Opt("model") is { } modelPath && Opt("input") is { } input:
+                    {
+                        var model = LoadModel(modelPath);
+                        var directory = await places();
+                        var writer = Opt("output") is { } outPath
+                            ? new StreamWriter(outPath, false, new UTF8Encoding(false))
+                            : output;
+                        var count = 0;
+                        foreach (var line in File.ReadLines(input, Encoding.UTF8))
+                        {
+                            if (string.IsNullOrWhiteSpace(line))
+                                continue;
+                            var prediction = model.Predict(line);
+                            var urgency = UrgencyDetector.Detect(line);
+                            var place = directory is null
+                                ? PlaceExtractor.Extract(line, new PlaceDirectory([]))
+                                : PlaceExtractor.Extract(line, directory);
+                            await writer.WriteLineAsync(
+                                JsonSerializer.Serialize(
+                                    new
+                                    {
+                                        text = line,
+                                        category = prediction.Label,
+                                        confidence = Math.Round(prediction.Confidence, 3),
+                                        urgent = urgency.IsUrgent,
+                                        hazards = urgency.Hazards,
+                                        place = new
+                                        {
+                                            compound = place.CompoundName,
+                                            building = place.BuildingNumber,
+                                            unit = place.Unit,
+                                            room = place.Room,
+                                            nearHome = place.RelativeToHome,
+                                        },
+                                    },
+                                    JsonLine
+                                )
+                            );
+                            count++;
+                        }
+                        if (writer != output)
+                        {
+                            await writer.DisposeAsync();
+                            await output.WriteLineAsync($"analysed {count} messages -> {Opt("output")}");
+                        }
+                        return 0;
+                    }
+                case "split"
+                    when Opt("data") is { } data && Opt("train") is { } trainPath && Opt("test") is { } testPath:
+                    {
+                        var every = int.TryParse(Opt("every"), out var e) && e >= 2 ? e : 5;
+                        var rows = ReadCsv(data);
+                        // Deterministic and stratified: within each label, every Nth example is held out.
+                        var test = rows.GroupBy(r => r.Label)
+                            .SelectMany(g => g.Where((_, i) => i % every == every - 1))
+                            .ToHashSet();
+                        await WriteCsvAsync(trainPath, rows.Where(r => !test.Contains(r)));
+                        await WriteCsvAsync(testPath, rows.Where(test.Contains));
+                        await output.WriteLineAsync(
+                            $"{rows.Count - test.Count} training and {test.Count} held-out examples"
+                        );
+                        return 0;
+                    }
                 case "export" when Opt("out") is { } outPath:
-                {
-                    var rows = await examples();
-                    await WriteCsvAsync(outPath, rows);
-                    await output.WriteLineAsync($"exported {rows.Count} examples -> {outPath}");
-                    return 0;
-                }
+                    {
+                        var rows = await examples();
+                        await WriteCsvAsync(outPath, rows);
+                        await output.WriteLineAsync($"exported {rows.Count} examples -> {outPath}");
+                        return 0;
+                    }
                 default:
                     await output.WriteLineAsync(Usage);
                     return 2;
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or JsonException)
+        catch (Exception ex)
+            when (ex
+                    is IOException
+                        or InvalidDataException
+                        or UnauthorizedAccessException
+                        or ArgumentException
+                        or JsonException
+            )
         {
             await output.WriteLineAsync("error: " + ex.Message);
             return 1;
@@ -119,7 +167,8 @@ public static class IntakeCommand
     {
         var options = new Dictionary<string, string>();
         for (var i = 0; i + 1 < args.Length; i += 2)
-            if (args[i].StartsWith("--", StringComparison.Ordinal)) options[args[i][2..]] = args[i + 1];
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+                options[args[i][2..]] = args[i + 1];
         return options;
     }
 
@@ -139,6 +188,7 @@ public static class IntakeCommand
     {
         await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
         await writer.WriteLineAsync("text,label");
-        foreach (var (text, label) in rows) await writer.WriteLineAsync($"{LabelledCsv.Escape(text)},{LabelledCsv.Escape(label)}");
+        foreach (var (text, label) in rows)
+            await writer.WriteLineAsync($"{LabelledCsv.Escape(text)},{LabelledCsv.Escape(label)}");
     }
 }

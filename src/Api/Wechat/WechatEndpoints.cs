@@ -14,17 +14,34 @@ public static class WechatEndpoints
 
     private static IResult Verify(HttpRequest request, WechatGateway gateway) => Write(gateway.Verify(Query(request)));
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest request, WechatGateway gateway, WechatOptions options, CancellationToken ct)
+    private static async Task<IResult> ReceiveAsync(
+        HttpRequest request,
+        WechatGateway gateway,
+        WechatOptions options,
+        CancellationToken ct
+    )
     {
         // Read at most one byte past the limit: an oversize body is refused without reading it all.
         var buffer = new byte[options.MaxBodyBytes + 1];
         var read = 0;
         int n;
-        while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read), ct)) > 0) read += n;
-        if (read > options.MaxBodyBytes) return Write(new CallbackResponse(413, "text/plain; charset=utf-8", "wechat.body_too_large", "wechat.body_too_large"));
+        while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read), ct)) > 0)
+            read += n;
+        if (read > options.MaxBodyBytes)
+            return Write(
+                new CallbackResponse(413, "text/plain; charset=utf-8", "wechat.body_too_large", "wechat.body_too_large")
+            );
         string body;
-        try { body = new System.Text.UTF8Encoding(false, true).GetString(buffer, 0, read); }
-        catch (System.Text.DecoderFallbackException) { return Write(new CallbackResponse(400, "text/plain; charset=utf-8", "wechat.bad_encoding", "wechat.bad_encoding")); }
+        try
+        {
+            body = new System.Text.UTF8Encoding(false, true).GetString(buffer, 0, read);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return Write(
+                new CallbackResponse(400, "text/plain; charset=utf-8", "wechat.bad_encoding", "wechat.bad_encoding")
+            );
+        }
         return Write(await gateway.HandleAsync(Query(request), body, ct));
     }
 

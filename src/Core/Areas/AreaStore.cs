@@ -5,19 +5,40 @@ namespace Governance.Core.Areas;
 
 public static class AreaKind
 {
-    public const string Street = "street", Community = "community", Compound = "compound", Grid = "grid", Building = "building";
+    public const string Street = "street",
+        Community = "community",
+        Compound = "compound",
+        Grid = "grid",
+        Building = "building";
     public static readonly string[] All = [Street, Community, Compound, Grid, Building];
 
-    public static string ChineseName(string kind) => kind switch
-    {
-        Street => "街道", Community => "社区", Compound => "小区", Grid => "网格", Building => "楼栋", _ => kind,
-    };
+    public static string ChineseName(string kind) =>
+        kind switch
+        {
+            Street => "街道",
+            Community => "社区",
+            Compound => "小区",
+            Grid => "网格",
+            Building => "楼栋",
+            _ => kind,
+        };
 }
 
-public sealed record Area(long Id, long? ParentId, string Kind, string Name, string Path, int Depth, decimal? Latitude, decimal? Longitude)
+public sealed record Area(
+    long Id,
+    long? ParentId,
+    string Kind,
+    string Name,
+    string Path,
+    int Depth,
+    decimal? Latitude,
+    decimal? Longitude
+)
 {
     /// <summary>Ids on the path from the root down to this area, this one included.</summary>
-    public IReadOnlyList<long> PathIds => Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToList();
+    public IReadOnlyList<long> PathIds =>
+        Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToList();
+
     public bool Contains(Area other) => other.Path.StartsWith(Path, StringComparison.Ordinal);
 }
 
@@ -32,19 +53,24 @@ public sealed class AreaStore(Db db, TimeProvider clock)
 
     private const string Columns = "id, parent_id AS ParentId, kind, name, path, depth, latitude, longitude";
 
-    public async Task<Area?> GetAsync(long id, CancellationToken ct = default) => (await GetManyAsync([id], ct)).FirstOrDefault();
+    public async Task<Area?> GetAsync(long id, CancellationToken ct = default) =>
+        (await GetManyAsync([id], ct)).FirstOrDefault();
 
     private static readonly string ManySql = $"SELECT {Columns} FROM area WHERE id IN @ids";
+
     public async Task<IReadOnlyList<Area>> GetManyAsync(IEnumerable<long> ids, CancellationToken ct = default)
     {
         var found = new List<Area>();
         var missing = new List<long>();
         foreach (var id in ids.Distinct())
         {
-            if (_cache.TryGetValue(id, out var hit) && clock.GetElapsedTime(hit.At) < Fresh) found.Add(hit.Area);
-            else missing.Add(id);
+            if (_cache.TryGetValue(id, out var hit) && clock.GetElapsedTime(hit.At) < Fresh)
+                found.Add(hit.Area);
+            else
+                missing.Add(id);
         }
-        if (missing.Count == 0) return found;
+        if (missing.Count == 0)
+            return found;
         var now = clock.GetTimestamp();
         foreach (var area in await LoadManyAsync(missing, ct))
         {
@@ -57,11 +83,16 @@ public sealed class AreaStore(Db db, TimeProvider clock)
     private async Task<IReadOnlyList<Area>> LoadManyAsync(IReadOnlyList<long> list, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<Area>(new CommandDefinition(ManySql, new { ids = list }, cancellationToken: ct))).AsList();
+        return (
+            await c.QueryAsync<Area>(new CommandDefinition(ManySql, new { ids = list }, cancellationToken: ct))
+        ).AsList();
     }
 
-    private static readonly string ChildrenSql = $"SELECT {Columns} FROM area WHERE parent_id = @parentId ORDER BY sort_order, id";
-    private static readonly string RootsSql = $"SELECT {Columns} FROM area WHERE parent_id IS NULL ORDER BY sort_order, id";
+    private static readonly string ChildrenSql =
+        $"SELECT {Columns} FROM area WHERE parent_id = @parentId ORDER BY sort_order, id";
+    private static readonly string RootsSql =
+        $"SELECT {Columns} FROM area WHERE parent_id IS NULL ORDER BY sort_order, id";
+
     public async Task<IReadOnlyList<Area>> ChildrenAsync(long? parentId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
@@ -69,13 +100,21 @@ public sealed class AreaStore(Db db, TimeProvider clock)
         return (await c.QueryAsync<Area>(new CommandDefinition(sql, new { parentId }, cancellationToken: ct))).AsList();
     }
 
-    private static readonly string ChildCountsSql = "SELECT parent_id AS ParentId, COUNT(*) AS Count FROM area WHERE parent_id IN @ids GROUP BY parent_id";
-    public async Task<IReadOnlyDictionary<long, int>> ChildCountsAsync(IEnumerable<long> ids, CancellationToken ct = default)
+    private static readonly string ChildCountsSql =
+        "SELECT parent_id AS ParentId, COUNT(*) AS Count FROM area WHERE parent_id IN @ids GROUP BY parent_id";
+
+    public async Task<IReadOnlyDictionary<long, int>> ChildCountsAsync(
+        IEnumerable<long> ids,
+        CancellationToken ct = default
+    )
     {
         var list = ids.ToArray();
-        if (list.Length == 0) return new Dictionary<long, int>();
+        if (list.Length == 0)
+            return new Dictionary<long, int>();
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<(long ParentId, int Count)>(new CommandDefinition(ChildCountsSql, new { ids = list }, cancellationToken: ct));
+        var rows = await c.QueryAsync<(long ParentId, int Count)>(
+            new CommandDefinition(ChildCountsSql, new { ids = list }, cancellationToken: ct)
+        );
         return rows.ToDictionary(r => r.ParentId, r => r.Count);
     }
 
@@ -89,11 +128,14 @@ public sealed class AreaStore(Db db, TimeProvider clock)
 
 public static class AreaPaths
 {
-    /// <summary>"/1/11/111/" → "/1/", "/1/11/", "/1/11/111/": every ancestor's path and the place's own, root first.</summary>
+    /// <summary>
+    /// "/1/11/111/" → "/1/", "/1/11/", "/1/11/111/": every ancestor's path and the place's own, root first.
+    /// </summary>
     public static IReadOnlyList<string> AncestorsAndSelf(string path)
     {
         var result = new List<string>();
-        for (var i = path.IndexOf('/', 1); i > 0; i = path.IndexOf('/', i + 1)) result.Add(path[..(i + 1)]);
+        for (var i = path.IndexOf('/', 1); i > 0; i = path.IndexOf('/', i + 1))
+            result.Add(path[..(i + 1)]);
         return result;
     }
 }

@@ -5,7 +5,13 @@ using Governance.Core.Data;
 
 namespace Governance.Core.Auth;
 
-public enum RefreshOutcome { Rotated, Unknown, Expired, Reused }
+public enum RefreshOutcome
+{
+    Rotated,
+    Unknown,
+    Expired,
+    Reused,
+}
 
 /// <summary>
 /// Long-lived refresh tokens for the mini-program, stored as SHA-256 hashes only. Each use rotates the token
@@ -14,42 +20,104 @@ public enum RefreshOutcome { Rotated, Unknown, Expired, Reused }
 public sealed class RefreshTokenStore(Db db)
 {
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-    private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string NewToken() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private const string InsertSql = """
-        INSERT INTO auth_refresh_token (person_id, token_hash, family, expires_at, created_at) VALUES (@personId, @hash, @family, @expiresAt, @now)
+        INSERT INTO auth_refresh_token (person_id, token_hash, family, expires_at, created_at) VALUES (@personId,
+          @hash, @family, @expiresAt, @now)
         """;
+
     public async Task<string> IssueAsync(long personId, TimeSpan lifetime, DateTime now, CancellationToken ct = default)
     {
         var token = NewToken();
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(InsertSql,
-            new { personId, hash = Hash(token), family = Guid.NewGuid().ToString("N"), expiresAt = now + lifetime, now }, cancellationToken: ct));
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                InsertSql,
+                new
+                {
+                    personId,
+                    hash = Hash(token),
+                    family = Guid.NewGuid().ToString("N"),
+                    expiresAt = now + lifetime,
+                    now,
+                },
+                cancellationToken: ct
+            )
+        );
         return token;
     }
 
-    private sealed record Row(long Id, long PersonId, string Family, DateTime ExpiresAt, DateTime? UsedAt, DateTime? RevokedAt);
+    private sealed record Row(
+        long Id,
+        long PersonId,
+        string Family,
+        DateTime ExpiresAt,
+        DateTime? UsedAt,
+        DateTime? RevokedAt
+    );
 
-    public async Task<(RefreshOutcome Outcome, long PersonId, string? Token)> RotateAsync(string token, TimeSpan lifetime, DateTime now, CancellationToken ct = default)
+    public async Task<(RefreshOutcome Outcome, long PersonId, string? Token)> RotateAsync(
+        string token,
+        TimeSpan lifetime,
+        DateTime now,
+        CancellationToken ct = default
+    )
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            "SELECT id, person_id AS PersonId, family, expires_at AS ExpiresAt, used_at AS UsedAt, revoked_at AS RevokedAt FROM auth_refresh_token WHERE token_hash = @hash FOR UPDATE",
-            new { hash = Hash(token) }, tx, cancellationToken: ct));
-        if (row is null) return (RefreshOutcome.Unknown, 0, null);
+        var row = await c.QuerySingleOrDefaultAsync<Row>(
+            new CommandDefinition(
+                "SELECT id, person_id AS PersonId, family, expires_at AS ExpiresAt, used_at AS UsedAt, revoked_at "
+                    + "AS RevokedAt FROM auth_refresh_token WHERE token_hash = @hash FOR UPDATE",
+                new { hash = Hash(token) },
+                tx,
+                cancellationToken: ct
+            )
+        );
+        if (row is null)
+            return (RefreshOutcome.Unknown, 0, null);
         if (row.UsedAt is not null || row.RevokedAt is not null)
         {
-            await c.ExecuteAsync(new CommandDefinition("UPDATE auth_refresh_token SET revoked_at = COALESCE(revoked_at, @now) WHERE family = @family",
-                new { family = row.Family, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(
+                new CommandDefinition(
+                    "UPDATE auth_refresh_token SET revoked_at = COALESCE(revoked_at, @now) WHERE family = @family",
+                    new { family = row.Family, now },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
             await tx.CommitAsync(ct);
             return (RefreshOutcome.Reused, row.PersonId, null);
         }
-        if (row.ExpiresAt <= now) return (RefreshOutcome.Expired, row.PersonId, null);
+        if (row.ExpiresAt <= now)
+            return (RefreshOutcome.Expired, row.PersonId, null);
         var next = NewToken();
-        await c.ExecuteAsync(new CommandDefinition("UPDATE auth_refresh_token SET used_at = @now WHERE id = @id", new { id = row.Id, now }, tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(InsertSql,
-            new { personId = row.PersonId, hash = Hash(next), family = row.Family, expiresAt = now + lifetime, now }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                "UPDATE auth_refresh_token SET used_at = @now WHERE id = @id",
+                new { id = row.Id, now },
+                tx,
+                cancellationToken: ct
+            )
+        );
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                InsertSql,
+                new
+                {
+                    personId = row.PersonId,
+                    hash = Hash(next),
+                    family = row.Family,
+                    expiresAt = now + lifetime,
+                    now,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
         await tx.CommitAsync(ct);
         return (RefreshOutcome.Rotated, row.PersonId, next);
     }
@@ -57,9 +125,15 @@ public sealed class RefreshTokenStore(Db db)
     public async Task RevokeFamilyAsync(string token, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition("""
-            UPDATE auth_refresh_token SET revoked_at = COALESCE(revoked_at, @now)
-            WHERE family = (SELECT family FROM (SELECT family FROM auth_refresh_token WHERE token_hash = @hash) t)
-            """, new { hash = Hash(token), now }, cancellationToken: ct));
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                """
+                UPDATE auth_refresh_token SET revoked_at = COALESCE(revoked_at, @now)
+                WHERE family = (SELECT family FROM (SELECT family FROM auth_refresh_token WHERE token_hash = @hash) t)
+                """,
+                new { hash = Hash(token), now },
+                cancellationToken: ct
+            )
+        );
     }
 }

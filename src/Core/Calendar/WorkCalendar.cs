@@ -20,7 +20,8 @@ public sealed class WorkCalendar(IReadOnlyDictionary<DateOnly, bool> exceptions)
     public DateOnly NextWorkingDayAfter(DateOnly day)
     {
         var d = day.AddDays(1);
-        while (!IsWorkingDay(d)) d = d.AddDays(1);
+        while (!IsWorkingDay(d))
+            d = d.AddDays(1);
         return d;
     }
 }
@@ -28,10 +29,13 @@ public sealed class WorkCalendar(IReadOnlyDictionary<DateOnly, bool> exceptions)
 public sealed class WorkCalendarStore(Db db)
 {
     private const string LoadSql = "SELECT day, kind FROM work_calendar";
+
     public async Task<WorkCalendar> LoadAsync(CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<(DateTime Day, string Kind)>(new CommandDefinition(LoadSql, cancellationToken: ct));
+        var rows = await c.QueryAsync<(DateTime Day, string Kind)>(
+            new CommandDefinition(LoadSql, cancellationToken: ct)
+        );
         return new WorkCalendar(rows.ToDictionary(r => DateOnly.FromDateTime(r.Day), r => r.Kind == "workday"));
     }
 }
@@ -46,16 +50,21 @@ public sealed class WorkCalendarCache(WorkCalendarStore store, TimeProvider cloc
     public async Task<WorkCalendar> GetAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        if (_current is { } c && now - c.LoadedAt < Lifetime) return c.Calendar;
+        if (_current is { } c && now - c.LoadedAt < Lifetime)
+            return c.Calendar;
         await _gate.WaitAsync(ct);
         try
         {
-            if (_current is { } again && now - again.LoadedAt < Lifetime) return again.Calendar;
+            if (_current is { } again && now - again.LoadedAt < Lifetime)
+                return again.Calendar;
             var calendar = await store.LoadAsync(ct);
             _current = (calendar, now);
             return calendar;
         }
-        finally { _gate.Release(); }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public void Invalidate() => _current = null;
@@ -72,20 +81,38 @@ public sealed record Deadlines(DateTime AcknowledgeBy, DateTime ResolveBy);
 /// </summary>
 public static class DeadlineCalculator
 {
-    public static Deadlines Compute(int ackHours, int resolveValue, string resolveUnit, int urgentAckHours, int urgentResolveHours,
-        bool urgent, DateTime submittedUtc, WorkCalendar calendar)
+    public static Deadlines Compute(
+        int ackHours,
+        int resolveValue,
+        string resolveUnit,
+        int urgentAckHours,
+        int urgentResolveHours,
+        bool urgent,
+        DateTime submittedUtc,
+        WorkCalendar calendar
+    )
     {
         if (urgent)
             return new Deadlines(submittedUtc.AddHours(urgentAckHours), submittedUtc.AddHours(urgentResolveHours));
         var ack = AddWorkingHours(submittedUtc, ackHours, calendar);
-        var resolve = resolveUnit == Categories.ResolveUnit.Hours
-            ? AddWorkingHours(submittedUtc, resolveValue, calendar)
-            : EndOfNthWorkingDayAfter(submittedUtc, resolveValue, calendar);
+        var resolve =
+            resolveUnit == Categories.ResolveUnit.Hours
+                ? AddWorkingHours(submittedUtc, resolveValue, calendar)
+                : EndOfNthWorkingDayAfter(submittedUtc, resolveValue, calendar);
         return new Deadlines(ack, resolve);
     }
 
     public static Deadlines Compute(Categories.Category c, bool urgent, DateTime submittedUtc, WorkCalendar calendar) =>
-        Compute(c.AckHours, c.ResolveValue, c.ResolveUnit, c.UrgentAckHours, c.UrgentResolveHours, urgent, submittedUtc, calendar);
+        Compute(
+            c.AckHours,
+            c.ResolveValue,
+            c.ResolveUnit,
+            c.UrgentAckHours,
+            c.UrgentResolveHours,
+            urgent,
+            submittedUtc,
+            calendar
+        );
 
     /// <summary>Adds hours that elapse only during China-local working days.</summary>
     public static DateTime AddWorkingHours(DateTime startUtc, double hours, WorkCalendar calendar)
@@ -110,7 +137,8 @@ public static class DeadlineCalculator
     public static DateTime EndOfNthWorkingDayAfter(DateTime startUtc, int workingDays, WorkCalendar calendar)
     {
         var day = ChinaTime.Today(startUtc);
-        for (var i = 0; i < workingDays; i++) day = calendar.NextWorkingDayAfter(day);
+        for (var i = 0; i < workingDays; i++)
+            day = calendar.NextWorkingDayAfter(day);
         return ChinaTime.ToUtc(day, new TimeOnly(23, 59, 59));
     }
 }

@@ -5,27 +5,48 @@ namespace Governance.Core.Categories;
 
 public static class Urgency
 {
-    public const string Normal = "normal", Urgent = "urgent";
+    public const string Normal = "normal",
+        Urgent = "urgent";
 }
 
 public static class ResolveUnit
 {
-    public const string Hours = "hours", WorkingDays = "working_days";
+    public const string Hours = "hours",
+        WorkingDays = "working_days";
 }
 
 public sealed record Category(
-    long Id, string Code, string Name, long? ParentId,
-    int AckHours, int ResolveValue, string ResolveUnit,
-    int UrgentAckHours, int UrgentResolveHours,
-    string DefaultUrgency, int ClaimWindowHours, bool MemberClaimable,
-    string Skills, string? Questions, bool Active, int SortOrder)
+    long Id,
+    string Code,
+    string Name,
+    long? ParentId,
+    int AckHours,
+    int ResolveValue,
+    string ResolveUnit,
+    int UrgentAckHours,
+    int UrgentResolveHours,
+    string DefaultUrgency,
+    int ClaimWindowHours,
+    bool MemberClaimable,
+    string Skills,
+    string? Questions,
+    bool Active,
+    int SortOrder
+)
 {
-    public IReadOnlyList<string> SkillList => Skills.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> SkillList =>
+        Skills.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The keys of the category's extra questions (the form's answers are keyed by them).</summary>
-    public IReadOnlySet<string> QuestionKeys => Questions is null ? new HashSet<string>()
-        : System.Text.Json.JsonDocument.Parse(Questions).RootElement.EnumerateArray()
-            .Select(q => q.TryGetProperty("key", out var k) ? k.GetString() : null).OfType<string>().ToHashSet();
+    public IReadOnlySet<string> QuestionKeys =>
+        Questions is null
+            ? new HashSet<string>()
+            : System
+                .Text.Json.JsonDocument.Parse(Questions)
+                .RootElement.EnumerateArray()
+                .Select(q => q.TryGetProperty("key", out var k) ? k.GetString() : null)
+                .OfType<string>()
+                .ToHashSet();
 }
 
 /// <summary>
@@ -45,11 +66,15 @@ public sealed class CategoryStore(Db db, TimeProvider clock)
         """;
 
     private static readonly string AllSql = $"SELECT {Columns} FROM category ORDER BY sort_order, id";
+
     private async Task<IReadOnlyList<Category>> AllAsync(CancellationToken ct)
     {
-        if (_cache is { } c && clock.GetElapsedTime(c.At) < Fresh) return c.All;
+        if (_cache is { } c && clock.GetElapsedTime(c.At) < Fresh)
+            return c.All;
         await using var connection = await db.OpenAsync(ct);
-        var all = (await connection.QueryAsync<Category>(new CommandDefinition(AllSql, cancellationToken: ct))).AsList();
+        var all = (
+            await connection.QueryAsync<Category>(new CommandDefinition(AllSql, cancellationToken: ct))
+        ).AsList();
         _cache = (all, clock.GetTimestamp());
         return all;
     }

@@ -7,25 +7,29 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
-    [System.ComponentModel.DataAnnotations.Required(ErrorMessage = "Database:ConnectionString is required (./run.sh sets it).")]
+    [System.ComponentModel.DataAnnotations.Required(
+        ErrorMessage = "Database:ConnectionString is required (./run.sh sets it)."
+    )]
     public string ConnectionString { get; set; } = "";
 }
 
 /// <summary>
-/// Opens connections. Stores take one per call (Dapper in its plainest form). Inside a <see cref="Scope"/>, calls made one
-/// after another share one physical connection, which saves the pool's connection reset on every store call.
+/// Opens connections. Stores take one per call (Dapper in its plainest form). Inside a <see cref="Scope"/>, calls made
+/// one after another share one physical connection, which saves the pool's connection reset on every store call.
 /// </summary>
 public sealed class Db(string connectionString)
 {
     private readonly AsyncLocal<ConnectionScope?> _scope = new();
 
-    public string ConnectionString { get; } = string.IsNullOrWhiteSpace(connectionString)
-        ? throw new InvalidOperationException("Database:ConnectionString is not configured.")
-        : connectionString;
+    public string ConnectionString { get; } =
+        string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException("Database:ConnectionString is not configured.")
+            : connectionString;
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
-        if (_scope.Value is { } scope && await scope.TryLeaseAsync(ct) is { } lease) return lease;
+        if (_scope.Value is { } scope && await scope.TryLeaseAsync(ct) is { } lease)
+            return lease;
         return await OpenPooledAsync(ct);
     }
 
@@ -68,7 +72,10 @@ public sealed class Db(string connectionString)
     {
         for (var attempt = 1; ; attempt++)
         {
-            try { return await work(); }
+            try
+            {
+                return await work();
+            }
             catch (Exception ex) when (attempt < 5 && MySqlDriver.IsDeadlockOrLockTimeout(ex))
             {
                 await Task.Delay(Random.Shared.Next(10, 50) * attempt, ct);
@@ -80,10 +87,16 @@ public sealed class Db(string connectionString)
     public async Task<string> SelfCheckAsync(CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        var row = await c.QuerySingleAsync<(string Version, string Charset, string Zone)>(new CommandDefinition(
-            "SELECT version(), @@character_set_connection, @@session.time_zone", cancellationToken: ct));
+        var row = await c.QuerySingleAsync<(string Version, string Charset, string Zone)>(
+            new CommandDefinition(
+                "SELECT version(), @@character_set_connection, @@session.time_zone",
+                cancellationToken: ct
+            )
+        );
         if (row.Charset != "utf8mb4")
-            throw new InvalidOperationException($"Database connection charset is {row.Charset}; utf8mb4 is required (CharSet=utf8mb4).");
+            throw new InvalidOperationException(
+                $"Database connection charset is {row.Charset}; utf8mb4 is required (CharSet=utf8mb4)."
+            );
         return row.Version;
     }
 }

@@ -8,9 +8,11 @@ namespace Governance.Core.Data;
 
 public sealed record SqlScript(string Name, string Text)
 {
-    /// <summary>SHA-256 of the text with line endings normalised, so a checkout on Windows does not look "changed".</summary>
-    public string Checksum => Convert.ToHexStringLower(
-        SHA256.HashData(Encoding.UTF8.GetBytes(Text.Replace("\r\n", "\n"))));
+    /// <summary>
+    /// SHA-256 of the text with line endings normalised, so a checkout on Windows does not look "changed".
+    /// </summary>
+    public string Checksum =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text.Replace("\r\n", "\n"))));
 
     /// <summary>Forward-only schema migrations: sql/NNNN_description.sql, in ordinal name order.</summary>
     public static IReadOnlyList<SqlScript> Migrations() => Load("sql/", seed: false);
@@ -57,14 +59,19 @@ public sealed class MigrationRunner(Db db, TimeProvider clock, ILogger<Migration
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci
         """;
 
-    public async Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<SqlScript> scripts, CancellationToken ct = default)
+    public async Task<IReadOnlyList<string>> ApplyAsync(
+        IReadOnlyList<SqlScript> scripts,
+        CancellationToken ct = default
+    )
     {
         await using var c = await db.OpenDedicatedAsync(ct); // holds the migration lock
         await c.ExecuteAsync(new CommandDefinition(CreateTrackingTable, cancellationToken: ct));
         // Two nodes starting together must not both run a migration.
-        var locked = await c.ExecuteScalarAsync<int?>(new CommandDefinition(
-            "SELECT GET_LOCK(CONCAT(DATABASE(), '.migrate'), 120)", cancellationToken: ct));
-        if (locked != 1) throw new MigrationException("Could not take the migration lock within 120 s; is another node migrating?");
+        var locked = await c.ExecuteScalarAsync<int?>(
+            new CommandDefinition("SELECT GET_LOCK(CONCAT(DATABASE(), '.migrate'), 120)", cancellationToken: ct)
+        );
+        if (locked != 1)
+            throw new MigrationException("Could not take the migration lock within 120 s; is another node migrating?");
         try
         {
             var applied = await LoadAppliedAsync(c, ct);
@@ -82,17 +89,29 @@ public sealed class MigrationRunner(Db db, TimeProvider clock, ILogger<Migration
                 {
                     throw new MigrationException($"{script.Name} failed: {ex.Message}");
                 }
-                await c.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO schema_migration (name, checksum, applied_at, duration_ms) VALUES (@name, @checksum, @at, @ms)",
-                    new { name = script.Name, checksum = script.Checksum, at = clock.GetUtcNow().UtcDateTime, ms = (int)clock.GetElapsedTime(started).TotalMilliseconds },
-                    cancellationToken: ct));
+                await c.ExecuteAsync(
+                    new CommandDefinition(
+                        "INSERT INTO schema_migration (name, checksum, applied_at, duration_ms) VALUES (@name, "
+                            + "@checksum, @at, @ms)",
+                        new
+                        {
+                            name = script.Name,
+                            checksum = script.Checksum,
+                            at = clock.GetUtcNow().UtcDateTime,
+                            ms = (int)clock.GetElapsedTime(started).TotalMilliseconds,
+                        },
+                        cancellationToken: ct
+                    )
+                );
                 done.Add(script.Name);
             }
             return done;
         }
         finally
         {
-            await c.ExecuteAsync(new CommandDefinition("DO RELEASE_LOCK(CONCAT(DATABASE(), '.migrate'))", cancellationToken: ct));
+            await c.ExecuteAsync(
+                new CommandDefinition("DO RELEASE_LOCK(CONCAT(DATABASE(), '.migrate'))", cancellationToken: ct)
+            );
         }
     }
 
@@ -103,18 +122,28 @@ public sealed class MigrationRunner(Db db, TimeProvider clock, ILogger<Migration
         await c.ExecuteAsync(new CommandDefinition(CreateTrackingTable, cancellationToken: ct));
         var applied = await LoadAppliedAsync(c, ct);
         CheckUnchanged(scripts, applied);
-        var unknown = applied.Keys.Where(k => scripts.All(s => s.Name != k) && !k.StartsWith("sql/seed/", StringComparison.Ordinal)).ToList();
+        var unknown = applied
+            .Keys.Where(k => scripts.All(s => s.Name != k) && !k.StartsWith("sql/seed/", StringComparison.Ordinal))
+            .ToList();
         if (unknown.Count > 0)
-            log.LogWarning("The database has migrations this build does not know: {Migrations}", string.Join(", ", unknown));
+            log.LogWarning(
+                "The database has migrations this build does not know: {Migrations}",
+                string.Join(", ", unknown)
+            );
         return new MigrationStatus(
             scripts.Where(s => applied.ContainsKey(s.Name)).Select(s => s.Name).ToList(),
-            scripts.Where(s => !applied.ContainsKey(s.Name)).Select(s => s.Name).ToList());
+            scripts.Where(s => !applied.ContainsKey(s.Name)).Select(s => s.Name).ToList()
+        );
     }
 
-    private static async Task<Dictionary<string, string>> LoadAppliedAsync(System.Data.Common.DbConnection c, CancellationToken ct)
+    private static async Task<Dictionary<string, string>> LoadAppliedAsync(
+        System.Data.Common.DbConnection c,
+        CancellationToken ct
+    )
     {
-        var rows = await c.QueryAsync<(string Name, string Checksum)>(new CommandDefinition(
-            "SELECT name, checksum FROM schema_migration", cancellationToken: ct));
+        var rows = await c.QueryAsync<(string Name, string Checksum)>(
+            new CommandDefinition("SELECT name, checksum FROM schema_migration", cancellationToken: ct)
+        );
         return rows.ToDictionary(r => r.Name, r => r.Checksum, StringComparer.Ordinal);
     }
 
@@ -124,8 +153,10 @@ public sealed class MigrationRunner(Db db, TimeProvider clock, ILogger<Migration
         {
             if (applied.TryGetValue(s.Name, out var recorded) && recorded != s.Checksum)
                 throw new MigrationException(
-                    $"{s.Name} was changed after it was applied (recorded {recorded[..12]}…, file {s.Checksum[..12]}…). " +
-                    "Migrations are forward-only: restore the file and add a new migration instead.");
+                    $"{s.Name} was changed after it was applied (recorded {recorded[..12]}…, file "
+                        + $"{s.Checksum[..12]}…). "
+                        + "Migrations are forward-only: restore the file and add a new migration instead."
+                );
         }
     }
 }

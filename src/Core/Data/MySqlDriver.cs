@@ -8,7 +8,9 @@ public static class MySqlDriver
 {
     public static MySqlConnection CreateConnection(string connectionString) => new(connectionString);
 
-    /// <summary>A connection string whose connections are not pooled: closing one ends its session and everything held in it.</summary>
+    /// <summary>
+    /// A connection string whose connections are not pooled: closing one ends its session and everything held in it.
+    /// </summary>
     public static string Unpooled(string connectionString) =>
         new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 
@@ -23,24 +25,30 @@ public static class MySqlDriver
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public static bool IsDuplicateKey(Exception ex) => ex is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
+    public static bool IsDuplicateKey(Exception ex) =>
+        ex is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
 
     public static bool IsDeadlockOrLockTimeout(Exception ex) =>
         ex is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
     /// <summary>
-    /// The server cannot be reached or went away (refused, reset, restarted, pool exhausted waiting for it): the request
-    /// may be retried later, so the API answers 503 rather than 500.
+    /// The server cannot be reached or went away (refused, reset, restarted, pool exhausted waiting for it): the
+    /// request may be retried later, so the API answers 503 rather than 500.
     /// </summary>
-    public static bool IsUnavailable(Exception ex) => ex switch
-    {
-        MySqlException m => m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.ServerShutdown
-            or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.TooManyUserConnections
-            || m.InnerException is System.Net.Sockets.SocketException or IOException || m.IsTransient,
-        System.Net.Sockets.SocketException or EndOfStreamException => true,
-        InvalidOperationException { InnerException: { } inner } => IsUnavailable(inner),
-        _ => false,
-    };
+    public static bool IsUnavailable(Exception ex) =>
+        ex switch
+        {
+            MySqlException m => m.ErrorCode
+                is MySqlErrorCode.UnableToConnectToHost
+                    or MySqlErrorCode.ServerShutdown
+                    or MySqlErrorCode.ConnectionCountError
+                    or MySqlErrorCode.TooManyUserConnections
+                || m.InnerException is System.Net.Sockets.SocketException or IOException
+                || m.IsTransient,
+            System.Net.Sockets.SocketException or EndOfStreamException => true,
+            InvalidOperationException { InnerException: { } inner } => IsUnavailable(inner),
+            _ => false,
+        };
 
     public static string DatabaseName(string connectionString) =>
         new MySqlConnectionStringBuilder(connectionString).Database;
@@ -48,13 +56,15 @@ public static class MySqlDriver
     public static string WithDatabase(string connectionString, string database) =>
         new MySqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
 
-    /// <summary>For creating and dropping databases: the same server and account, no default database, no pooling.</summary>
+    /// <summary>
+    /// For creating and dropping databases: the same server and account, no default database, no pooling.
+    /// </summary>
     public static string ServerLevel(string connectionString) =>
         new MySqlConnectionStringBuilder(connectionString) { Database = "", Pooling = false }.ConnectionString;
 
     /// <summary>
-    /// Bulk loading with LOAD DATA LOCAL INFILE (the benchmark's data generator): the client must allow it, and the server
-    /// must have local_infile on.
+    /// Bulk loading with LOAD DATA LOCAL INFILE (the benchmark's data generator): the client must allow it, and the
+    /// server must have local_infile on.
     /// </summary>
     public static string WithLocalInfile(string connectionString) =>
         new MySqlConnectionStringBuilder(connectionString) { AllowLoadLocalInfile = true }.ConnectionString;

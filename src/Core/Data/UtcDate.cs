@@ -4,5 +4,7 @@ namespace Governance.Core.Data;
 public static class UtcDate
 {
     public static DateTime Utc(this DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
-    public static DateTime? Utc(this DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
+
+    public static DateTime? Utc(this DateTime? value) =>
+        value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 }

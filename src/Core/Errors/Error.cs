@@ -32,7 +32,12 @@ public sealed record ErrorCode(string Code, ErrorKind Kind, string Title, string
 /// An expected failure: a stable machine-readable code and a Chinese message a phone can show.
 /// The API turns it into RFC 9457 problem details; the chat turns the message into a reply.
 /// </summary>
-public sealed record Error(string Code, string Message, ErrorKind Kind, IReadOnlyDictionary<string, string[]>? Fields = null);
+public sealed record Error(
+    string Code,
+    string Message,
+    ErrorKind Kind,
+    IReadOnlyDictionary<string, string[]>? Fields = null
+);
 
 public readonly struct Result<T>
 {
@@ -59,13 +64,39 @@ public readonly struct Result<T>
 /// <summary>Errors every feature can answer.</summary>
 public static class CommonErrors
 {
-    public static readonly ErrorCode PagingInvalid = new("paging.invalid", ErrorKind.Validation, "页码或每页条数不正确", "page");
-    public static readonly ErrorCode CursorInvalid = new("paging.invalid_cursor", ErrorKind.Validation, "翻页游标不正确", "cursor");
-    public static readonly ErrorCode FieldInvalid = new("request.invalid_field", ErrorKind.Validation, "字段格式不正确");
-    public static readonly ErrorCode UnknownField = new("request.unknown_field", ErrorKind.Validation, "请求中有不支持的字段");
-    public static readonly ErrorCode ContentRejected =
-        new("content.rejected", ErrorKind.Validation, "内容含有不适宜的信息，请修改后再提交", "description");
+    public static readonly ErrorCode PagingInvalid = new(
+        "paging.invalid",
+        ErrorKind.Validation,
+        "页码或每页条数不正确",
+        "page"
+    );
+    public static readonly ErrorCode CursorInvalid = new(
+        "paging.invalid_cursor",
+        ErrorKind.Validation,
+        "翻页游标不正确",
+        "cursor"
+    );
+    public static readonly ErrorCode FieldInvalid = new(
+        "request.invalid_field",
+        ErrorKind.Validation,
+        "字段格式不正确"
+    );
+    public static readonly ErrorCode UnknownField = new(
+        "request.unknown_field",
+        ErrorKind.Validation,
+        "请求中有不支持的字段"
+    );
+    public static readonly ErrorCode ContentRejected = new(
+        "content.rejected",
+        ErrorKind.Validation,
+        "内容含有不适宜的信息，请修改后再提交",
+        "description"
+    );
     public static readonly ErrorCode AreaNotFound = new("area.not_found", ErrorKind.NotFound, "区域不存在");
     public static readonly ErrorCode UnitNotFound = new("unit.not_found", ErrorKind.NotFound, "单位不存在");
-    public static readonly ErrorCode StaffOnly = new("auth.staff_only", ErrorKind.Forbidden, "只有网格员、社区书记和街道工作人员可以查看");
+    public static readonly ErrorCode StaffOnly = new(
+        "auth.staff_only",
+        ErrorKind.Forbidden,
+        "只有网格员、社区书记和街道工作人员可以查看"
+    );
 }

@@ -4,7 +4,11 @@ using System.Text.Json;
 
 namespace Governance.Core.Intake;
 
-public sealed record Prediction(string Label, double Confidence, IReadOnlyList<(string Label, double Probability)> Ranked);
+public sealed record Prediction(
+    string Label,
+    double Confidence,
+    IReadOnlyList<(string Label, double Probability)> Ranked
+);
 
 public sealed record TrainingOptions
 {
@@ -44,7 +48,8 @@ public sealed class TextClassifier
         var sb = new StringBuilder(text.Length);
         foreach (var ch in text.Normalize(NormalizationForm.FormKC))
         {
-            if (char.IsWhiteSpace(ch) || char.IsPunctuation(ch) || char.IsSymbol(ch)) continue;
+            if (char.IsWhiteSpace(ch) || char.IsPunctuation(ch) || char.IsSymbol(ch))
+                continue;
             sb.Append(char.IsAsciiDigit(ch) ? '0' : char.ToLowerInvariant(ch));
         }
         return sb.ToString();
@@ -57,7 +62,8 @@ public sealed class TextClassifier
             for (var i = 0; i + n <= s.Length; i++)
             {
                 var g = s.Substring(i, n);
-                if (g is "^" or "$") continue;
+                if (g is "^" or "$")
+                    continue;
                 yield return g;
             }
     }
@@ -66,11 +72,14 @@ public sealed class TextClassifier
     {
         var counts = new Dictionary<int, int>();
         foreach (var g in Ngrams(text))
-            if (_vocab.TryGetValue(g, out var id)) counts[id] = counts.GetValueOrDefault(id) + 1;
+            if (_vocab.TryGetValue(g, out var id))
+                counts[id] = counts.GetValueOrDefault(id) + 1;
         var index = counts.Keys.ToArray();
         var value = index.Select(i => (float)(1 + Math.Log(counts[i]))).ToArray();
         var norm = MathF.Sqrt(value.Sum(v => v * v));
-        if (norm > 0) for (var i = 0; i < value.Length; i++) value[i] /= norm;
+        if (norm > 0)
+            for (var i = 0; i < value.Length; i++)
+                value[i] /= norm;
         return (index, value);
     }
 
@@ -81,13 +90,19 @@ public sealed class TextClassifier
         {
             double s = _bias[c];
             var w = _weights[c];
-            for (var k = 0; k < x.Index.Length; k++) s += w[x.Index[k]] * x.Value[k];
+            for (var k = 0; k < x.Index.Length; k++)
+                s += w[x.Index[k]] * x.Value[k];
             scores[c] = s;
         }
         var max = scores.Max();
         double sum = 0;
-        for (var c = 0; c < scores.Length; c++) { scores[c] = Math.Exp(scores[c] - max); sum += scores[c]; }
-        for (var c = 0; c < scores.Length; c++) scores[c] /= sum;
+        for (var c = 0; c < scores.Length; c++)
+        {
+            scores[c] = Math.Exp(scores[c] - max);
+            sum += scores[c];
+        }
+        for (var c = 0; c < scores.Length; c++)
+            scores[c] /= sum;
         return scores;
     }
 
@@ -98,18 +113,32 @@ public sealed class TextClassifier
         return new Prediction(ranked[0].l, ranked[0].Item2, ranked);
     }
 
-    public static TextClassifier Train(IReadOnlyList<(string Text, string Label)> examples, TrainingOptions? options = null)
+    public static TextClassifier Train(
+        IReadOnlyList<(string Text, string Label)> examples,
+        TrainingOptions? options = null
+    )
     {
         options ??= new TrainingOptions();
-        if (examples.Count == 0) throw new ArgumentException("No training examples.", nameof(examples));
+        if (examples.Count == 0)
+            throw new ArgumentException("No training examples.", nameof(examples));
         var labels = examples.Select(e => e.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
-        if (labels.Length < 2) throw new ArgumentException("At least two labels are needed to train a classifier.", nameof(examples));
+        if (labels.Length < 2)
+            throw new ArgumentException("At least two labels are needed to train a classifier.", nameof(examples));
         var df = new Dictionary<string, int>();
         foreach (var (text, _) in examples)
-            foreach (var g in Ngrams(text).Distinct()) df[g] = df.GetValueOrDefault(g) + 1;
-        var vocab = df.Where(kv => kv.Value >= options.MinCount).Select(kv => kv.Key).Order(StringComparer.Ordinal)
-            .Select((g, i) => (g, i)).ToDictionary(t => t.g, t => t.i);
-        var model = new TextClassifier(labels, vocab, labels.Select(_ => new float[vocab.Count]).ToArray(), new float[labels.Length]);
+            foreach (var g in Ngrams(text).Distinct())
+                df[g] = df.GetValueOrDefault(g) + 1;
+        var vocab = df.Where(kv => kv.Value >= options.MinCount)
+            .Select(kv => kv.Key)
+            .Order(StringComparer.Ordinal)
+            .Select((g, i) => (g, i))
+            .ToDictionary(t => t.g, t => t.i);
+        var model = new TextClassifier(
+            labels,
+            vocab,
+            labels.Select(_ => new float[vocab.Count]).ToArray(),
+            new float[labels.Length]
+        );
         var labelIndex = labels.Select((l, i) => (l, i)).ToDictionary(t => t.l, t => t.i);
         var data = examples.Select(e => (X: model.Vectorize(e.Text), Y: labelIndex[e.Label])).ToArray();
 
@@ -149,21 +178,35 @@ public sealed class TextClassifier
     public void Save(Stream stream)
     {
         var vocab = new string[_vocab.Count];
-        foreach (var (g, i) in _vocab) vocab[i] = g;
+        foreach (var (g, i) in _vocab)
+            vocab[i] = g;
         JsonSerializer.Serialize(stream, new Stored("governance-ngram-logreg-v1", _labels, vocab, _weights, _bias));
     }
 
     public static TextClassifier Load(Stream stream)
     {
         var s = JsonSerializer.Deserialize<Stored>(stream) ?? throw new InvalidDataException("Empty model file.");
-        if (s.Format != "governance-ngram-logreg-v1") throw new InvalidDataException($"Unknown model format '{s.Format}'.");
-        return new TextClassifier(s.Labels, s.Vocabulary.Select((g, i) => (g, i)).ToDictionary(t => t.g, t => t.i), s.Weights, s.Bias);
+        if (s.Format != "governance-ngram-logreg-v1")
+            throw new InvalidDataException($"Unknown model format '{s.Format}'.");
+        return new TextClassifier(
+            s.Labels,
+            s.Vocabulary.Select((g, i) => (g, i)).ToDictionary(t => t.g, t => t.i),
+            s.Weights,
+            s.Bias
+        );
     }
 }
 
 public sealed record ClassMetrics(string Label, double Precision, double Recall, double F1, int Support);
 
-public sealed record Evaluation(double Accuracy, double MacroF1, IReadOnlyList<ClassMetrics> PerClass, IReadOnlyList<string> Labels, int[,] Confusion, int Count)
+public sealed record Evaluation(
+    double Accuracy,
+    double MacroF1,
+    IReadOnlyList<ClassMetrics> PerClass,
+    IReadOnlyList<string> Labels,
+    int[,] Confusion,
+    int Count
+)
 {
     public static Evaluation Of(TextClassifier model, IReadOnlyList<(string Text, string Label)> examples)
     {
@@ -175,28 +218,39 @@ public sealed record Evaluation(double Accuracy, double MacroF1, IReadOnlyList<C
         {
             var predicted = model.Predict(text).Label;
             confusion[index[label], index[predicted]]++;
-            if (predicted == label) correct++;
+            if (predicted == label)
+                correct++;
         }
         var perClass = new List<ClassMetrics>();
         for (var c = 0; c < labels.Count; c++)
         {
-            int tp = confusion[c, c], fp = 0, fn = 0;
+            int tp = confusion[c, c],
+                fp = 0,
+                fn = 0;
             for (var k = 0; k < labels.Count; k++)
             {
-                if (k == c) continue;
+                if (k == c)
+                    continue;
                 fp += confusion[k, c];
                 fn += confusion[c, k];
             }
             var support = tp + fn;
-            if (support == 0 && fp == 0) continue;
+            if (support == 0 && fp == 0)
+                continue;
             double precision = tp + fp == 0 ? 0 : (double)tp / (tp + fp);
             double recall = support == 0 ? 0 : (double)tp / support;
             double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
             perClass.Add(new ClassMetrics(labels[c], precision, recall, f1, support));
         }
         var scored = perClass.Where(m => m.Support > 0).ToList();
-        return new Evaluation(examples.Count == 0 ? 0 : (double)correct / examples.Count,
-            scored.Count == 0 ? 0 : scored.Average(m => m.F1), perClass, labels, confusion, examples.Count);
+        return new Evaluation(
+            examples.Count == 0 ? 0 : (double)correct / examples.Count,
+            scored.Count == 0 ? 0 : scored.Average(m => m.F1),
+            perClass,
+            labels,
+            confusion,
+            examples.Count
+        );
     }
 
     public string Report()
@@ -207,13 +261,17 @@ public sealed record Evaluation(double Accuracy, double MacroF1, IReadOnlyList<C
         sb.AppendLine();
         sb.AppendLine("label                 precision  recall     f1  support");
         foreach (var m in PerClass)
-            sb.AppendLine(inv, $"{Pad(m.Label, 20)}  {m.Precision,9:0.000}  {m.Recall,6:0.000}  {m.F1,5:0.000}  {m.Support,7}");
+            sb.AppendLine(
+                inv,
+                $"{Pad(m.Label, 20)}  {m.Precision,9:0.000}  {m.Recall,6:0.000}  {m.F1,5:0.000}  {m.Support,7}"
+            );
         sb.AppendLine();
         sb.AppendLine("confusion matrix (rows: true label, columns: predicted, in the order above)");
         for (var r = 0; r < Labels.Count; r++)
         {
             sb.Append(Pad(Labels[r], 20)).Append(' ');
-            for (var c = 0; c < Labels.Count; c++) sb.Append(inv, $"{Confusion[r, c],4}");
+            for (var c = 0; c < Labels.Count; c++)
+                sb.Append(inv, $"{Confusion[r, c],4}");
             sb.AppendLine();
         }
         return sb.ToString();
@@ -233,17 +291,25 @@ public static class LabelledCsv
     public static List<(string Text, string Label)> Read(TextReader reader)
     {
         var rows = ReadRows(reader).ToList();
-        if (rows.Count == 0) throw new InvalidDataException("The CSV file is empty.");
+        if (rows.Count == 0)
+            throw new InvalidDataException("The CSV file is empty.");
         var header = rows[0].Select(h => h.Trim().TrimStart('\uFEFF').ToLowerInvariant()).ToList();
-        int ti = header.IndexOf("text"), li = header.IndexOf("label");
-        if (ti < 0 || li < 0) throw new InvalidDataException("The CSV file needs a header row with the columns text,label.");
+        int ti = header.IndexOf("text"),
+            li = header.IndexOf("label");
+        if (ti < 0 || li < 0)
+            throw new InvalidDataException("The CSV file needs a header row with the columns text,label.");
         var result = new List<(string, string)>();
         for (var r = 1; r < rows.Count; r++)
         {
             var row = rows[r];
-            if (row.Count == 1 && row[0].Length == 0) continue;
-            if (row.Count <= Math.Max(ti, li)) throw new InvalidDataException($"Row {r + 1} has {row.Count} columns; expected at least {Math.Max(ti, li) + 1}.");
-            if (string.IsNullOrWhiteSpace(row[ti]) || string.IsNullOrWhiteSpace(row[li])) throw new InvalidDataException($"Row {r + 1} has an empty text or label.");
+            if (row.Count == 1 && row[0].Length == 0)
+                continue;
+            if (row.Count <= Math.Max(ti, li))
+                throw new InvalidDataException(
+                    $"Row {r + 1} has {row.Count} columns; expected at least {Math.Max(ti, li) + 1}."
+                );
+            if (string.IsNullOrWhiteSpace(row[ti]) || string.IsNullOrWhiteSpace(row[li]))
+                throw new InvalidDataException($"Row {r + 1} has an empty text or label.");
             result.Add((row[ti], row[li].Trim()));
         }
         return result;
@@ -262,25 +328,45 @@ public static class LabelledCsv
             {
                 if (ch == '"')
                 {
-                    if (reader.Peek() == '"') { field.Append('"'); reader.Read(); }
-                    else quoted = false;
+                    if (reader.Peek() == '"')
+                    {
+                        field.Append('"');
+                        reader.Read();
+                    }
+                    else
+                        quoted = false;
                 }
-                else field.Append(ch);
+                else
+                    field.Append(ch);
             }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { row.Add(field.ToString()); field.Clear(); }
+            else if (ch == '"')
+                quoted = true;
+            else if (ch == ',')
+            {
+                row.Add(field.ToString());
+                field.Clear();
+            }
             else if (ch is '\n' or '\r')
             {
-                if (ch == '\r' && reader.Peek() == '\n') reader.Read();
-                row.Add(field.ToString()); field.Clear();
+                if (ch == '\r' && reader.Peek() == '\n')
+                    reader.Read();
+                row.Add(field.ToString());
+                field.Clear();
                 yield return row;
                 row = new List<string>();
             }
-            else field.Append(ch);
+            else
+                field.Append(ch);
         }
-        if (quoted) throw new InvalidDataException("The CSV file ends inside a quoted field.");
-        if (field.Length > 0 || row.Count > 0) { row.Add(field.ToString()); yield return row; }
+        if (quoted)
+            throw new InvalidDataException("The CSV file ends inside a quoted field.");
+        if (field.Length > 0 || row.Count > 0)
+        {
+            row.Add(field.ToString());
+            yield return row;
+        }
     }
 
-    public static string Escape(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    public static string Escape(string s) =>
+        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

@@ -12,7 +12,8 @@ public static class TextSimilarity
     {
         var x = Bigrams(a);
         var y = Bigrams(b);
-        if (x.Count == 0 || y.Count == 0) return 0;
+        if (x.Count == 0 || y.Count == 0)
+            return 0;
         var common = x.Count(y.Contains);
         return (double)common / (x.Count + y.Count - common);
     }
@@ -20,9 +21,11 @@ public static class TextSimilarity
     private static HashSet<string> Bigrams(string text)
     {
         var s = TextClassifier.Normalize(text).Replace("0", "");
-        foreach (var w in PlaceWords) s = s.Replace(w, "");
+        foreach (var w in PlaceWords)
+            s = s.Replace(w, "");
         var set = new HashSet<string>();
-        for (var i = 0; i + 2 <= s.Length; i++) set.Add(s.Substring(i, 2));
+        for (var i = 0; i + 2 <= s.Length; i++)
+            set.Add(s.Substring(i, 2));
         return set;
     }
 }

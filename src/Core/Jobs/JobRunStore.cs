@@ -11,26 +11,69 @@ namespace Governance.Core.Jobs;
 public sealed class JobRunStore(Db db)
 {
     private const string StartSql = """
-        INSERT INTO job_run (job_name, scheduled_at, node, runs, outcome, started_at) VALUES (@job, @scheduledAt, @node, 1, 'running', @now)
-        ON DUPLICATE KEY UPDATE runs = runs + 1, node = VALUES(node), outcome = 'running', result = NULL, started_at = VALUES(started_at), finished_at = NULL
+        INSERT INTO job_run (job_name, scheduled_at, node, runs, outcome, started_at) VALUES (@job, @scheduledAt,
+          @node, 1, 'running', @now)
+        ON DUPLICATE KEY UPDATE runs = runs + 1, node = VALUES(node), outcome = 'running', result = NULL, started_at =
+          VALUES(started_at), finished_at = NULL
         """;
-    public async Task StartedAsync(string job, DateTime scheduledAt, string node, DateTime now, CancellationToken ct = default)
+
+    public async Task StartedAsync(
+        string job,
+        DateTime scheduledAt,
+        string node,
+        DateTime now,
+        CancellationToken ct = default
+    )
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(StartSql, new { job, scheduledAt, node, now }, cancellationToken: ct));
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                StartSql,
+                new
+                {
+                    job,
+                    scheduledAt,
+                    node,
+                    now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     private const string FinishSql = """
-        UPDATE job_run SET outcome = @outcome, result = @result, finished_at = @now WHERE job_name = @job AND scheduled_at = @scheduledAt
+        UPDATE job_run SET outcome = @outcome, result = @result, finished_at = @now WHERE job_name = @job
+          AND scheduled_at = @scheduledAt
         """;
-    public async Task FinishedAsync(string job, DateTime scheduledAt, bool ok, string? result, DateTime now, CancellationToken ct = default)
+
+    public async Task FinishedAsync(
+        string job,
+        DateTime scheduledAt,
+        bool ok,
+        string? result,
+        DateTime now,
+        CancellationToken ct = default
+    )
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(FinishSql,
-            new { job, scheduledAt, outcome = ok ? "ok" : "failed", result = result is { Length: > 500 } ? result[..500] : result, now }, cancellationToken: ct));
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                FinishSql,
+                new
+                {
+                    job,
+                    scheduledAt,
+                    outcome = ok ? "ok" : "failed",
+                    result = result is { Length: > 500 } ? result[..500] : result,
+                    now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     private const string PruneSql = "DELETE FROM job_run WHERE started_at < @before LIMIT 10000";
+
     public async Task<int> PruneAsync(DateTime before, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);

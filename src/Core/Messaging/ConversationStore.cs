@@ -7,25 +7,57 @@ namespace Governance.Core.Messaging;
 public sealed class ConversationStore(Db db)
 {
     private const string GetSql = "SELECT state FROM conversation WHERE openid = @openid AND expires_at > @now";
+
     public async Task<string?> GetAsync(string openid, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<string?>(new CommandDefinition(GetSql, new { openid, now }, cancellationToken: ct));
+        return await c.ExecuteScalarAsync<string?>(
+            new CommandDefinition(GetSql, new { openid, now }, cancellationToken: ct)
+        );
     }
 
     private const string SaveSql = """
-        INSERT INTO conversation (openid, person_id, state, expires_at, updated_at) VALUES (@openid, @personId, @state, @expiresAt, @now)
-        ON DUPLICATE KEY UPDATE person_id = VALUES(person_id), state = VALUES(state), expires_at = VALUES(expires_at), updated_at = VALUES(updated_at)
+        INSERT INTO conversation (openid, person_id, state, expires_at, updated_at) VALUES (@openid, @personId, @state,
+          @expiresAt, @now)
+        ON DUPLICATE KEY UPDATE person_id = VALUES(person_id), state = VALUES(state), expires_at = VALUES(expires_at),
+          updated_at = VALUES(updated_at)
         """;
-    public async Task SaveAsync(string openid, long personId, string state, DateTime expiresAt, DateTime now, CancellationToken ct = default)
+
+    public async Task SaveAsync(
+        string openid,
+        long personId,
+        string state,
+        DateTime expiresAt,
+        DateTime now,
+        CancellationToken ct = default
+    )
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(SaveSql, new { openid, personId, state, expiresAt, now }, cancellationToken: ct));
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                SaveSql,
+                new
+                {
+                    openid,
+                    personId,
+                    state,
+                    expiresAt,
+                    now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task ClearAsync(string openid, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition("DELETE FROM conversation WHERE openid = @openid", new { openid }, cancellationToken: ct));
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM conversation WHERE openid = @openid",
+                new { openid },
+                cancellationToken: ct
+            )
+        );
     }
 }

@@ -7,12 +7,19 @@ namespace Governance.Core.Notifications;
 
 public static class DeliveryChannel
 {
-    public const string CustomerService = "customer_service", Template = "template", Subscribe = "subscribe", Inbox = "inbox";
+    public const string CustomerService = "customer_service",
+        Template = "template",
+        Subscribe = "subscribe",
+        Inbox = "inbox";
 }
 
 public static class DeliveryStatus
 {
-    public const string Pending = "pending", Sending = "sending", Sent = "sent", Failed = "failed", Dead = "dead";
+    public const string Pending = "pending",
+        Sending = "sending",
+        Sent = "sent",
+        Failed = "failed",
+        Dead = "dead";
 }
 
 /// <summary>
@@ -35,7 +42,11 @@ public static class ChannelLadder
     private static readonly Rung[] Rungs =
     [
         new(DeliveryChannel.Subscribe, "sub.template_id IS NOT NULL AND p.mp_openid IS NOT NULL", "p.mp_openid"),
-        new(DeliveryChannel.Template, "tpl.template_id IS NOT NULL AND p.oa_following = 1 AND p.oa_openid IS NOT NULL", "p.oa_openid"),
+        new(
+            DeliveryChannel.Template,
+            "tpl.template_id IS NOT NULL AND p.oa_following = 1 AND p.oa_openid IS NOT NULL",
+            "p.oa_openid"
+        ),
         new(DeliveryChannel.Inbox, "TRUE", null),
     ];
 
@@ -57,11 +68,13 @@ public static class ChannelLadder
         "CASE " + string.Concat(From(refused).Select(r => $"WHEN {r.Condition} THEN {r.Openid ?? "NULL"} ")) + "END";
 
     /// <summary>The templates the ladder looks at, for the notice kind given by <paramref name="kindSql"/>.</summary>
-    public static string Joins(string kindSql) => $"""
-        LEFT JOIN notification_template tpl ON tpl.kind = {kindSql} AND tpl.channel = 'template'
-        LEFT JOIN notification_template sub ON sub.kind = {kindSql} AND sub.channel = 'subscribe'
-              AND EXISTS (SELECT 1 FROM subscribe_grant g WHERE g.person_id = p.id AND g.template_id = sub.template_id AND g.remaining > 0)
-        """;
+    public static string Joins(string kindSql) =>
+        $"""
+            LEFT JOIN notification_template tpl ON tpl.kind = {kindSql} AND tpl.channel = 'template'
+            LEFT JOIN notification_template sub ON sub.kind = {kindSql} AND sub.channel = 'subscribe'
+                  AND EXISTS (SELECT 1 FROM subscribe_grant g WHERE g.person_id = p.id
+                    AND g.template_id = sub.template_id AND g.remaining > 0)
+            """;
 }
 
 /// <summary>
@@ -83,12 +96,15 @@ public static class Outbox
     /// </summary>
     private const string PersonArea = """
         (SELECT b.path FROM resident r JOIN area b ON b.id = r.home_building_id WHERE r.person_id = p.id),
-        (SELECT MIN(ca.path) FROM registration rg JOIN area ca ON ca.id = rg.community_id WHERE rg.person_id = p.id AND rg.status = 'approved')
+        (SELECT MIN(ca.path) FROM registration rg JOIN area ca ON ca.id = rg.community_id WHERE rg.person_id = p.id
+          AND rg.status = 'approved')
         """;
 
     private static readonly string SelectRecipients = $"""
-        SELECT CONCAT(@key, ':', p.id), p.id, {ChannelLadder.OpenidSql()}, {ChannelLadder.ChannelSql()}, @kind, @payload, 'pending', 0, @now,
-          @broadcastId, COALESCE(@areaPath, (SELECT o.area_path FROM service_order o WHERE o.code = @orderCode), {PersonArea}), @now, @now
+        SELECT CONCAT(@key, ':', p.id), p.id, {ChannelLadder.OpenidSql()}, {ChannelLadder.ChannelSql()}, @kind,
+          @payload, 'pending', 0, @now,
+          @broadcastId, COALESCE(@areaPath, (SELECT o.area_path FROM service_order o WHERE o.code = @orderCode),
+            {PersonArea}), @now, @now
         FROM person p
         {ChannelLadder.Joins("@kind")}
         """;
@@ -101,75 +117,171 @@ public static class Outbox
         """;
 
     private const string InsertPrefix = """
-        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, broadcast_id,
+        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts,
+          next_attempt_at, broadcast_id,
           area_path, created_at, updated_at)
         """;
 
     /// <summary>One notice to several people, keyed "{idempotencyKey}:{personId}".</summary>
-    public static async Task<int> EnqueueAsync(DbConnection c, DbTransaction? tx, IEnumerable<long> personIds, Notice notice, string idempotencyKey,
-        DateTime now, CancellationToken ct)
+    public static async Task<int> EnqueueAsync(
+        DbConnection c,
+        DbTransaction? tx,
+        IEnumerable<long> personIds,
+        Notice notice,
+        string idempotencyKey,
+        DateTime now,
+        CancellationToken ct
+    )
     {
         var ids = personIds.Distinct().ToArray();
-        if (ids.Length == 0) return 0;
-        return await c.ExecuteAsync(new CommandDefinition($"{InsertPrefix} {SelectRecipients} WHERE p.id IN @ids",
-            new
-            {
-                ids, key = idempotencyKey, kind = notice.Kind, payload = JsonSerializer.Serialize(notice, Json), now, broadcastId = (long?)null,
-                areaPath = (string?)null, orderCode = notice.OrderCode,
-            },
-            tx, cancellationToken: ct));
+        if (ids.Length == 0)
+            return 0;
+        return await c.ExecuteAsync(
+            new CommandDefinition(
+                $"{InsertPrefix} {SelectRecipients} WHERE p.id IN @ids",
+                new
+                {
+                    ids,
+                    key = idempotencyKey,
+                    kind = notice.Kind,
+                    payload = JsonSerializer.Serialize(notice, Json),
+                    now,
+                    broadcastId = (long?)null,
+                    areaPath = (string?)null,
+                    orderCode = notice.OrderCode,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
     }
 
-    /// <summary>Enqueues for every person the given subquery selects (a broadcast's audience), in one statement.</summary>
-    public static Task<int> EnqueueSelectedAsync(DbConnection c, DbTransaction? tx, string personIdSubquery, DynamicParameters parameters, Notice notice,
-        string idempotencyKey, long? broadcastId, string? areaPath, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Enqueues for every person the given subquery selects (a broadcast's audience), in one statement.
+    /// </summary>
+    public static Task<int> EnqueueSelectedAsync(
+        DbConnection c,
+        DbTransaction? tx,
+        string personIdSubquery,
+        DynamicParameters parameters,
+        Notice notice,
+        string idempotencyKey,
+        long? broadcastId,
+        string? areaPath,
+        DateTime now,
+        CancellationToken ct
+    )
     {
-        parameters.AddDynamicParams(new
-        {
-            key = idempotencyKey, kind = notice.Kind, payload = JsonSerializer.Serialize(notice, Json), now, broadcastId, areaPath,
-            orderCode = notice.OrderCode,
-        });
-        return c.ExecuteAsync(new CommandDefinition($"{InsertPrefix} {SelectRecipients} WHERE p.id IN ({personIdSubquery})", parameters, tx,
-            cancellationToken: ct, commandTimeout: 300));
+        parameters.AddDynamicParams(
+            new
+            {
+                key = idempotencyKey,
+                kind = notice.Kind,
+                payload = JsonSerializer.Serialize(notice, Json),
+                now,
+                broadcastId,
+                areaPath,
+                orderCode = notice.OrderCode,
+            }
+        );
+        return c.ExecuteAsync(
+            new CommandDefinition(
+                $"{InsertPrefix} {SelectRecipients} WHERE p.id IN ({personIdSubquery})",
+                parameters,
+                tx,
+                cancellationToken: ct,
+                commandTimeout: 300
+            )
+        );
     }
 
     /// <summary>A personal notice for one person (a digest), keyed by <see cref="Key"/> as given.</summary>
     public sealed record Personal(long PersonId, Notice Notice, string Key);
 
     /// <summary>
-    /// Many personal notices (each person their own text) in a few statements: the rows travel as one JSON parameter read
-    /// by JSON_TABLE (MySQL 8 and MariaDB 10.6+), so a weekly digest for twenty thousand members is a handful of round
-    /// trips, not twenty thousand.
+    /// Many personal notices (each person their own text) in a few statements: the rows travel as one JSON parameter
+    /// read by JSON_TABLE (MySQL 8 and MariaDB 10.6+), so a weekly digest for twenty thousand members is a handful of
+    /// round trips, not twenty thousand.
     /// </summary>
-    public static async Task<int> EnqueueManyAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<Personal> notices, DateTime now,
-        CancellationToken ct)
+    public static async Task<int> EnqueueManyAsync(
+        DbConnection c,
+        DbTransaction? tx,
+        IReadOnlyList<Personal> notices,
+        DateTime now,
+        CancellationToken ct
+    )
     {
         var added = 0;
         foreach (var kind in notices.GroupBy(n => n.Notice.Kind))
-        foreach (var chunk in kind.Chunk(2000))
-        {
-            var rows = JsonSerializer.Serialize(chunk.Select(n => new { p = n.PersonId, k = n.Key, b = JsonSerializer.Serialize(n.Notice, Json) }), Json);
-            var sql = $"""
+            foreach (var chunk in kind.Chunk(2000))
+            {
+                var rows = JsonSerializer.Serialize(
+                    chunk.Select(n => new
+                    {
+                        p = n.PersonId,
+                        k = n.Key,
+                        b = JsonSerializer.Serialize(n.Notice, Json),
+                    }),
+                    Json
+                );
+                var sql = $"""
                 {InsertPrefix}
-                SELECT v.k, p.id, {ChannelLadder.OpenidSql()}, {ChannelLadder.ChannelSql()}, @kind, v.payload, 'pending', 0, @now, NULL,
+                SELECT v.k, p.id, {ChannelLadder.OpenidSql()}, {ChannelLadder.ChannelSql()}, @kind, v.payload,
+                  'pending', 0, @now, NULL,
                   COALESCE({PersonArea}), @now, @now
-                FROM JSON_TABLE(@rows, '$[*]' COLUMNS (pid BIGINT PATH '$.p', k VARCHAR(200) PATH '$.k', payload TEXT PATH '$.b')) v
+                FROM JSON_TABLE(@rows, '$[*]' COLUMNS (pid BIGINT PATH '$.p', k VARCHAR(200) PATH '$.k',
+                  payload TEXT PATH '$.b')) v
                 JOIN person p ON p.id = v.pid
                 {ChannelLadder.Joins("@kind")}
                 """;
-            added += await c.ExecuteAsync(new CommandDefinition(sql, new { kind = kind.Key, now, rows }, tx, cancellationToken: ct, commandTimeout: 300));
-        }
+                added += await c.ExecuteAsync(
+                    new CommandDefinition(
+                        sql,
+                        new
+                        {
+                            kind = kind.Key,
+                            now,
+                            rows,
+                        },
+                        tx,
+                        cancellationToken: ct,
+                        commandTimeout: 300
+                    )
+                );
+            }
         return added;
     }
 
     private const string CustomerServiceSql = """
-        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
+        INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts,
+          next_attempt_at, created_at, updated_at)
         VALUES (@key, @personId, @openid, 'customer_service', 'chat_reply', @payload, 'pending', 0, @now, @now, @now)
         """;
 
     /// <summary>A chat reply that could not be given in time, sent later by customer-service message.</summary>
-    public static Task<int> EnqueueCustomerServiceAsync(DbConnection c, DbTransaction? tx, long? personId, string openid, string text,
-        string idempotencyKey, DateTime now, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition(CustomerServiceSql,
-            new { key = idempotencyKey, personId, openid, payload = JsonSerializer.Serialize(new { text }, Json), now }, tx, cancellationToken: ct));
+    public static Task<int> EnqueueCustomerServiceAsync(
+        DbConnection c,
+        DbTransaction? tx,
+        long? personId,
+        string openid,
+        string text,
+        string idempotencyKey,
+        DateTime now,
+        CancellationToken ct
+    ) =>
+        c.ExecuteAsync(
+            new CommandDefinition(
+                CustomerServiceSql,
+                new
+                {
+                    key = idempotencyKey,
+                    personId,
+                    openid,
+                    payload = JsonSerializer.Serialize(new { text }, Json),
+                    now,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
 }

@@ -9,39 +9,46 @@ namespace Governance.Core.Notifications;
 /// </summary>
 public static class TemplateRenderer
 {
-    /// <summary>The mini-program page a template opens: its page, with the order code or the notice's reference as the query.</summary>
+    /// <summary>
+    /// The mini-program page a template opens: its page, with the order code or the notice's reference as the query.
+    /// </summary>
     public static string? Page(ChannelTemplate template, Notice notice) =>
         template.Page is not { } page ? null
         : notice.OrderCode is { } code ? $"{page}?code={Uri.EscapeDataString(code)}"
         : notice.Ref is { } id ? $"{page}?id={Uri.EscapeDataString(id)}"
         : page;
 
-    public static IReadOnlyDictionary<string, string> Render(ChannelTemplate template, Notice notice, DateTime nowUtc) =>
-        template.Fields.ToDictionary(f => f.Key, f => Fit(f.Type, Source(f.From, notice, nowUtc)));
+    public static IReadOnlyDictionary<string, string> Render(
+        ChannelTemplate template,
+        Notice notice,
+        DateTime nowUtc
+    ) => template.Fields.ToDictionary(f => f.Key, f => Fit(f.Type, Source(f.From, notice, nowUtc)));
 
-    private static string Source(string from, Notice n, DateTime nowUtc) => from switch
-    {
-        "title" => n.Title,
-        "body" => n.Body,
-        "code" => n.OrderCode ?? "-",
-        "time" => ChinaTime.ToChina(nowUtc).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture),
-        "status" => StatusPhrase(n.Kind),
-        _ => "",
-    };
+    private static string Source(string from, Notice n, DateTime nowUtc) =>
+        from switch
+        {
+            "title" => n.Title,
+            "body" => n.Body,
+            "code" => n.OrderCode ?? "-",
+            "time" => ChinaTime.ToChina(nowUtc).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture),
+            "status" => StatusPhrase(n.Kind),
+            _ => "",
+        };
 
     /// <summary>A status in at most five Chinese characters, for "phrase" keywords.</summary>
-    public static string StatusPhrase(string kind) => kind switch
-    {
-        "order_accepted" => "已受理",
-        "order_claimed" => "已认领",
-        "order_progress" => "办理中",
-        "order_resolved" => "已办结",
-        "order_reopened" => "重新办理",
-        "followup" => "待评价",
-        "reminder" => "即将到期",
-        "escalation" => "已逾期",
-        _ => "有更新",
-    };
+    public static string StatusPhrase(string kind) =>
+        kind switch
+        {
+            "order_accepted" => "已受理",
+            "order_claimed" => "已认领",
+            "order_progress" => "办理中",
+            "order_resolved" => "已办结",
+            "order_reopened" => "重新办理",
+            "followup" => "待评价",
+            "reminder" => "即将到期",
+            "escalation" => "已逾期",
+            _ => "有更新",
+        };
 
     public static string Fit(string type, string value)
     {
@@ -50,8 +57,16 @@ public static class TemplateRenderer
         {
             "thing" => Cut(text, 20),
             "name" => Cut(text, 10),
-            "phrase" => Cut(new string(text.Where(c => c >= 0x4E00 && c <= 0x9FFF).ToArray()) is { Length: > 0 } cn ? cn : "更新", 5, ellipsis: false),
-            "character_string" or "number" or "letter" => Cut(new string(text.Where(char.IsAscii).ToArray()), 32, ellipsis: false),
+            "phrase" => Cut(
+                new string(text.Where(c => c >= 0x4E00 && c <= 0x9FFF).ToArray()) is { Length: > 0 } cn ? cn : "更新",
+                5,
+                ellipsis: false
+            ),
+            "character_string" or "number" or "letter" => Cut(
+                new string(text.Where(char.IsAscii).ToArray()),
+                32,
+                ellipsis: false
+            ),
             "symbol" => Cut(text, 5, ellipsis: false),
             "phone_number" => Cut(text, 17, ellipsis: false),
             "car_number" => Cut(text, 8, ellipsis: false),
@@ -62,7 +77,8 @@ public static class TemplateRenderer
     private static string Cut(string s, int max, bool ellipsis = true)
     {
         var info = new StringInfo(s);
-        if (info.LengthInTextElements <= max) return s;
+        if (info.LengthInTextElements <= max)
+            return s;
         return ellipsis ? info.SubstringByTextElements(0, max - 1) + "…" : info.SubstringByTextElements(0, max);
     }
 }

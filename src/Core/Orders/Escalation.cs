@@ -7,12 +7,18 @@ namespace Governance.Core.Orders;
 
 /// <summary>
 /// Escalation after deadlines (督办), one level per step: 1 whoever holds the order, 2 the grid workers, 3 the community
-/// secretary, 4 the street (see <see cref="OrderRecipients.ForEscalationLevelAsync"/>). A level is due when the order has
-/// been overdue for (level - 1) steps; each escalation is a timeline event, a notice to that level and a visible level
-/// on the order, and it schedules the next step. The level only rises from the value read, so overlapping runs (two
-/// nodes, a re-run after a crash) escalate once; a backlog (after an outage) climbs one level per pass.
+/// secretary, 4 the street (see <see cref="OrderRecipients.ForEscalationLevelAsync"/>). A level is due when the order
+/// has been overdue for (level - 1) steps; each escalation is a timeline event, a notice to that level and a visible
+/// level on the order, and it schedules the next step. The level only rises from the value read, so overlapping runs
+/// (two nodes, a re-run after a crash) escalate once; a backlog (after an outage) climbs one level per pass.
 /// </summary>
-public sealed class Escalation(OrderScans scans, OrderRecipients recipients, OrderPolicyOptions options, TimeProvider clock, ILogger<Escalation> log)
+public sealed class Escalation(
+    OrderScans scans,
+    OrderRecipients recipients,
+    OrderPolicyOptions options,
+    TimeProvider clock,
+    ILogger<Escalation> log
+)
 {
     public const int TopLevel = 4;
     public static readonly string[] LevelNames = ["", "认领人", "网格员", "社区书记", "街道"];
@@ -26,30 +32,64 @@ public sealed class Escalation(OrderScans scans, OrderRecipients recipients, Ord
         {
             var seen = o.NextEscalateAt!.Value;
             var open = OrderStatus.Open.Contains(o.Status);
-            var due = o.EscalationLevel >= TopLevel || !open || o.ResolveDueAt >= now ? 0
-                : Math.Min(TopLevel, 1 + (int)Math.Floor((now - o.ResolveDueAt) / step));
+            var due =
+                o.EscalationLevel >= TopLevel || !open || o.ResolveDueAt >= now
+                    ? 0
+                    : Math.Min(TopLevel, 1 + (int)Math.Floor((now - o.ResolveDueAt) / step));
             if (due <= o.EscalationLevel)
             {
-                // Nothing due yet (an urgent order escalated when it was filed, a level reached by a concurrent run): the
-                // next level is due once the order has been overdue that many steps. Or nothing is left to escalate.
-                DateTime? later = o.EscalationLevel >= TopLevel || !open ? null : o.ResolveDueAt + step * o.EscalationLevel;
+                // Nothing due yet (an urgent order escalated when it was filed, a level reached by a concurrent run):
+                // the next level is due once the order has been overdue that many steps. Or nothing is left to
+                // escalate.
+                DateTime? later =
+                    o.EscalationLevel >= TopLevel || !open ? null : o.ResolveDueAt + step * o.EscalationLevel;
                 await scans.RescheduleEscalationAsync(o.Id, seen, later, ct);
                 continue;
             }
             var level = o.EscalationLevel + 1;
             DateTime? next = level >= TopLevel ? null : o.ResolveDueAt + step * level;
-            var to = await recipients.ForEscalationLevelAsync(level, o.AreaPath, o.ClaimerPersonId, o.ClaimerUnitId, ct);
+            var to = await recipients.ForEscalationLevelAsync(
+                level,
+                o.AreaPath,
+                o.ClaimerPersonId,
+                o.ClaimerUnitId,
+                ct
+            );
             var overdue = now - o.ResolveDueAt;
-            var note = $"已逾期{(overdue.TotalHours < 24 ? $"{(int)overdue.TotalHours}小时" : $"{(int)overdue.TotalDays}天")}，升级到{LevelNames[level]}督办";
-            var notice = new Notice("escalation", $"工单逾期督办（{LevelNames[level]}）",
-                $"{o.CategoryName}：{Chars.Shorten(o.Description, 30)}，{note}", o.Code);
-            var e = new NewOrderEvent(OrderEventKind.Escalated, null, null, null, "system", note, $$"""{"level":{{level}}}""");
+            var late = overdue.TotalHours < 24 ? $"{(int)overdue.TotalHours}小时" : $"{(int)overdue.TotalDays}天";
+            var note = $"已逾期{late}，升级到{LevelNames[level]}督办";
+            var notice = new Notice(
+                "escalation",
+                $"工单逾期督办（{LevelNames[level]}）",
+                $"{o.CategoryName}：{Chars.Shorten(o.Description, 30)}，{note}",
+                o.Code
+            );
+            var e = new NewOrderEvent(
+                OrderEventKind.Escalated,
+                null,
+                null,
+                null,
+                "system",
+                note,
+                $$"""{"level":{{level}}}"""
+            );
             var key = $"escalation:{o.Code}:{level}:{ChinaTime.ToChina(o.ResolveDueAt):yyyyMMddHHmm}";
             // Conditional on the level read: a concurrent run that got there first makes this a no-op.
-            if (await scans.EscalateAsync(o.Id, level, e, next, now, (c, tx) => Outbox.EnqueueAsync(c, tx, to, notice, key, now, ct), ct))
+            if (
+                await scans.EscalateAsync(
+                    o.Id,
+                    level,
+                    e,
+                    next,
+                    now,
+                    (c, tx) => Outbox.EnqueueAsync(c, tx, to, notice, key, now, ct),
+                    ct
+                )
+            )
                 escalated++;
         }
-        if (escalated > 0) log.LogInformation("Escalated {Count} overdue orders", escalated);
+        if (escalated > 0)
+            log.LogInformation("Escalated {Count} overdue orders", escalated);
         return escalated;
     }
 }

@@ -14,11 +14,15 @@ public sealed class OrderPolicyOptions
     [Range(1, 720)]
     public int ReminderHoursBefore { get; set; } = 24;
 
-    /// <summary>Escalation climbs one level for each of these periods overdue: holder, grid worker, secretary, street.</summary>
+    /// <summary>
+    /// Escalation climbs one level for each of these periods overdue: holder, grid worker, secretary, street.
+    /// </summary>
     [Range(1, 720)]
     public int EscalationStepHours { get; set; } = 24;
 
-    /// <summary>回访: remind the resident to rate after this many days, and close as unrated after AutoCloseAfterDays.</summary>
+    /// <summary>
+    /// 回访: remind the resident to rate after this many days, and close as unrated after AutoCloseAfterDays.
+    /// </summary>
     [Range(1, 90)]
     public int FollowUpAfterDays { get; set; } = 3;
 

@@ -6,6 +6,7 @@ namespace Governance.Core.Orders;
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
+
     /// <summary>Folder for files (photos). ./run.sh points it under the project's .data folder.</summary>
     public string DataRoot { get; set; } = ".data/files";
 
@@ -28,13 +29,16 @@ public sealed class PhotoStorage(StorageOptions options)
 
     public Error? Validate(IReadOnlyList<PhotoUpload> photos)
     {
-        if (photos.Count > options.MaxPhotosPerUpload) return OrderErrors.PhotoTooMany.With($"每次最多上传{options.MaxPhotosPerUpload}张照片");
+        if (photos.Count > options.MaxPhotosPerUpload)
+            return OrderErrors.PhotoTooMany.With($"每次最多上传{options.MaxPhotosPerUpload}张照片");
         foreach (var photo in photos)
         {
-            if (photo.Content.Length == 0) return OrderErrors.PhotoEmpty;
+            if (photo.Content.Length == 0)
+                return OrderErrors.PhotoEmpty;
             if (photo.Content.Length > options.MaxPhotoBytes)
                 return OrderErrors.PhotoTooLarge.With($"单张照片不能超过{options.MaxPhotoBytes / 1024 / 1024}MB");
-            if (Sniff(photo.Content) is null) return OrderErrors.PhotoInvalid;
+            if (Sniff(photo.Content) is null)
+                return OrderErrors.PhotoInvalid;
         }
         return null;
     }
@@ -42,26 +46,36 @@ public sealed class PhotoStorage(StorageOptions options)
     /// <summary>The image type from the file's magic bytes, or null when it is not a supported image.</summary>
     public static (string ContentType, string Extension)? Sniff(ReadOnlySpan<byte> b)
     {
-        if (b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return ("image/jpeg", ".jpg");
-        if (b.Length >= 8 && b[..8].SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A })) return ("image/png", ".png");
-        if (b.Length >= 12 && b[..4].SequenceEqual("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8)) return ("image/webp", ".webp");
+        if (b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
+            return ("image/jpeg", ".jpg");
+        if (b.Length >= 8 && b[..8].SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }))
+            return ("image/png", ".png");
+        if (b.Length >= 12 && b[..4].SequenceEqual("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8))
+            return ("image/webp", ".webp");
         return null;
     }
 
     public async Task<StoredPhoto> SaveAsync(PhotoUpload photo, DateTime nowUtc, CancellationToken ct = default)
     {
-        var (contentType, ext) = Sniff(photo.Content) ?? throw new InvalidOperationException("Validate photos before saving them.");
+        var (contentType, ext) = Sniff(photo.Content)
+            ?? throw new InvalidOperationException("Validate photos before saving them.");
         var key = $"photos/{nowUtc:yyyy/MM/dd}/{Guid.NewGuid():N}{ext}";
         var full = FullPath(key);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         await File.WriteAllBytesAsync(full, photo.Content, ct);
-        return new StoredPhoto(key, contentType, photo.Content.Length, Convert.ToHexStringLower(SHA256.HashData(photo.Content)));
+        return new StoredPhoto(
+            key,
+            contentType,
+            photo.Content.Length,
+            Convert.ToHexStringLower(SHA256.HashData(photo.Content))
+        );
     }
 
     public void Delete(StoredPhoto photo)
     {
         var full = FullPath(photo.StorageKey);
-        if (File.Exists(full)) File.Delete(full);
+        if (File.Exists(full))
+            File.Delete(full);
     }
 
     public Stream OpenRead(string storageKey) => File.OpenRead(FullPath(storageKey));

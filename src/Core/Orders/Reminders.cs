@@ -12,7 +12,13 @@ namespace Governance.Core.Orders;
 /// notice is keyed by order, stage and deadline, so a re-run or a second node sends nothing twice and an extended
 /// deadline earns fresh reminders.
 /// </summary>
-public sealed class Reminders(OrderScans scans, OrderRecipients recipients, OrderPolicyOptions options, TimeProvider clock, ILogger<Reminders> log)
+public sealed class Reminders(
+    OrderScans scans,
+    OrderRecipients recipients,
+    OrderPolicyOptions options,
+    TimeProvider clock,
+    ILogger<Reminders> log
+)
 {
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -37,10 +43,18 @@ public sealed class Reminders(OrderScans scans, OrderRecipients recipients, Orde
             }
             var to = await recipients.HandlersAsync(o.AreaPath, o.ClaimerPersonId, o.ClaimerUnitId, ct);
             var notice = Reminder(o, final);
-            var key = $"reminder:{o.Code}:{(final ? "final" : "half")}:{ChinaTime.ToChina(o.ResolveDueAt):yyyyMMddHHmm}";
-            await scans.AdvanceReminderAsync(o.Id, seen, next, async (c, tx) => queued += await Outbox.EnqueueAsync(c, tx, to, notice, key, now, ct), ct);
+            var key =
+                $"reminder:{o.Code}:{(final ? "final" : "half")}:{ChinaTime.ToChina(o.ResolveDueAt):yyyyMMddHHmm}";
+            await scans.AdvanceReminderAsync(
+                o.Id,
+                seen,
+                next,
+                async (c, tx) => queued += await Outbox.EnqueueAsync(c, tx, to, notice, key, now, ct),
+                ct
+            );
         }
-        if (queued > 0) log.LogInformation("Queued {Count} deadline reminders", queued);
+        if (queued > 0)
+            log.LogInformation("Queued {Count} deadline reminders", queued);
         return queued;
     }
 
@@ -50,7 +64,17 @@ public sealed class Reminders(OrderScans scans, OrderRecipients recipients, Orde
         var waiting = o.ClaimerPersonId is null && o.ClaimerUnitId is null;
         var what = $"{o.CategoryName}：{Chars.Shorten(o.Description, 30)}";
         return final
-            ? new Notice("reminder", waiting ? "工单快到期了，还没人办理" : "工单快到期了", $"{what}，请在{due:M月d日 HH:mm}前办结", o.Code)
-            : new Notice("reminder", waiting ? "工单过半程，还没人办理" : "工单已过半程", $"{what}，办结期限{due:M月d日 HH:mm}", o.Code);
+            ? new Notice(
+                "reminder",
+                waiting ? "工单快到期了，还没人办理" : "工单快到期了",
+                $"{what}，请在{due:M月d日 HH:mm}前办结",
+                o.Code
+            )
+            : new Notice(
+                "reminder",
+                waiting ? "工单过半程，还没人办理" : "工单已过半程",
+                $"{what}，办结期限{due:M月d日 HH:mm}",
+                o.Code
+            );
     }
 }

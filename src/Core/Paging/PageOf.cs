@@ -1,6 +1,8 @@
 namespace Governance.Core.Paging;
 
-/// <summary>One page of a list that is paged by number (short lists a person browses: their orders, a broadcast's recipients).</summary>
+/// <summary>
+/// One page of a list that is paged by number (short lists a person browses: their orders, a broadcast's recipients).
+/// </summary>
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
 /// <summary>

@@ -7,35 +7,72 @@ public sealed class PersonStore(Db db)
 {
     private const string CallerSql = """
         SELECT p.id, p.name, r.person_id IS NOT NULL, m.person_id IS NOT NULL, r.home_building_id, m.unit_id, m.skills
-          FROM person p LEFT JOIN resident r ON r.person_id = p.id LEFT JOIN member m ON m.person_id = p.id WHERE p.id = @id;
+          FROM person p LEFT JOIN resident r ON r.person_id = p.id LEFT JOIN member m ON m.person_id = p.id
+            WHERE p.id = @id;
         SELECT s.role AS Role, s.area_id AS AreaId, a.path AS AreaPath
           FROM staff_role s JOIN area a ON a.id = s.area_id WHERE s.person_id = @id ORDER BY s.id;
         SELECT r.community_id, a.path, r.skills FROM registration r JOIN area a ON a.id = r.community_id
          WHERE r.person_id = @id AND r.status = 'approved' ORDER BY r.community_id;
-        SELECT u.id, u.name, u.status, a.path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id JOIN area a ON a.id = u.area_id
+        SELECT u.id, u.name, u.status, a.path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id JOIN area a
+          ON a.id = u.area_id
          WHERE ua.person_id = @id;
         SELECT u.id, u.name, u.status, a.path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id
           JOIN unit_pairing p ON p.unit_id = u.id AND p.status = 'approved' JOIN area a ON a.id = p.community_id
          WHERE ua.person_id = @id;
         """;
-    /// <summary>Everything about who is asking, in one round trip: roles, scopes, units, skills and (for a resident) home.</summary>
+
+    /// <summary>
+    /// Everything about who is asking, in one round trip: roles, scopes, units, skills and (for a resident) home.
+    /// </summary>
     public async Task<Caller?> LoadCallerAsync(long personId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var multi = await c.QueryMultipleAsync(new CommandDefinition(CallerSql, new { id = personId }, cancellationToken: ct));
-        var person = await multi.ReadSingleOrDefaultAsync<(long Id, string Name, bool IsResident, bool IsMember, long? Home, long? UnitId, string? Skills)?>();
-        if (person is null) return null;
+        await using var multi = await c.QueryMultipleAsync(
+            new CommandDefinition(CallerSql, new { id = personId }, cancellationToken: ct)
+        );
+        var person = await multi.ReadSingleOrDefaultAsync<(
+            long Id,
+            string Name,
+            bool IsResident,
+            bool IsMember,
+            long? Home,
+            long? UnitId,
+            string? Skills
+        )?>();
+        if (person is null)
+            return null;
         var p = person.Value;
         var staff = (await multi.ReadAsync<StaffScope>()).AsList();
         var registrations = (await multi.ReadAsync<(long CommunityId, string Path, string Skills)>()).AsList();
-        var unitRows = (await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>()).Concat(await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>()).ToList();
-        var skills = (p.Skills ?? "").Split(',').Concat(registrations.SelectMany(r => r.Skills.Split(',')))
-            .Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().ToList();
-        return new Caller(p.Id, p.Name, p.IsResident, p.IsMember, staff, unitRows.Select(u => u.UnitId).Distinct().Order().ToList())
+        var unitRows = (await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>())
+            .Concat(await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>())
+            .ToList();
+        var skills = (p.Skills ?? "")
+            .Split(',')
+            .Concat(registrations.SelectMany(r => r.Skills.Split(',')))
+            .Select(s => s.Trim())
+            .Where(s => s.Length > 0)
+            .Distinct()
+            .ToList();
+        return new Caller(
+            p.Id,
+            p.Name,
+            p.IsResident,
+            p.IsMember,
+            staff,
+            unitRows.Select(u => u.UnitId).Distinct().Order().ToList()
+        )
         {
             MemberCommunities = registrations.Select(r => new CommunityScope(r.CommunityId, r.Path)).ToList(),
-            Units = unitRows.GroupBy(u => (u.UnitId, u.Name, u.Status))
-                .Select(g => new UnitScope(g.Key.UnitId, g.Key.Name, g.Key.Status, g.Select(u => u.Path).Distinct().ToList())).ToList(),
+            Units = unitRows
+                .GroupBy(u => (u.UnitId, u.Name, u.Status))
+                .Select(g => new UnitScope(
+                    g.Key.UnitId,
+                    g.Key.Name,
+                    g.Key.Status,
+                    g.Select(u => u.Path).Distinct().ToList()
+                ))
+                .ToList(),
             MemberUnitId = p.UnitId,
             Skills = skills,
             HomeBuildingId = p.Home,
@@ -43,31 +80,57 @@ public sealed class PersonStore(Db db)
     }
 
     private const string UpsertOaSql = """
-        INSERT INTO person (name, oa_openid, oa_following, created_at, updated_at) VALUES ('微信居民', @openid, @following, @now, @now)
-        ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), oa_following = IF(@touch, VALUES(oa_following), oa_following), updated_at = VALUES(updated_at);
+        INSERT INTO person (name, oa_openid, oa_following, created_at, updated_at) VALUES ('微信居民', @openid, @following,
+          @now, @now)
+        ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), oa_following = IF(@touch, VALUES(oa_following), oa_following),
+          updated_at = VALUES(updated_at);
         SELECT LAST_INSERT_ID();
         """;
     private const string EnsureResidentSql = "INSERT IGNORE INTO resident (person_id, created_at) VALUES (@id, @now)";
-    private const string ByOaSql = "SELECT p.id FROM person p JOIN resident r ON r.person_id = p.id WHERE p.oa_openid = @openid";
+    private const string ByOaSql =
+        "SELECT p.id FROM person p JOIN resident r ON r.person_id = p.id WHERE p.oa_openid = @openid";
+
     /// <summary>
     /// The person behind an official-account openid, created on first contact as a resident. A follow or
     /// unfollow event sets oa_following (unfollowed people get no template messages). An ordinary message from
     /// someone we know is one read.
     /// </summary>
-    public async Task<long> EnsureByOaOpenidAsync(string openid, bool? following, DateTime now, CancellationToken ct = default)
+    public async Task<long> EnsureByOaOpenidAsync(
+        string openid,
+        bool? following,
+        DateTime now,
+        CancellationToken ct = default
+    )
     {
         await using var c = await db.OpenAsync(ct);
-        if (following is null && await c.ExecuteScalarAsync<long?>(new CommandDefinition(ByOaSql, new { openid }, cancellationToken: ct)) is { } known)
+        if (
+            following is null
+            && await c.ExecuteScalarAsync<long?>(new CommandDefinition(ByOaSql, new { openid }, cancellationToken: ct))
+                is { } known
+        )
             return known;
-        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(UpsertOaSql,
-            new { openid, following = following ?? true, touch = following is not null, now }, cancellationToken: ct));
+        var id = await c.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                UpsertOaSql,
+                new
+                {
+                    openid,
+                    following = following ?? true,
+                    touch = following is not null,
+                    now,
+                },
+                cancellationToken: ct
+            )
+        );
         await c.ExecuteAsync(new CommandDefinition(EnsureResidentSql, new { id, now }, cancellationToken: ct));
         return id;
     }
 
     private const string UpsertMpSql = """
-        INSERT INTO person (name, mp_openid, unionid, mp_session_key, created_at, updated_at) VALUES ('微信用户', @openid, @unionid, @sessionKey, @now, @now)
-        ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), mp_session_key = VALUES(mp_session_key), unionid = COALESCE(VALUES(unionid), unionid), updated_at = VALUES(updated_at);
+        INSERT INTO person (name, mp_openid, unionid, mp_session_key, created_at, updated_at) VALUES ('微信用户', @openid,
+          @unionid, @sessionKey, @now, @now)
+        ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), mp_session_key = VALUES(mp_session_key),
+          unionid = COALESCE(VALUES(unionid), unionid), updated_at = VALUES(updated_at);
         SELECT LAST_INSERT_ID();
         """;
     private const string LinkByUnionSql = """
@@ -81,22 +144,79 @@ public sealed class PersonStore(Db db)
     /// official-account follower already has, the mini-program identity joins that person instead of making a
     /// second one, so chat reports and form reports are the same resident's.
     /// </summary>
-    public async Task<(long PersonId, bool Created)> EnsureByMpOpenidAsync(string openid, string? unionid, string sessionKey, DateTime now, CancellationToken ct = default)
+    public async Task<(long PersonId, bool Created)> EnsureByMpOpenidAsync(
+        string openid,
+        string? unionid,
+        string sessionKey,
+        DateTime now,
+        CancellationToken ct = default
+    )
     {
         await using var c = await db.OpenAsync(ct);
-        if (unionid is not null && await c.ExecuteAsync(new CommandDefinition(LinkByUnionSql, new { openid, unionid, sessionKey, now }, cancellationToken: ct)) == 1)
-            return (await c.ExecuteScalarAsync<long>(new CommandDefinition(ByUnionSql, new { unionid, openid }, cancellationToken: ct)), false);
-        var existed = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM person WHERE mp_openid = @openid", new { openid }, cancellationToken: ct));
-        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(UpsertMpSql, new { openid, unionid, sessionKey, now }, cancellationToken: ct));
+        if (
+            unionid is not null
+            && await c.ExecuteAsync(
+                new CommandDefinition(
+                    LinkByUnionSql,
+                    new
+                    {
+                        openid,
+                        unionid,
+                        sessionKey,
+                        now,
+                    },
+                    cancellationToken: ct
+                )
+            ) == 1
+        )
+            return (
+                await c.ExecuteScalarAsync<long>(
+                    new CommandDefinition(ByUnionSql, new { unionid, openid }, cancellationToken: ct)
+                ),
+                false
+            );
+        var existed = await c.ExecuteScalarAsync<long?>(
+            new CommandDefinition(
+                "SELECT id FROM person WHERE mp_openid = @openid",
+                new { openid },
+                cancellationToken: ct
+            )
+        );
+        var id = await c.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                UpsertMpSql,
+                new
+                {
+                    openid,
+                    unionid,
+                    sessionKey,
+                    now,
+                },
+                cancellationToken: ct
+            )
+        );
         await c.ExecuteAsync(new CommandDefinition(EnsureResidentSql, new { id, now }, cancellationToken: ct));
         return (id, existed is null);
     }
 
-    private const string PhoneSql = "UPDATE person SET phone = @phone, phone_verified_at = @now, updated_at = @now WHERE id = @id";
+    private const string PhoneSql =
+        "UPDATE person SET phone = @phone, phone_verified_at = @now, updated_at = @now WHERE id = @id";
+
     public async Task BindPhoneAsync(long id, string phone, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(PhoneSql, new { id, phone, now }, cancellationToken: ct));
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                PhoneSql,
+                new
+                {
+                    id,
+                    phone,
+                    now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     private const string ProfileNameSql = "UPDATE person SET name = @name, updated_at = @now WHERE id = @id";
@@ -105,34 +225,99 @@ public sealed class PersonStore(Db db)
         ON DUPLICATE KEY UPDATE home_building_id = VALUES(home_building_id)
         """;
     private const string ProfileMemberSql = """
-        INSERT INTO member (person_id, unit_id, skills, service_minutes, created_at) VALUES (@id, @unitId, COALESCE(@skills, ''), 0, @now)
+        INSERT INTO member (person_id, unit_id, skills, service_minutes, created_at) VALUES (@id, @unitId,
+          COALESCE(@skills, ''), 0, @now)
         ON DUPLICATE KEY UPDATE unit_id = COALESCE(@unitId, unit_id), skills = COALESCE(@skills, skills)
         """;
 
-    /// <summary>The fields of a profile that were given, in one commit; skills and unit make the person a member (in-service Party member).</summary>
-    public async Task UpdateProfileAsync(long id, string? name, long? home, string? skills, long? unitId, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// The fields of a profile that were given, in one commit; skills and unit make the person a member (in-service
+    /// Party member).
+    /// </summary>
+    public async Task UpdateProfileAsync(
+        long id,
+        string? name,
+        long? home,
+        string? skills,
+        long? unitId,
+        DateTime now,
+        CancellationToken ct
+    )
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        if (name is not null) await c.ExecuteAsync(new CommandDefinition(ProfileNameSql, new { id, name, now }, tx, cancellationToken: ct));
-        if (home is not null) await c.ExecuteAsync(new CommandDefinition(ProfileHomeSql, new { id, home, now }, tx, cancellationToken: ct));
+        if (name is not null)
+            await c.ExecuteAsync(
+                new CommandDefinition(
+                    ProfileNameSql,
+                    new
+                    {
+                        id,
+                        name,
+                        now,
+                    },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
+        if (home is not null)
+            await c.ExecuteAsync(
+                new CommandDefinition(
+                    ProfileHomeSql,
+                    new
+                    {
+                        id,
+                        home,
+                        now,
+                    },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
         if (skills is not null || unitId is not null)
-            await c.ExecuteAsync(new CommandDefinition(ProfileMemberSql, new { id, unitId, skills, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(
+                new CommandDefinition(
+                    ProfileMemberSql,
+                    new
+                    {
+                        id,
+                        unitId,
+                        skills,
+                        now,
+                    },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
         await tx.CommitAsync(ct);
     }
 
-    public sealed record Profile(long Id, string Name, string? Phone, string? MpOpenid, long? HomeBuildingId, int ServiceMinutes);
+    public sealed record Profile(
+        long Id,
+        string Name,
+        string? Phone,
+        string? MpOpenid,
+        long? HomeBuildingId,
+        int ServiceMinutes
+    );
+
     private const string ProfileSql = """
-        SELECT p.id, p.name, p.phone, p.mp_openid AS MpOpenid, r.home_building_id AS HomeBuildingId, COALESCE(m.service_minutes, 0) AS ServiceMinutes
-          FROM person p LEFT JOIN resident r ON r.person_id = p.id LEFT JOIN member m ON m.person_id = p.id WHERE p.id = @id
+        SELECT p.id, p.name, p.phone, p.mp_openid AS MpOpenid, r.home_building_id AS HomeBuildingId,
+          COALESCE(m.service_minutes, 0) AS ServiceMinutes
+          FROM person p LEFT JOIN resident r ON r.person_id = p.id LEFT JOIN member m ON m.person_id = p.id
+            WHERE p.id = @id
         """;
+
     public async Task<Profile?> ProfileAsync(long id, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Profile>(new CommandDefinition(ProfileSql, new { id }, cancellationToken: ct));
+        return await c.QuerySingleOrDefaultAsync<Profile>(
+            new CommandDefinition(ProfileSql, new { id }, cancellationToken: ct)
+        );
     }
 
     public sealed record ChatResident(long Id, string Name, string OaOpenid, string? Home);
+
     private const string ChatResidentsSql = """
         SELECT p.id, p.name, p.oa_openid AS OaOpenid, CONCAT(c.name, ' ', b.name) AS Home
           FROM person p JOIN resident r ON r.person_id = p.id
@@ -141,43 +326,87 @@ public sealed class PersonStore(Db db)
           LEFT JOIN area c ON c.id = g.parent_id
          WHERE p.oa_openid IS NOT NULL ORDER BY p.id LIMIT @limit
         """;
+
     /// <summary>Residents who talk to the official account (for the sandbox chat page).</summary>
     public async Task<IReadOnlyList<ChatResident>> ChatResidentsAsync(int limit, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<ChatResident>(new CommandDefinition(ChatResidentsSql, new { limit }, cancellationToken: ct))).AsList();
+        return (
+            await c.QueryAsync<ChatResident>(
+                new CommandDefinition(ChatResidentsSql, new { limit }, cancellationToken: ct)
+            )
+        ).AsList();
     }
 
     private const string StaffOverSql = """
         SELECT DISTINCT s.person_id FROM area a JOIN staff_role s ON s.area_id = a.id
         WHERE a.path IN @ancestors AND s.role IN @roles ORDER BY s.person_id
         """;
+
     /// <summary>
     /// The staff whose scope covers a place, by role (the grid workers of its grid, its secretary, ...): the place's
     /// ancestors are read from its materialised path and looked up by their own paths (an index look-up each).
     /// </summary>
-    public async Task<IReadOnlyList<long>> StaffOverAsync(string areaPath, IEnumerable<string> roles, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> StaffOverAsync(
+        string areaPath,
+        IEnumerable<string> roles,
+        CancellationToken ct
+    )
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<long>(new CommandDefinition(StaffOverSql,
-            new { ancestors = Areas.AreaPaths.AncestorsAndSelf(areaPath), roles = roles.ToArray() }, cancellationToken: ct))).AsList();
+        return (
+            await c.QueryAsync<long>(
+                new CommandDefinition(
+                    StaffOverSql,
+                    new { ancestors = Areas.AreaPaths.AncestorsAndSelf(areaPath), roles = roles.ToArray() },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 
     private const string StaffUnderSql = """
         SELECT DISTINCT s.person_id FROM area a JOIN staff_role s ON s.area_id = a.id
         WHERE a.path LIKE @prefix AND a.kind = @kind AND s.role IN @roles ORDER BY s.person_id
         """;
-    /// <summary>The staff of the given role whose areas of the given kind lie inside a place (the grid workers of a compound's grids).</summary>
-    public async Task<IReadOnlyList<long>> StaffUnderAsync(string areaPath, string kind, IEnumerable<string> roles, CancellationToken ct)
+
+    /// <summary>
+    /// The staff of the given role whose areas of the given kind lie inside a place (the grid workers of a compound's
+    /// grids).
+    /// </summary>
+    public async Task<IReadOnlyList<long>> StaffUnderAsync(
+        string areaPath,
+        string kind,
+        IEnumerable<string> roles,
+        CancellationToken ct
+    )
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<long>(new CommandDefinition(StaffUnderSql,
-            new { prefix = areaPath + "%", kind, roles = roles.ToArray() }, cancellationToken: ct))).AsList();
+        return (
+            await c.QueryAsync<long>(
+                new CommandDefinition(
+                    StaffUnderSql,
+                    new
+                    {
+                        prefix = areaPath + "%",
+                        kind,
+                        roles = roles.ToArray(),
+                    },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 
     public async Task<long?> MemberUnitAsync(long personId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT unit_id FROM member WHERE person_id = @personId", new { personId }, cancellationToken: ct));
+        return await c.ExecuteScalarAsync<long?>(
+            new CommandDefinition(
+                "SELECT unit_id FROM member WHERE person_id = @personId",
+                new { personId },
+                cancellationToken: ct
+            )
+        );
     }
 }

@@ -14,18 +14,29 @@ public static class Chars
     public static string Cut(string s, int max, bool ellipsis = true)
     {
         var info = new StringInfo(s);
-        if (info.LengthInTextElements <= max) return s;
-        return ellipsis && max > 1 ? info.SubstringByTextElements(0, max - 1) + "…" : info.SubstringByTextElements(0, max);
+        if (info.LengthInTextElements <= max)
+            return s;
+        return ellipsis && max > 1
+            ? info.SubstringByTextElements(0, max - 1) + "…"
+            : info.SubstringByTextElements(0, max);
     }
 
-    /// <summary>The first <paramref name="max"/> characters followed by "…" when cut (the limit excludes the mark).</summary>
+    /// <summary>
+    /// The first <paramref name="max"/> characters followed by "…" when cut (the limit excludes the mark).
+    /// </summary>
     public static string Shorten(string s, int max)
     {
         var info = new StringInfo(s);
         return info.LengthInTextElements <= max ? s : info.SubstringByTextElements(0, max) + "…";
     }
 
-    /// <summary>Control characters other than line breaks and tabs (NUL, escapes, bidi overrides) have no place in names or text.</summary>
+    /// <summary>
+    /// Control characters other than line breaks and tabs (NUL, escapes, bidi overrides) have no place in names or
+    /// text.
+    /// </summary>
     public static bool HasControl(string s) =>
-        s.Any(c => (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || c is '\u202E' or '\u202D' or '\u2066' or '\u2067' or '\u2068');
+        s.Any(c =>
+            (char.IsControl(c) && c is not ('\n' or '\r' or '\t'))
+            || c is '\u202E' or '\u202D' or '\u2066' or '\u2067' or '\u2068'
+        );
 }

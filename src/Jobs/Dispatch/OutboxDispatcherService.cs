@@ -10,8 +10,12 @@ namespace Governance.Jobs.Dispatch;
 /// "jobs", continuously while rows are due, then every DispatchIntervalSeconds. Any number of nodes run it side by side
 /// (rows are claimed with SKIP LOCKED), which a Quartz job could not do: the cluster runs a job on one node at a time.
 /// </summary>
-public sealed class OutboxDispatcherService(OutboxSender sender, Db db, JobsOptions options, ILogger<OutboxDispatcherService> log)
-    : BackgroundService
+public sealed class OutboxDispatcherService(
+    OutboxSender sender,
+    Db db,
+    JobsOptions options,
+    ILogger<OutboxDispatcherService> log
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,11 +25,18 @@ public sealed class OutboxDispatcherService(OutboxSender sender, Db db, JobsOpti
             try
             {
                 DispatchResult result;
-                await using (db.Scope()) result = await sender.RunOnceAsync(stoppingToken);
+                await using (db.Scope())
+                    result = await sender.RunOnceAsync(stoppingToken);
                 if (result.Claimed > 0)
                 {
-                    log.LogInformation("Outbox: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Dead} dead, {Rerouted} rerouted",
-                        result.Claimed, result.Sent, result.Retrying, result.Dead, result.Rerouted);
+                    log.LogInformation(
+                        "Outbox: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Dead} dead, {Rerouted} rerouted",
+                        result.Claimed,
+                        result.Sent,
+                        result.Retrying,
+                        result.Dead,
+                        result.Rerouted
+                    );
                     continue;
                 }
             }

@@ -5,7 +5,11 @@ namespace Governance.Wechat.Chat;
 /// <summary>What the dialog is waiting for from the resident.</summary>
 public static class Awaiting
 {
-    public const string Confirm = "confirm", Place = "place", Category = "category", Describe = "describe", RatingReason = "rating_reason";
+    public const string Confirm = "confirm",
+        Place = "place",
+        Category = "category",
+        Describe = "describe",
+        RatingReason = "rating_reason";
 }
 
 /// <summary>A report being drafted in the chat.</summary>

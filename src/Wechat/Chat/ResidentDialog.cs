@@ -23,16 +23,28 @@ namespace Governance.Wechat.Chat;
 /// State lives in the database, so any node can take the next message.
 /// </summary>
 public sealed partial class ResidentDialog(
-    WechatOptions options, ConversationStore conversations, PersonStore people, OrderReports reports, OrderReader orders, IntakeService intake,
-    CategoryStore categories, AreaStore areas, PhotoStorage photos, WechatApiClient wechat, TimeProvider clock, ILogger<ResidentDialog> log)
+    WechatOptions options,
+    ConversationStore conversations,
+    PersonStore people,
+    OrderReports reports,
+    OrderReader orders,
+    IntakeService intake,
+    CategoryStore categories,
+    AreaStore areas,
+    PhotoStorage photos,
+    WechatApiClient wechat,
+    TimeProvider clock,
+    ILogger<ResidentDialog> log
+)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public const string Help = "您好！这里是社区服务号。\n" +
-        "① 直接发文字、语音或照片反映问题，例如：金龙小区3栋楼道灯坏了\n" +
-        "② 回复「查询」查看我的工单\n③ 回复「催办 工单号」催一催\n" +
-        "④ 办结后回复「满意」「基本满意」或「不满意+原因」\n⑤ 回复「取消」撤销，回复「人工」联系网格员\n" +
-        "紧急情况请直接拨打119/120/110。";
+    public const string Help =
+        "您好！这里是社区服务号。\n"
+        + "① 直接发文字、语音或照片反映问题，例如：金龙小区3栋楼道灯坏了\n"
+        + "② 回复「查询」查看我的工单\n③ 回复「催办 工单号」催一催\n"
+        + "④ 办结后回复「满意」「基本满意」或「不满意+原因」\n⑤ 回复「取消」撤销，回复「人工」联系网格员\n"
+        + "紧急情况请直接拨打119/120/110。";
 
     [GeneratedRegex(@"GD\d{8}-\d{4,}", RegexOptions.IgnoreCase)]
     private static partial Regex CodePattern();
@@ -40,7 +52,8 @@ public sealed partial class ResidentDialog(
     public async Task<string?> HandleAsync(InboundMessage msg, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (msg.MsgType == "event") return await EventAsync(msg, now, ct);
+        if (msg.MsgType == "event")
+            return await EventAsync(msg, now, ct);
 
         var personId = await people.EnsureByOaOpenidAsync(msg.FromUserName, null, now, ct);
         var caller = (await people.LoadCallerAsync(personId, ct))!;
@@ -54,8 +67,18 @@ public sealed partial class ResidentDialog(
             "image" => await ImageAsync(caller, state, msg, ct),
             "location" => await LocationAsync(caller, state, msg, ct),
             "link" => state.Draft is { } d
-                ? await AddDetailAsync(caller, state with { Draft = d with { Text = Join(d.Text, $"{msg.Title} {msg.Url}") } }, ct)
-                : ($"收到链接「{Shorten(msg.Title ?? "", 20)}」。如需反映问题，请直接用文字描述，例如：金龙小区3栋楼道灯坏了。", state),
+                ? await AddDetailAsync(
+                    caller,
+                    state with
+                    {
+                        Draft = d with { Text = Join(d.Text, $"{msg.Title} {msg.Url}") },
+                    },
+                    ct
+                )
+                : (
+                    $"收到链接「{Shorten(msg.Title ?? "", 20)}」。如需反映问题，请直接用文字描述，例如：金龙小区3栋楼道灯坏了。",
+                    state
+                ),
             "video" or "shortvideo" => ("收到视频。目前只能保存照片，请发照片或用文字描述问题。", state),
             _ => ("暂时无法处理这类消息。" + "请用文字、语音、照片或位置反映问题，回复「帮助」查看用法。", state),
         };
@@ -85,11 +108,12 @@ public sealed partial class ResidentDialog(
                     "HUMAN" => "人工",
                     _ => "帮助",
                 };
-                if (text == "反映问题") return "请直接发送文字、语音或照片描述问题和位置，例如：金龙小区3栋2单元楼道灯坏了。也可以发送「位置」帮我们定位。";
+                if (text == "反映问题")
+                    return "请直接发送文字、语音或照片描述问题和位置，例如：金龙小区3栋2单元楼道灯坏了。也可以发送「位置」帮我们定位。";
                 return await HandleAsync(msg with { MsgType = "text", Content = text, Event = null }, ct);
             default:
-                // VIEW (menu link), LOCATION reports and SCAN need no reply; delivery receipts and subscription events are
-                // the gateway's (see WechatGateway).
+                // VIEW (menu link), LOCATION reports and SCAN need no reply; delivery receipts and subscription events
+                // are the gateway's (see WechatGateway).
                 return null;
         }
     }
@@ -99,68 +123,158 @@ public sealed partial class ResidentDialog(
     private async Task<(string, ChatState)> TextAsync(Caller caller, ChatState state, string raw, CancellationToken ct)
     {
         var text = raw.Trim();
-        if (text.Length == 0) return (Help, state);
+        if (text.Length == 0)
+            return (Help, state);
         var compact = text.Replace(" ", "").TrimEnd('。', '！', '!', '.', '~');
 
-        if (compact is "帮助" or "help" or "HELP" or "?" or "？" or "菜单" or "你好" or "您好" or "在吗" or "hi" or "hello")
+        if (
+            compact
+            is "帮助"
+                or "help"
+                or "HELP"
+                or "?"
+                or "？"
+                or "菜单"
+                or "你好"
+                or "您好"
+                or "在吗"
+                or "hi"
+                or "hello"
+        )
             return (Help, state);
-        if (compact is "查询" or "我的工单" or "进度" or "查进度" or "工单" or "查询工单" or "我的" || compact.StartsWith("查询GD", StringComparison.OrdinalIgnoreCase))
+        if (
+            compact is "查询" or "我的工单" or "进度" or "查进度" or "工单" or "查询工单" or "我的"
+            || compact.StartsWith("查询GD", StringComparison.OrdinalIgnoreCase)
+        )
             return (await StatusAsync(caller, CodeIn(text), ct), state);
-        if (compact.StartsWith("催办", StringComparison.Ordinal) || compact.StartsWith("催一下", StringComparison.Ordinal))
+        if (
+            compact.StartsWith("催办", StringComparison.Ordinal)
+            || compact.StartsWith("催一下", StringComparison.Ordinal)
+        )
             return (await UrgeAsync(caller, CodeIn(text), ct), state);
         if (compact.StartsWith("人工", StringComparison.Ordinal) || compact is "转人工" or "找网格员" or "客服")
             return (await HandoverAsync(caller, state, text, ct), state);
-        if (compact.StartsWith("取消", StringComparison.Ordinal) || compact.StartsWith("撤销", StringComparison.Ordinal))
+        if (
+            compact.StartsWith("取消", StringComparison.Ordinal) || compact.StartsWith("撤销", StringComparison.Ordinal)
+        )
             return await CancelAsync(caller, state, CodeIn(text), ct);
-        if (compact is "满意" or "非常满意" or "很满意" or "基本满意" || compact.StartsWith("不满意", StringComparison.Ordinal))
+        if (
+            compact is "满意" or "非常满意" or "很满意" or "基本满意"
+            || compact.StartsWith("不满意", StringComparison.Ordinal)
+        )
             return await RateAsync(caller, state, compact, text, ct);
-        if (compact is "谢谢" or "谢谢你" or "感谢" or "好的" or "收到" or "知道了" or "嗯嗯" && state.Awaiting is not Awaiting.Confirm)
+        if (
+            compact is "谢谢" or "谢谢你" or "感谢" or "好的" or "收到" or "知道了" or "嗯嗯"
+            && state.Awaiting is not Awaiting.Confirm
+        )
             return ("不客气！有问题随时告诉我们。", state);
 
         switch (state.Awaiting)
         {
-            case Awaiting.Confirm when compact is "确认" or "是" or "是的" or "对" or "好" or "提交" or "确定" or "1" or "可以" or "嗯" or "好的" or "没问题":
+            case Awaiting.Confirm
+                when compact
+                    is "确认"
+                        or "是"
+                        or "是的"
+                        or "对"
+                        or "好"
+                        or "提交"
+                        or "确定"
+                        or "1"
+                        or "可以"
+                        or "嗯"
+                        or "好的"
+                        or "没问题":
                 return await SubmitAsync(caller, state, ct);
             case Awaiting.RatingReason when state.RatingCode is { } code:
                 return await FinishRatingAsync(caller, state, code, "unsatisfied", text, ct);
             case Awaiting.Category:
                 if (await PickCategoryAsync(compact, ct) is { } picked)
-                    return await NextStepAsync(caller, state with { Draft = state.Draft! with { CategoryId = picked.Id, CategoryName = picked.Name } }, ct);
+                    return await NextStepAsync(
+                        caller,
+                        state with
+                        {
+                            Draft = state.Draft! with { CategoryId = picked.Id, CategoryName = picked.Name },
+                        },
+                        ct
+                    );
                 break;
             case Awaiting.Place:
                 var place = await PlaceFromTextAsync(caller, text, ct);
                 if (place is not null)
-                    return await NextStepAsync(caller, state with { Draft = ApplyPlace(state.Draft!, place.Value) }, ct);
-                return ("还是没找到这个位置。请回复小区名称和楼栋，例如「金龙小区3栋」，或点击输入框旁的「+」发送位置。", state with { Asked = state.Asked + 1 });
+                    return await NextStepAsync(
+                        caller,
+                        state with
+                        {
+                            Draft = ApplyPlace(state.Draft!, place.Value),
+                        },
+                        ct
+                    );
+                return (
+                    "还是没找到这个位置。请回复小区名称和楼栋，例如「金龙小区3栋」，或点击输入框旁的「+」发送位置。",
+                    state with
+                    {
+                        Asked = state.Asked + 1,
+                    }
+                );
             case Awaiting.Describe when state.Draft is { } describing:
                 return await NewReportAsync(caller, state, text, describing, ct);
             case Awaiting.Confirm when state.Draft is { } pending:
                 // Anything else while confirming is more detail: a place, a category hint or more description.
-                return await AddDetailAsync(caller, state with { Draft = await MergeDetailAsync(caller, pending, text, ct) }, ct);
+                return await AddDetailAsync(
+                    caller,
+                    state with
+                    {
+                        Draft = await MergeDetailAsync(caller, pending, text, ct),
+                    },
+                    ct
+                );
         }
         return await NewReportAsync(caller, state, text, null, ct);
     }
 
-    private async Task<(string, ChatState)> NewReportAsync(Caller caller, ChatState state, string text, Draft? started, CancellationToken ct)
+    private async Task<(string, ChatState)> NewReportAsync(
+        Caller caller,
+        ChatState state,
+        string text,
+        Draft? started,
+        CancellationToken ct
+    )
     {
         var analysis = await intake.AnalyzeAsync(text, ct);
         if (!analysis.Urgency.IsUrgent && text.Length < 4 && started is null)
-            return ("没太明白您的意思。如需反映问题，请描述一下是什么问题、在哪里，例如：金龙小区3栋楼道灯坏了。回复「帮助」查看用法。", state);
+            return (
+                "没太明白您的意思。如需反映问题，请描述一下是什么问题、在哪里，例如：金龙小区3栋楼道灯坏了。回复「帮助」查看用法。",
+                state
+            );
 
-        var draft = (started ?? new Draft()) with { Text = Join(started?.Text ?? "", text), Urgent = analysis.Urgency.IsUrgent };
+        var draft = (started ?? new Draft()) with
+        {
+            Text = Join(started?.Text ?? "", text),
+            Urgent = analysis.Urgency.IsUrgent,
+        };
         if (analysis.Confident || analysis.Urgency.IsUrgent)
         {
             var category = analysis.Category ?? await HazardCategoryAsync(analysis.Urgency, ct);
             draft = draft with { CategoryId = category?.Id, CategoryName = category?.Name };
         }
-        if (draft.AreaId is null && await ResolvePlaceAsync(caller, analysis.Place, ct) is { } place) draft = ApplyPlace(draft, place);
+        if (draft.AreaId is null && await ResolvePlaceAsync(caller, analysis.Place, ct) is { } place)
+            draft = ApplyPlace(draft, place);
 
         if (analysis.Urgency.IsUrgent)
         {
-            var warning = $"⚠️ 紧急情况请立即拨打{string.Join("/", analysis.Urgency.EmergencyNumbers)}！\n{analysis.Urgency.SafetyAdvice}";
+            var warning =
+                $"⚠️ 紧急情况请立即拨打{string.Join("/", analysis.Urgency.EmergencyNumbers)}！\n{analysis.Urgency.SafetyAdvice}";
             if (draft.AreaId is null)
-                return ($"{warning}\n请马上告诉我们具体位置（小区和楼栋），或发送定位，我们会立即通知网格员。",
-                    state with { Draft = draft, Awaiting = Awaiting.Place, Asked = 0 });
+                return (
+                    $"{warning}\n请马上告诉我们具体位置（小区和楼栋），或发送定位，我们会立即通知网格员。",
+                    state with
+                    {
+                        Draft = draft,
+                        Awaiting = Awaiting.Place,
+                        Asked = 0,
+                    }
+                );
             var (created, after) = await CreateAsync(caller, state with { Draft = draft }, ct);
             return ($"{warning}\n{created}", after);
         }
@@ -175,11 +289,26 @@ public sealed partial class ResidentDialog(
         {
             var list = await categories.ListActiveAsync(ct);
             var menu = string.Join("\n", list.Select((c, i) => $"{i + 1}. {c.Name}"));
-            return ($"请问属于哪一类问题？回复序号即可：\n{menu}", state with { Awaiting = Awaiting.Category, Asked = 0 });
+            return (
+                $"请问属于哪一类问题？回复序号即可：\n{menu}",
+                state with
+                {
+                    Awaiting = Awaiting.Category,
+                    Asked = 0,
+                }
+            );
         }
         if (draft.AreaId is null)
-            return ("请问问题在哪里？请回复小区名称和楼栋，例如「金龙小区3栋」，也可以直接发送位置。", state with { Awaiting = Awaiting.Place, Asked = 0 });
-        if (draft.Urgent) return await CreateAsync(caller, state, ct);
+            return (
+                "请问问题在哪里？请回复小区名称和楼栋，例如「金龙小区3栋」，也可以直接发送位置。",
+                state with
+                {
+                    Awaiting = Awaiting.Place,
+                    Asked = 0,
+                }
+            );
+        if (draft.Urgent)
+            return await CreateAsync(caller, state, ct);
         return (Summary(draft), state with { Awaiting = Awaiting.Confirm });
     }
 
@@ -192,7 +321,10 @@ public sealed partial class ResidentDialog(
             return draft with { CategoryId = named.Id, CategoryName = named.Name };
         var analysis = await intake.AnalyzeAsync(text, ct);
         var place = analysis.Place.IsEmpty ? null : await ResolvePlaceAsync(caller, analysis.Place, ct);
-        draft = place is not null && (!analysis.Place.RelativeToHome || draft.AreaId is null) ? ApplyPlace(draft, place.Value) : draft;
+        draft =
+            place is not null && (!analysis.Place.RelativeToHome || draft.AreaId is null)
+                ? ApplyPlace(draft, place.Value)
+                : draft;
         return draft with { Text = Join(draft.Text, text) };
     }
 
@@ -202,19 +334,38 @@ public sealed partial class ResidentDialog(
         sb.Append("类别：").Append(d.CategoryName).Append('\n');
         sb.Append("位置：").Append(d.PlaceName).Append(d.PlaceIsHome ? "（您登记的住址）" : "").Append('\n');
         sb.Append("描述：").Append(Shorten(d.Text, 80)).Append('\n');
-        if (d.Photos.Count > 0) sb.Append("照片：").Append(d.Photos.Count).Append("张\n");
+        if (d.Photos.Count > 0)
+            sb.Append("照片：").Append(d.Photos.Count).Append("张\n");
         sb.Append("回复「确认」提交，回复「取消」放弃；信息不对可以直接补充。");
         return sb.ToString();
     }
 
-    private Task<(string, ChatState)> SubmitAsync(Caller caller, ChatState state, CancellationToken ct) => CreateAsync(caller, state, ct);
+    private Task<(string, ChatState)> SubmitAsync(Caller caller, ChatState state, CancellationToken ct) =>
+        CreateAsync(caller, state, ct);
 
-    /// <summary>Files the draft through Core's one submit, which also decides whether it joins an open order that covers it.</summary>
+    /// <summary>
+    /// Files the draft through Core's one submit, which also decides whether it joins an open order that covers it.
+    /// </summary>
     private async Task<(string, ChatState)> CreateAsync(Caller caller, ChatState state, CancellationToken ct)
     {
         var d = state.Draft!;
-        var result = await reports.SubmitAsync(caller, new CreateOrderInput(d.CategoryId, Chars.Cut(d.Text, OrderReports.MaxDescriptionChars, ellipsis: false),
-            d.LocationText, null, d.AreaId, d.Urgent ? Urgency.Urgent : Urgency.Normal, d.Latitude, d.Longitude, OrderSource.WechatChat), [], d.Photos, ct);
+        var result = await reports.SubmitAsync(
+            caller,
+            new CreateOrderInput(
+                d.CategoryId,
+                Chars.Cut(d.Text, OrderReports.MaxDescriptionChars, ellipsis: false),
+                d.LocationText,
+                null,
+                d.AreaId,
+                d.Urgent ? Urgency.Urgent : Urgency.Normal,
+                d.Latitude,
+                d.Longitude,
+                OrderSource.WechatChat
+            ),
+            [],
+            d.Photos,
+            ct
+        );
         if (!result.IsOk)
         {
             log.LogWarning("Chat report refused: {Code}", result.Error!.Code);
@@ -224,11 +375,13 @@ public sealed partial class ResidentDialog(
         var reply = order.Outcome switch
         {
             ReportOutcome.AlreadyReported =>
-                $"您已经反映过这个问题，工单 {order.Code} 正在{OrderStatus.ChineseName(order.Status)}，这次的补充已记在工单上，不会重复登记。回复「催办 {order.Code}」可以催一催。",
+                $"您已经反映过这个问题，工单 {order.Code} 正在{OrderStatus.ChineseName(order.Status)}，这次的补充已记在工单上，不会重复登记。回复「催办 "
+                    + $"{order.Code}」可以催一催。",
             ReportOutcome.Linked =>
                 $"同一位置已有相同问题的工单 {order.Code}（{OrderStatus.ChineseName(order.Status)}），已把您的反映合并进去，处理进展会同步告诉您，不用重复提交。",
             _ when d.Urgent => $"已登记紧急工单 {order.Code}，已通知网格员和社区书记，会尽快联系您。",
-            _ => $"已提交，工单号 {order.Code}。\n我们会在{order.ResolveBy:M月d日}前办结，进展会通过公众号通知您。回复「查询」可查看进度。",
+            _ =>
+                $"已提交，工单号 {order.Code}。\n我们会在{order.ResolveBy:M月d日}前办结，进展会通过公众号通知您。回复「查询」可查看进度。",
         };
         return (reply, ChatState.Empty);
     }
@@ -240,98 +393,194 @@ public sealed partial class ResidentDialog(
         if (code is not null)
         {
             var one = await orders.GetAsync(caller, code, ct);
-            if (!one.IsOk) return $"没有找到您的工单 {code}，请核对工单号。";
+            if (!one.IsOk)
+                return $"没有找到您的工单 {code}，请核对工单号。";
             var o = one.Value!;
             var last = o.Timeline[^1];
-            return $"{o.Code} {o.Category.Name}\n状态：{o.StatusName}\n最近：{last.At:M月d日 HH:mm} {last.Title}{(last.Note is null ? "" : "，" + Shorten(last.Note, 30))}\n" +
-                   (OrderStatus.Open.Contains(o.Status) ? $"办结期限：{o.ResolveBy:M月d日 HH:mm}" : "");
+            var note = last.Note is null ? "" : "，" + Shorten(last.Note, 30);
+            return $"{o.Code} {o.Category.Name}\n状态：{o.StatusName}\n最近：{last.At:M月d日 HH:mm} {last.Title}{note}\n"
+                + (OrderStatus.Open.Contains(o.Status) ? $"办结期限：{o.ResolveBy:M月d日 HH:mm}" : "");
         }
         var mine = await orders.MineAsync(caller, 5, ct);
-        if (mine.Count == 0) return "您还没有提交过工单。直接发送文字、语音或照片就可以反映问题。";
-        var lines = mine.Select((o, i) => $"{i + 1}. {o.Code} {o.CategoryName}｜{OrderStatus.ChineseName(o.Status)}" +
-            (OrderStatus.Open.Contains(o.Status) ? $"｜{ChinaTime.ToChina(o.ResolveDueAt):M月d日}前" : ""));
+        if (mine.Count == 0)
+            return "您还没有提交过工单。直接发送文字、语音或照片就可以反映问题。";
+        var lines = mine.Select(
+            (o, i) =>
+                $"{i + 1}. {o.Code} {o.CategoryName}｜{OrderStatus.ChineseName(o.Status)}"
+                + (OrderStatus.Open.Contains(o.Status) ? $"｜{ChinaTime.ToChina(o.ResolveDueAt):M月d日}前" : "")
+        );
         return "您最近的工单：\n" + string.Join("\n", lines) + "\n回复「查询 工单号」看详情。";
     }
 
     private async Task<string> UrgeAsync(Caller caller, string? code, CancellationToken ct)
     {
-        code ??= (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o => OrderStatus.Open.Contains(o.Status))?.Code;
-        if (code is null) return "您目前没有正在办理的工单。";
+        code ??= (await orders.MineAsync(caller, 20, ct))
+            .FirstOrDefault(o => OrderStatus.Open.Contains(o.Status))
+            ?.Code;
+        if (code is null)
+            return "您目前没有正在办理的工单。";
         var result = await reports.UrgeAsync(caller, code, ct);
-        if (!result.IsOk) return result.Error!.Code == "order.not_found" ? $"没有找到您的工单 {code}，请核对工单号。" : result.Error.Message + "。";
+        if (!result.IsOk)
+            return result.Error!.Code == "order.not_found"
+                ? $"没有找到您的工单 {code}，请核对工单号。"
+                : result.Error.Message + "。";
         return $"已为您催办 {code}，已提醒办理人员尽快处理。";
     }
 
-    private async Task<(string, ChatState)> CancelAsync(Caller caller, ChatState state, string? code, CancellationToken ct)
+    private async Task<(string, ChatState)> CancelAsync(
+        Caller caller,
+        ChatState state,
+        string? code,
+        CancellationToken ct
+    )
     {
         if (code is null && state.Draft is { } draft)
         {
-            foreach (var p in draft.Photos) photos.Delete(p);
+            foreach (var p in draft.Photos)
+                photos.Delete(p);
             return ("好的，已取消这次反映。有问题随时告诉我们。", ChatState.Empty);
         }
-        code ??= (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o => o.ResidentId == caller.PersonId &&
-            o.Status is OrderStatus.Submitted or OrderStatus.Accepted or OrderStatus.Published)?.Code;
-        if (code is null) return ("您目前没有可以撤销的工单（已有人认领的工单不能撤销）。", state);
+        code ??= (await orders.MineAsync(caller, 20, ct))
+            .FirstOrDefault(o =>
+                o.ResidentId == caller.PersonId
+                && o.Status is OrderStatus.Submitted or OrderStatus.Accepted or OrderStatus.Published
+            )
+            ?.Code;
+        if (code is null)
+            return ("您目前没有可以撤销的工单（已有人认领的工单不能撤销）。", state);
         var result = await reports.CancelAsync(caller, code, "居民在公众号撤销", ct);
         return (result.IsOk ? $"已撤销工单 {code}。" : result.Error!.Message + "。", state);
     }
 
-    private async Task<(string, ChatState)> RateAsync(Caller caller, ChatState state, string compact, string text, CancellationToken ct)
+    private async Task<(string, ChatState)> RateAsync(
+        Caller caller,
+        ChatState state,
+        string compact,
+        string text,
+        CancellationToken ct
+    )
     {
-        var code = CodeIn(text) ?? (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o => o.ResidentId == caller.PersonId && o.Status == OrderStatus.Resolved)?.Code;
-        if (code is null) return ("您目前没有待评价的工单，办结后我们会请您评价。", state);
+        var code = CodeIn(text)
+            ?? (await orders.MineAsync(caller, 20, ct))
+                .FirstOrDefault(o => o.ResidentId == caller.PersonId && o.Status == OrderStatus.Resolved)
+                ?.Code;
+        if (code is null)
+            return ("您目前没有待评价的工单，办结后我们会请您评价。", state);
         if (compact.StartsWith("不满意", StringComparison.Ordinal))
         {
-            var reason = CodePattern().Replace(text, "").Trim().TrimStart('不', '满', '意').Trim(' ', '，', ',', '：', ':', '。');
+            var reason = CodePattern()
+                .Replace(text, "")
+                .Trim()
+                .TrimStart('不', '满', '意')
+                .Trim(' ', '，', ',', '：', ':', '。');
             if (reason.Length == 0)
-                return ("很抱歉没有让您满意。请说说哪里不满意，我们会安排重新办理。", state with { Awaiting = Awaiting.RatingReason, RatingCode = code });
+                return (
+                    "很抱歉没有让您满意。请说说哪里不满意，我们会安排重新办理。",
+                    state with
+                    {
+                        Awaiting = Awaiting.RatingReason,
+                        RatingCode = code,
+                    }
+                );
             return await FinishRatingAsync(caller, state, code, "unsatisfied", reason, ct);
         }
-        return await FinishRatingAsync(caller, state, code, compact == "基本满意" ? "basically_satisfied" : "satisfied", null, ct);
+        return await FinishRatingAsync(
+            caller,
+            state,
+            code,
+            compact == "基本满意" ? "basically_satisfied" : "satisfied",
+            null,
+            ct
+        );
     }
 
-    private async Task<(string, ChatState)> FinishRatingAsync(Caller caller, ChatState state, string code, string rating, string? reason, CancellationToken ct)
+    private async Task<(string, ChatState)> FinishRatingAsync(
+        Caller caller,
+        ChatState state,
+        string code,
+        string rating,
+        string? reason,
+        CancellationToken ct
+    )
     {
         var result = await reports.RateAsync(caller, code, rating, reason, ct);
-        var next = state with { Awaiting = state.Draft is null ? null : state.Awaiting == Awaiting.RatingReason ? null : state.Awaiting, RatingCode = null };
-        if (!result.IsOk) return (result.Error!.Message + "。", next);
-        return (rating == "unsatisfied"
-            ? $"已收到您的意见，工单 {code} 将重新办理，新的办结期限是{result.Value!.ResolveBy:M月d日}。"
-            : $"感谢您的评价！工单 {code} 已关闭。", next);
+        var next = state with
+        {
+            Awaiting =
+                state.Draft is null ? null
+                : state.Awaiting == Awaiting.RatingReason ? null
+                : state.Awaiting,
+            RatingCode = null,
+        };
+        if (!result.IsOk)
+            return (result.Error!.Message + "。", next);
+        return (
+            rating == "unsatisfied"
+                ? $"已收到您的意见，工单 {code} 将重新办理，新的办结期限是{result.Value!.ResolveBy:M月d日}。"
+                : $"感谢您的评价！工单 {code} 已关闭。",
+            next
+        );
     }
 
     private async Task<string> HandoverAsync(Caller caller, ChatState state, string text, CancellationToken ct)
     {
         var open = (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o => OrderStatus.Open.Contains(o.Status));
         string? path = open?.AreaPath;
-        if (path is null && state.Draft?.AreaId is { } draftArea) path = (await areas.GetAsync(draftArea, ct))?.Path;
-        if (path is null && caller.HomeBuildingId is { } home) path = (await areas.GetAsync(home, ct))?.Path;
-        if (path is null) return "好的。请先告诉我们您住在哪个小区（例如「金龙小区3栋」），我们请对应的网格员联系您。";
+        if (path is null && state.Draft?.AreaId is { } draftArea)
+            path = (await areas.GetAsync(draftArea, ct))?.Path;
+        if (path is null && caller.HomeBuildingId is { } home)
+            path = (await areas.GetAsync(home, ct))?.Path;
+        if (path is null)
+            return "好的。请先告诉我们您住在哪个小区（例如「金龙小区3栋」），我们请对应的网格员联系您。";
         var staff = await reports.HandoverAsync(caller, open, path, text.Length > 2 ? text : null, ct);
-        return staff.Count > 0 ? "好的，已通知您所在网格的网格员，会尽快联系您。" : "好的，已记录您的请求，社区工作人员会尽快联系您。";
+        return staff.Count > 0
+            ? "好的，已通知您所在网格的网格员，会尽快联系您。"
+            : "好的，已记录您的请求，社区工作人员会尽快联系您。";
     }
 
     // ---- photos and places ----
 
-    private async Task<(string, ChatState)> ImageAsync(Caller caller, ChatState state, InboundMessage msg, CancellationToken ct)
+    private async Task<(string, ChatState)> ImageAsync(
+        Caller caller,
+        ChatState state,
+        InboundMessage msg,
+        CancellationToken ct
+    )
     {
         var bytes = msg.MediaId is null ? null : await wechat.GetMediaAsync(msg.MediaId, ct);
         var upload = bytes is null ? null : new PhotoUpload("wechat.jpg", null, bytes);
         if (upload is null || photos.Validate([upload]) is not null)
             return ("照片没有收到，请再发一次，或用文字描述问题。", state);
         var draft = state.Draft ?? new Draft();
-        if (draft.Photos.Count >= 9) return ("每个问题最多9张照片，已经够啦。回复「确认」提交。", state);
-        draft = draft with { Photos = [.. draft.Photos, await photos.SaveAsync(upload, clock.GetUtcNow().UtcDateTime, ct)] };
+        if (draft.Photos.Count >= 9)
+            return ("每个问题最多9张照片，已经够啦。回复「确认」提交。", state);
+        draft = draft with
+        {
+            Photos = [.. draft.Photos, await photos.SaveAsync(upload, clock.GetUtcNow().UtcDateTime, ct)],
+        };
         if (state.Draft is null || draft.Text.Length == 0)
-            return ($"收到照片（{draft.Photos.Count}张）。请用文字简单说一下是什么问题、在哪里，例如：金龙小区3栋楼道灯坏了。", state with { Draft = draft, Awaiting = Awaiting.Describe });
+            return (
+                $"收到照片（{draft.Photos.Count}张）。请用文字简单说一下是什么问题、在哪里，例如：金龙小区3栋楼道灯坏了。",
+                state with
+                {
+                    Draft = draft,
+                    Awaiting = Awaiting.Describe,
+                }
+            );
         return state.Awaiting == Awaiting.Confirm
             ? ($"已添加照片（共{draft.Photos.Count}张）。回复「确认」提交。", state with { Draft = draft })
             : await NextStepAsync(caller, state with { Draft = draft }, ct);
     }
 
-    private async Task<(string, ChatState)> LocationAsync(Caller caller, ChatState state, InboundMessage msg, CancellationToken ct)
+    private async Task<(string, ChatState)> LocationAsync(
+        Caller caller,
+        ChatState state,
+        InboundMessage msg,
+        CancellationToken ct
+    )
     {
-        if (msg.LocationX is not { } lat || msg.LocationY is not { } lng) return ("位置没有收到，请再发一次。", state);
+        if (msg.LocationX is not { } lat || msg.LocationY is not { } lng)
+            return ("位置没有收到，请再发一次。", state);
         var directory = await intake.PlacesAsync(ct);
         var grid = directory.NearestGrid(lat, lng);
         if (grid is null)
@@ -339,18 +588,36 @@ public sealed partial class ResidentDialog(
         var compound = directory.CompoundOf(grid);
         var draft = (state.Draft ?? new Draft()) with
         {
-            AreaId = grid.Id, PlaceName = $"{compound?.Name}（{msg.Label}）", PlaceIsHome = false, LocationText = Shorten(msg.Label ?? "", 100),
-            Latitude = (decimal)Math.Round(lat, 6), Longitude = (decimal)Math.Round(lng, 6),
+            AreaId = grid.Id,
+            PlaceName = $"{compound?.Name}（{msg.Label}）",
+            PlaceIsHome = false,
+            LocationText = Shorten(msg.Label ?? "", 100),
+            Latitude = (decimal)Math.Round(lat, 6),
+            Longitude = (decimal)Math.Round(lng, 6),
         };
         if (state.Draft is null || draft.Text.Length == 0)
-            return ($"已收到位置：{msg.Label}（{compound?.Name}）。请描述一下遇到的问题。", state with { Draft = draft, Awaiting = Awaiting.Describe });
-        if (draft.Urgent) return await CreateAsync(caller, state with { Draft = draft }, ct);
+            return (
+                $"已收到位置：{msg.Label}（{compound?.Name}）。请描述一下遇到的问题。",
+                state with
+                {
+                    Draft = draft,
+                    Awaiting = Awaiting.Describe,
+                }
+            );
+        if (draft.Urgent)
+            return await CreateAsync(caller, state with { Draft = draft }, ct);
         return await NextStepAsync(caller, state with { Draft = draft }, ct);
     }
 
     private readonly record struct Place(long AreaId, string Name, bool IsHome);
 
-    private static Draft ApplyPlace(Draft d, Place p) => d with { AreaId = p.AreaId, PlaceName = p.Name, PlaceIsHome = p.IsHome };
+    private static Draft ApplyPlace(Draft d, Place p) =>
+        d with
+        {
+            AreaId = p.AreaId,
+            PlaceName = p.Name,
+            PlaceIsHome = p.IsHome,
+        };
 
     private async Task<Place?> PlaceFromTextAsync(Caller caller, string text, CancellationToken ct)
     {
@@ -358,14 +625,19 @@ public sealed partial class ResidentDialog(
         return extracted.IsEmpty ? null : await ResolvePlaceAsync(caller, extracted, ct);
     }
 
-    /// <summary>A named building or compound wins; "楼下", "我家" or a bare building number mean the registered home.</summary>
+    /// <summary>
+    /// A named building or compound wins; "楼下", "我家" or a bare building number mean the registered home.
+    /// </summary>
     private async Task<Place?> ResolvePlaceAsync(Caller caller, ExtractedPlace place, CancellationToken ct)
     {
         var directory = await intake.PlacesAsync(ct);
         string Extra(ExtractedPlace p) => (p.Unit is { } u ? $" {u}单元" : "") + (p.Room is { } r ? $" {r}室" : "");
-        if (place.BuildingId is { } b) return new Place(b, $"{place.CompoundName} {place.BuildingNumber}栋{Extra(place)}", false);
-        if (place.GridId is { } g) return new Place(g, directory.Get(g)!.Name.Replace("网格", ""), false);
-        if (place.CompoundId is { } c) return new Place(c, place.CompoundName!, false);
+        if (place.BuildingId is { } b)
+            return new Place(b, $"{place.CompoundName} {place.BuildingNumber}栋{Extra(place)}", false);
+        if (place.GridId is { } g)
+            return new Place(g, directory.Get(g)!.Name.Replace("网格", ""), false);
+        if (place.CompoundId is { } c)
+            return new Place(c, place.CompoundName!, false);
         if (caller.HomeBuildingId is { } home && directory.Get(home) is { } homeArea)
         {
             var compound = directory.CompoundOf(homeArea);
@@ -379,7 +651,8 @@ public sealed partial class ResidentDialog(
     private async Task<Category?> PickCategoryAsync(string text, CancellationToken ct)
     {
         var list = await categories.ListActiveAsync(ct);
-        if (int.TryParse(text, out var n) && n >= 1 && n <= list.Count) return list[n - 1];
+        if (int.TryParse(text, out var n) && n >= 1 && n <= list.Count)
+            return list[n - 1];
         return list.FirstOrDefault(c => text.Contains(c.Name, StringComparison.Ordinal));
     }
 
@@ -399,8 +672,12 @@ public sealed partial class ResidentDialog(
     private async Task<ChatState> LoadAsync(string openid, DateTime now, CancellationToken ct)
     {
         var json = await conversations.GetAsync(openid, now, ct);
-        if (json is null) return ChatState.Empty;
-        try { return JsonSerializer.Deserialize<ChatState>(json, Json) ?? ChatState.Empty; }
+        if (json is null)
+            return ChatState.Empty;
+        try
+        {
+            return JsonSerializer.Deserialize<ChatState>(json, Json) ?? ChatState.Empty;
+        }
         catch (JsonException ex)
         {
             log.LogWarning("Discarding unreadable conversation state: {Error}", ex.Message);
@@ -411,11 +688,22 @@ public sealed partial class ResidentDialog(
     private Task SaveAsync(string openid, long personId, ChatState state, DateTime now, CancellationToken ct) =>
         state == ChatState.Empty || (state.Draft is null && state.Awaiting is null)
             ? conversations.ClearAsync(openid, ct)
-            : conversations.SaveAsync(openid, personId, JsonSerializer.Serialize(state, Json), now.AddMinutes(options.ConversationMinutes), now, ct);
+            : conversations.SaveAsync(
+                openid,
+                personId,
+                JsonSerializer.Serialize(state, Json),
+                now.AddMinutes(options.ConversationMinutes),
+                now,
+                ct
+            );
 
-    private static string? CodeIn(string text) => CodePattern().Match(text) is { Success: true } m ? m.Value.ToUpperInvariant() : null;
+    private static string? CodeIn(string text) =>
+        CodePattern().Match(text) is { Success: true } m ? m.Value.ToUpperInvariant() : null;
 
-    private static string Join(string a, string b) => a.Length == 0 ? b : b.Length == 0 ? a : a + "；" + b;
+    private static string Join(string a, string b) =>
+        a.Length == 0 ? b
+        : b.Length == 0 ? a
+        : a + "；" + b;
 
     private static string Shorten(string s, int max) => Chars.Shorten(s, max);
 }

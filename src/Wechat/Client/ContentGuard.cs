@@ -6,20 +6,28 @@ namespace Governance.Wechat.Client;
 
 /// <summary>
 /// Text that others will see goes through WeChat's msg_sec_check (docs/wechat/content-check.md): "risky" is refused,
-/// "review" is accepted and flagged for staff, and a check that cannot run (no mini-program openid, 61010 inactive user,
-/// WeChat down) is accepted as "unchecked" rather than losing the resident's report.
+/// "review" is accepted and flagged for staff, and a check that cannot run (no mini-program openid, 61010 inactive
+/// user, WeChat down) is accepted as "unchecked" rather than losing the resident's report.
 /// </summary>
-public sealed class ContentGuard(WechatApiClient wechat, PersonStore people, ILogger<ContentGuard> log) : ITextModeration
+public sealed class ContentGuard(WechatApiClient wechat, PersonStore people, ILogger<ContentGuard> log)
+    : ITextModeration
 {
     /// <summary>msg_sec_check takes at most 2,500 characters.</summary>
     public const int MaxChars = 2500;
 
     public async Task<ModerationResult> CheckAsync(long personId, string text, TextScene scene, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(text)) return ModerationResult.Passed;
+        if (string.IsNullOrWhiteSpace(text))
+            return ModerationResult.Passed;
         var openid = (await people.ProfileAsync(personId, ct))?.MpOpenid;
-        if (openid is null) return new ModerationResult(ModerationVerdict.Pass, "unchecked");
-        var verdict = await wechat.CheckTextAsync(openid, Core.Text.Chars.Cut(text, MaxChars, ellipsis: false), (int)scene, ct);
+        if (openid is null)
+            return new ModerationResult(ModerationVerdict.Pass, "unchecked");
+        var verdict = await wechat.CheckTextAsync(
+            openid,
+            Core.Text.Chars.Cut(text, MaxChars, ellipsis: false),
+            (int)scene,
+            ct
+        );
         if (!verdict.Result.Ok)
         {
             log.LogWarning("Text check could not run: {ErrCode}", verdict.Result.ErrCode);

@@ -12,13 +12,20 @@ namespace Governance.Wechat.Client;
 /// the database for all nodes, refreshed before expiry, and refreshed once more when an API answers
 /// 40001/40014/42001 — then the call is retried once (PROTOCOL.md §5, §8).
 /// </summary>
-public sealed class WechatApiClient(HttpClient http, WechatOptions options, AccessTokenStore tokens, TimeProvider clock, ILogger<WechatApiClient> log)
+public sealed class WechatApiClient(
+    HttpClient http,
+    WechatOptions options,
+    AccessTokenStore tokens,
+    TimeProvider clock,
+    ILogger<WechatApiClient> log
+)
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
     private readonly Dictionary<string, StoredToken> _memory = new();
     private readonly Lock _memoryLock = new();
 
     public sealed record App(string AppId, string Secret);
+
     public App OfficialAccount => new(options.AppId, options.AppSecret);
     public App MiniProgram => new(options.MiniProgramAppId, options.MiniProgramAppSecret);
 
@@ -29,33 +36,71 @@ public sealed class WechatApiClient(HttpClient http, WechatOptions options, Acce
         var now = clock.GetUtcNow().UtcDateTime;
         lock (_memoryLock)
         {
-            if (_memory.TryGetValue(app.AppId, out var t) && t.ExpiresAt - RefreshMargin > now && t.AccessToken != failed) return t.AccessToken;
+            if (
+                _memory.TryGetValue(app.AppId, out var t)
+                && t.ExpiresAt - RefreshMargin > now
+                && t.AccessToken != failed
+            )
+                return t.AccessToken;
         }
         var stored = failed is null ? await tokens.GetAsync(app.AppId, ct) : null;
         if (stored is null || stored.ExpiresAt - RefreshMargin <= now)
-            stored = await tokens.RefreshAsync(app.AppId, failed, RefreshMargin, now, c => FetchStableTokenAsync(app, force: failed is not null, c), ct);
-        lock (_memoryLock) _memory[app.AppId] = stored;
+            stored = await tokens.RefreshAsync(
+                app.AppId,
+                failed,
+                RefreshMargin,
+                now,
+                c => FetchStableTokenAsync(app, force: failed is not null, c),
+                ct
+            );
+        lock (_memoryLock)
+            _memory[app.AppId] = stored;
         return stored.AccessToken;
     }
 
     private async Task<StoredToken> FetchStableTokenAsync(App app, bool force, CancellationToken ct)
     {
-        using var response = await http.PostAsJsonAsync(Url("/cgi-bin/stable_token"),
-            new { grant_type = "client_credential", appid = app.AppId, secret = app.Secret, force_refresh = force }, ct);
+        using var response = await http.PostAsJsonAsync(
+            Url("/cgi-bin/stable_token"),
+            new
+            {
+                grant_type = "client_credential",
+                appid = app.AppId,
+                secret = app.Secret,
+                force_refresh = force,
+            },
+            ct
+        );
         var json = await ReadJsonAsync(response, ct);
         if (json["access_token"]?.GetValue<string>() is not { Length: > 0 } token)
             throw new InvalidOperationException($"stable_token failed: {json["errcode"]} {json["errmsg"]}");
         var seconds = json["expires_in"]?.GetValue<int>() ?? 7200;
-        log.LogInformation("Fetched an access token for {AppId} (force={Force}), valid {Seconds}s", app.AppId, force, seconds);
+        log.LogInformation(
+            "Fetched an access token for {AppId} (force={Force}), valid {Seconds}s",
+            app.AppId,
+            force,
+            seconds
+        );
         return new StoredToken(token, clock.GetUtcNow().UtcDateTime.AddSeconds(seconds));
     }
 
-    /// <summary>POSTs with the access token; on a token error refreshes (compare-and-refresh) and retries once.</summary>
-    private async Task<(WechatResult Result, JsonObject Body)> CallAsync(App app, string path, object body, CancellationToken ct)
+    /// <summary>
+    /// POSTs with the access token; on a token error refreshes (compare-and-refresh) and retries once.
+    /// </summary>
+    private async Task<(WechatResult Result, JsonObject Body)> CallAsync(
+        App app,
+        string path,
+        object body,
+        CancellationToken ct
+    )
     {
         string token;
-        try { token = await AccessTokenAsync(app, null, ct); }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException or TimeoutException)
+        try
+        {
+            token = await AccessTokenAsync(app, null, ct);
+        }
+        catch (Exception ex)
+            when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException or TimeoutException)
         {
             return (new WechatResult(WechatOutcome.RetryLater, -1, "token: " + ex.Message), new JsonObject());
         }
@@ -64,10 +109,17 @@ public sealed class WechatApiClient(HttpClient http, WechatOptions options, Acce
             JsonObject json;
             try
             {
-                using var response = await http.PostAsJsonAsync(Url($"{path}?access_token={Uri.EscapeDataString(token)}"), body, ct);
+                using var response = await http.PostAsJsonAsync(
+                    Url($"{path}?access_token={Uri.EscapeDataString(token)}"),
+                    body,
+                    ct
+                );
                 json = await ReadJsonAsync(response, ct);
             }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception ex)
+                when (ex is HttpRequestException or JsonException or TaskCanceledException
+                    && !ct.IsCancellationRequested
+                )
             {
                 return (new WechatResult(WechatOutcome.RetryLater, -1, ex.Message), new JsonObject());
             }
@@ -75,49 +127,90 @@ public sealed class WechatApiClient(HttpClient http, WechatOptions options, Acce
             if (WechatResult.IsTokenError(errcode) && attempt == 0)
             {
                 log.LogWarning("WeChat said {ErrCode} for {Path}; refreshing the access token once", errcode, path);
-                try { token = await AccessTokenAsync(app, token, ct); }
+                try
+                {
+                    token = await AccessTokenAsync(app, token, ct);
+                }
                 catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TimeoutException)
                 {
                     return (new WechatResult(WechatOutcome.RetryLater, errcode, ex.Message), json);
                 }
                 continue;
             }
-            var msgid = json["msgid"] is { } m ? m.GetValueKind() == JsonValueKind.Number ? m.GetValue<long>() : long.TryParse(m.ToString(), out var v) ? v : null : (long?)null;
+            var msgid = json["msgid"] is { } m
+                ? m.GetValueKind() == JsonValueKind.Number
+                    ? m.GetValue<long>()
+                    : long.TryParse(m.ToString(), out var v)
+                        ? v
+                        : null
+                : (long?)null;
             return (WechatResult.Classify(errcode, json["errmsg"]?.GetValue<string>() ?? "", msgid), json);
         }
     }
 
     private static async Task<JsonObject> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
         return (await response.Content.ReadFromJsonAsync<JsonObject>(ct)) ?? new JsonObject();
     }
 
     /// <summary>Customer-service text message (客服消息), allowed within 48 h of the user's last message.</summary>
     public async Task<WechatResult> SendTextAsync(string openid, string text, CancellationToken ct = default) =>
-        (await CallAsync(OfficialAccount, "/cgi-bin/message/custom/send", new { touser = openid, msgtype = "text", text = new { content = text } }, ct)).Result;
+        (
+            await CallAsync(
+                OfficialAccount,
+                "/cgi-bin/message/custom/send",
+                new
+                {
+                    touser = openid,
+                    msgtype = "text",
+                    text = new { content = text },
+                },
+                ct
+            )
+        ).Result;
 
     /// <summary>Official-account template message; client_msg_id makes WeChat drop a repeat of the same send.</summary>
-    public async Task<WechatResult> SendTemplateAsync(string openid, string templateId, IReadOnlyDictionary<string, string> data, string? page, string clientMsgId, CancellationToken ct = default)
+    public async Task<WechatResult> SendTemplateAsync(
+        string openid,
+        string templateId,
+        IReadOnlyDictionary<string, string> data,
+        string? page,
+        string clientMsgId,
+        CancellationToken ct = default
+    )
     {
         var body = new Dictionary<string, object?>
         {
-            ["touser"] = openid, ["template_id"] = templateId, ["client_msg_id"] = clientMsgId,
+            ["touser"] = openid,
+            ["template_id"] = templateId,
+            ["client_msg_id"] = clientMsgId,
             ["data"] = data.ToDictionary(kv => kv.Key, kv => new { value = kv.Value }),
         };
-        if (page is not null) body["miniprogram"] = new { appid = options.MiniProgramAppId, pagepath = page };
+        if (page is not null)
+            body["miniprogram"] = new { appid = options.MiniProgramAppId, pagepath = page };
         return (await CallAsync(OfficialAccount, "/cgi-bin/message/template/send", body, ct)).Result;
     }
 
     /// <summary>Mini-program subscribe message; each user "accept" allows one send (43101 after that).</summary>
-    public async Task<WechatResult> SendSubscribeAsync(string openid, string templateId, IReadOnlyDictionary<string, string> data, string? page, CancellationToken ct = default)
+    public async Task<WechatResult> SendSubscribeAsync(
+        string openid,
+        string templateId,
+        IReadOnlyDictionary<string, string> data,
+        string? page,
+        CancellationToken ct = default
+    )
     {
         var body = new Dictionary<string, object?>
         {
-            ["touser"] = openid, ["template_id"] = templateId, ["lang"] = "zh_CN",
+            ["touser"] = openid,
+            ["template_id"] = templateId,
+            ["lang"] = "zh_CN",
             ["data"] = data.ToDictionary(kv => kv.Key, kv => new { value = kv.Value }),
         };
-        if (page is not null) body["page"] = page;
+        if (page is not null)
+            body["page"] = page;
         return (await CallAsync(MiniProgram, "/cgi-bin/message/subscribe/send", body, ct)).Result;
     }
 
@@ -126,34 +219,72 @@ public sealed class WechatApiClient(HttpClient http, WechatOptions options, Acce
     {
         try
         {
-            var url = Url($"/sns/jscode2session?appid={Uri.EscapeDataString(options.MiniProgramAppId)}&secret={Uri.EscapeDataString(options.MiniProgramAppSecret)}&js_code={Uri.EscapeDataString(code)}&grant_type=authorization_code");
+            var url = Url(
+                $"/sns/jscode2session?appid={Uri.EscapeDataString(options.MiniProgramAppId)}"
+                    + $"&secret={Uri.EscapeDataString(options.MiniProgramAppSecret)}"
+                    + $"&js_code={Uri.EscapeDataString(code)}&grant_type=authorization_code"
+            );
             using var response = await http.GetAsync(url, ct);
             var json = await ReadJsonAsync(response, ct);
             var errcode = json["errcode"]?.GetValue<int>() ?? 0;
-            var result = errcode == 0 ? new WechatResult(WechatOutcome.Ok, 0, "ok")
-                : new WechatResult(errcode is -1 or 45011 ? WechatOutcome.RetryLater : WechatOutcome.GiveUp, errcode, json["errmsg"]?.GetValue<string>() ?? "");
-            return new SessionResult(result, json["openid"]?.GetValue<string>(), json["unionid"]?.GetValue<string>(), json["session_key"]?.GetValue<string>());
+            var result =
+                errcode == 0
+                    ? new WechatResult(WechatOutcome.Ok, 0, "ok")
+                    : new WechatResult(
+                        errcode is -1 or 45011 ? WechatOutcome.RetryLater : WechatOutcome.GiveUp,
+                        errcode,
+                        json["errmsg"]?.GetValue<string>() ?? ""
+                    );
+            return new SessionResult(
+                result,
+                json["openid"]?.GetValue<string>(),
+                json["unionid"]?.GetValue<string>(),
+                json["session_key"]?.GetValue<string>()
+            );
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex)
+            when (ex is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return new SessionResult(new WechatResult(WechatOutcome.RetryLater, -1, ex.Message), null, null, null);
         }
     }
 
     /// <summary>Text content check v2: the verdict is result.suggest (pass, review, risky), not errcode.</summary>
-    public async Task<SecurityVerdict> CheckTextAsync(string openid, string content, int scene, CancellationToken ct = default)
+    public async Task<SecurityVerdict> CheckTextAsync(
+        string openid,
+        string content,
+        int scene,
+        CancellationToken ct = default
+    )
     {
-        var (result, json) = await CallAsync(MiniProgram, "/wxa/msg_sec_check", new { version = 2, openid, scene, content }, ct);
+        var (result, json) = await CallAsync(
+            MiniProgram,
+            "/wxa/msg_sec_check",
+            new
+            {
+                version = 2,
+                openid,
+                scene,
+                content,
+            },
+            ct
+        );
         var suggest = json["result"]?["suggest"]?.GetValue<string>() ?? (result.Ok ? "pass" : "review");
         var label = json["result"]?["label"]?.GetValue<int>() ?? 100;
         return new SecurityVerdict(result, suggest, label);
     }
 
     /// <summary>getPhoneNumber code → the user's phone number (the code is single use, valid 5 minutes).</summary>
-    public async Task<(WechatResult Result, string? Phone)> PhoneNumberAsync(string code, CancellationToken ct = default)
+    public async Task<(WechatResult Result, string? Phone)> PhoneNumberAsync(
+        string code,
+        CancellationToken ct = default
+    )
     {
         var (result, json) = await CallAsync(MiniProgram, "/wxa/business/getuserphonenumber", new { code }, ct);
-        return (result, json["phone_info"]?["purePhoneNumber"]?.ToString() ?? json["phone_info"]?["phoneNumber"]?.ToString());
+        return (
+            result,
+            json["phone_info"]?["purePhoneNumber"]?.ToString() ?? json["phone_info"]?["phoneNumber"]?.ToString()
+        );
     }
 
     /// <summary>Downloads a temporary media file (a picture the resident sent), or null.</summary>
@@ -162,13 +293,24 @@ public sealed class WechatApiClient(HttpClient http, WechatOptions options, Acce
         try
         {
             var token = await AccessTokenAsync(OfficialAccount, null, ct);
-            using var response = await http.GetAsync(Url($"/cgi-bin/media/get?access_token={Uri.EscapeDataString(token)}&media_id={Uri.EscapeDataString(mediaId)}"), ct);
-            if (!response.IsSuccessStatusCode) return null;
+            using var response = await http.GetAsync(
+                Url(
+                    $"/cgi-bin/media/get?access_token={Uri.EscapeDataString(token)}"
+                        + $"&media_id={Uri.EscapeDataString(mediaId)}"
+                ),
+                ct
+            );
+            if (!response.IsSuccessStatusCode)
+                return null;
             // Errors come back as JSON; media as bytes.
-            if (response.Content.Headers.ContentType?.MediaType is "application/json" or "text/plain") return null;
+            if (response.Content.Headers.ContentType?.MediaType is "application/json" or "text/plain")
+                return null;
             return await response.Content.ReadAsByteArrayAsync(ct);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !ct.IsCancellationRequested)
+        catch (Exception ex)
+            when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException
+                && !ct.IsCancellationRequested
+            )
         {
             log.LogWarning("Could not download media: {Error}", ex.Message);
             return null;

@@ -5,25 +5,34 @@ using Microsoft.Extensions.Logging;
 namespace Governance.Wechat.Gateway;
 
 /// <summary>
-/// Replies that could not ride on WeChat's 5-second answer: written to the outbox first (so nothing is lost if this node
-/// dies), then handed to the outbox sender to go at once by customer-service message, through the same channel rules and
-/// rate limit as every other notice. A failed send stays in the outbox with its error and next attempt for the jobs
-/// nodes' dispatcher to retry.
+/// Replies that could not ride on WeChat's 5-second answer: written to the outbox first (so nothing is lost if this
+/// node dies), then handed to the outbox sender to go at once by customer-service message, through the same channel
+/// rules and rate limit as every other notice. A failed send stays in the outbox with its error and next attempt for
+/// the jobs nodes' dispatcher to retry.
 /// </summary>
-public sealed class DeferredReplies(NotificationStore notifications, OutboxSender sender, TimeProvider clock, ILogger<DeferredReplies> log)
+public sealed class DeferredReplies(
+    NotificationStore notifications,
+    OutboxSender sender,
+    TimeProvider clock,
+    ILogger<DeferredReplies> log
+)
 {
     public const string Apology = "抱歉，系统暂时出了点问题，请稍后再试，或回复「人工」联系网格员。";
 
     public async Task SendWhenReadyAsync(Task<string?> turn, string openid, string dedupKey, CancellationToken ct)
     {
         string? reply;
-        try { reply = await turn; }
+        try
+        {
+            reply = await turn;
+        }
         catch (Exception ex)
         {
             log.LogError(ex, "Deferred dialog turn failed for {Key}", dedupKey);
             reply = Apology;
         }
-        if (!string.IsNullOrEmpty(reply)) await SendTextAsync(openid, reply, dedupKey, ct);
+        if (!string.IsNullOrEmpty(reply))
+            await SendTextAsync(openid, reply, dedupKey, ct);
     }
 
     public async Task SendTextAsync(string openid, string text, string dedupKey, CancellationToken ct)

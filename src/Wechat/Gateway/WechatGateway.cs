@@ -19,18 +19,33 @@ public sealed record CallbackResponse(int Status, string ContentType, string Bod
 /// message once by its dedup key, runs the dialog within a budget well under WeChat's 5 seconds and
 /// answers every delivery of the same message with the same reply.
 /// </summary>
-public sealed class WechatGateway(WechatOptions options, InboundMessageStore inbound, ResidentDialog dialog, DeferredReplies deferred,
-    DeliveryStore deliveries, TimeProvider clock, ILogger<WechatGateway> log)
+public sealed class WechatGateway(
+    WechatOptions options,
+    InboundMessageStore inbound,
+    ResidentDialog dialog,
+    DeferredReplies deferred,
+    DeliveryStore deliveries,
+    TimeProvider clock,
+    ILogger<WechatGateway> log
+)
 {
-    private readonly WechatCryptor _cryptor = new(options.Token, options.AppId, options.EncodingAesKey,
-        string.IsNullOrEmpty(options.PreviousEncodingAesKey) ? null : options.PreviousEncodingAesKey);
+    private readonly WechatCryptor _cryptor = new(
+        options.Token,
+        options.AppId,
+        options.EncodingAesKey,
+        string.IsNullOrEmpty(options.PreviousEncodingAesKey) ? null : options.PreviousEncodingAesKey
+    );
 
-    private static CallbackResponse Refuse(int status, string code) => new(status, "text/plain; charset=utf-8", code, code);
+    private static CallbackResponse Refuse(int status, string code) =>
+        new(status, "text/plain; charset=utf-8", code, code);
 
-    /// <summary>URL verification: echo echostr when the signature is right (always plaintext for an official account).</summary>
+    /// <summary>
+    /// URL verification: echo echostr when the signature is right (always plaintext for an official account).
+    /// </summary>
     public CallbackResponse Verify(IReadOnlyDictionary<string, string?> query)
     {
-        if (CheckSignature(query) is { } refused) return refused;
+        if (CheckSignature(query) is { } refused)
+            return refused;
         return new CallbackResponse(200, "text/plain; charset=utf-8", query.GetValueOrDefault("echostr") ?? "");
     }
 
@@ -41,21 +56,29 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
         var signature = query.GetValueOrDefault("signature");
         if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(signature))
             return Refuse(400, "wechat.missing_parameters");
-        if (!long.TryParse(timestamp, out var ts) || Math.Abs(clock.GetUtcNow().ToUnixTimeSeconds() - ts) > options.TimestampWindowSeconds)
+        if (
+            !long.TryParse(timestamp, out var ts)
+            || Math.Abs(clock.GetUtcNow().ToUnixTimeSeconds() - ts) > options.TimestampWindowSeconds
+        )
             return Refuse(403, "wechat.stale_timestamp");
         if (!WechatSignature.Verify(signature, options.Token, timestamp, nonce))
             return Refuse(401, "wechat.bad_signature");
         return null;
     }
 
-    public async Task<CallbackResponse> HandleAsync(IReadOnlyDictionary<string, string?> query, string body, CancellationToken ct)
+    public async Task<CallbackResponse> HandleAsync(
+        IReadOnlyDictionary<string, string?> query,
+        string body,
+        CancellationToken ct
+    )
     {
         if (CheckSignature(query) is { } refused)
         {
             log.LogWarning("Refused a callback: {Code}", refused.Code);
             return refused;
         }
-        if (Encoding.UTF8.GetByteCount(body) > options.MaxBodyBytes) return Refuse(413, "wechat.body_too_large");
+        if (Encoding.UTF8.GetByteCount(body) > options.MaxBodyBytes)
+            return Refuse(413, "wechat.body_too_large");
 
         InboundMessage message;
         int keyIndex = 0;
@@ -65,21 +88,34 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
             var outer = WechatXml.ParseSafe(body);
             if (encrypted)
             {
-                if (query.GetValueOrDefault("encrypt_type") != "aes") return Refuse(400, "wechat.unknown_encrypt_type");
+                if (query.GetValueOrDefault("encrypt_type") != "aes")
+                    return Refuse(400, "wechat.unknown_encrypt_type");
                 var encrypt = outer.Element("Encrypt")?.Value;
-                if (string.IsNullOrEmpty(encrypt)) return Refuse(400, "wechat.missing_encrypt");
-                if (!_cryptor.VerifyMessageSignature(query.GetValueOrDefault("msg_signature"), query["timestamp"]!, query["nonce"]!, encrypt))
+                if (string.IsNullOrEmpty(encrypt))
+                    return Refuse(400, "wechat.missing_encrypt");
+                if (
+                    !_cryptor.VerifyMessageSignature(
+                        query.GetValueOrDefault("msg_signature"),
+                        query["timestamp"]!,
+                        query["nonce"]!,
+                        encrypt
+                    )
+                )
                     return Refuse(401, "wechat.bad_msg_signature");
                 var decrypted = _cryptor.Decrypt(encrypt);
                 keyIndex = decrypted.KeyIndex;
                 message = WechatXml.ReadMessage(WechatXml.ParseSafe(decrypted.Message));
             }
-            else message = WechatXml.ReadMessage(outer);
+            else
+                message = WechatXml.ReadMessage(outer);
         }
         catch (WechatCryptoException ex)
         {
             log.LogWarning("Refused a callback body: {Code} {Error}", ex.Code, ex.Message);
-            return Refuse(400, ex.Code == WechatCryptoException.ParseXmlError ? "wechat.bad_xml" : $"wechat.decrypt_failed.{-ex.Code}");
+            return Refuse(
+                400,
+                ex.Code == WechatCryptoException.ParseXmlError ? "wechat.bad_xml" : $"wechat.decrypt_failed.{-ex.Code}"
+            );
         }
         if (string.IsNullOrEmpty(message.FromUserName) || string.IsNullOrEmpty(message.MsgType))
             return Refuse(400, "wechat.incomplete_message");
@@ -103,48 +139,79 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
         {
             // Too slow for WeChat's 5 s: answer now and send the reply by customer-service message when ready.
             await inbound.CompleteAsync(key, InboundStatus.Deferred, "success", now, CancellationToken.None);
-            log.LogWarning("Dialog turn over budget ({Budget} ms); the reply will follow by customer-service message", options.TurnBudgetMilliseconds);
+            log.LogWarning(
+                "Dialog turn over budget ({Budget} ms); the reply will follow by customer-service message",
+                options.TurnBudgetMilliseconds
+            );
             _ = deferred.SendWhenReadyAsync(turn, message.FromUserName, key, CancellationToken.None);
             return CallbackResponse.Success;
         }
 
         string? reply;
-        try { reply = await turn; }
+        try
+        {
+            reply = await turn;
+        }
         catch (Exception ex)
         {
             log.LogError(ex, "Dialog turn failed for message {Key}", key);
             reply = "抱歉，系统暂时出了点问题，请稍后再试，或回复「人工」联系网格员。";
         }
         var response = BuildReply(message, reply, query, encrypted, keyIndex, key);
-        await inbound.CompleteAsync(key, InboundStatus.Replied, response.Body, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
-        log.LogInformation("Answered {MsgType} {Key} in {Elapsed} ms", message.MsgType, key, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        await inbound.CompleteAsync(
+            key,
+            InboundStatus.Replied,
+            response.Body,
+            clock.GetUtcNow().UtcDateTime,
+            CancellationToken.None
+        );
+        log.LogInformation(
+            "Answered {MsgType} {Key} in {Elapsed} ms",
+            message.MsgType,
+            key,
+            (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds
+        );
         return response;
     }
 
     /// <summary>
-    /// WeChat's final word on notices we sent (TEMPLATESENDJOBFINISH for template messages, subscribe_msg_sent_event for
-    /// subscribe messages), recorded on the deliveries; nobody is answered. False for anything else.
+    /// WeChat's final word on notices we sent (TEMPLATESENDJOBFINISH for template messages, subscribe_msg_sent_event
+    /// for subscribe messages), recorded on the deliveries; nobody is answered. False for anything else.
     /// </summary>
     private async Task<bool> ReceiptAsync(InboundMessage message, DateTime now, CancellationToken ct)
     {
-        if (message.MsgType != "event") return false;
+        if (message.MsgType != "event")
+            return false;
         switch ((message.Event ?? "").ToLowerInvariant())
         {
             case "templatesendjobfinish":
                 if (message.MsgId is { } templateMsg)
-                    await deliveries.RecordReceiptAsync(templateMsg, DeliveryChannel.Template, message.Status ?? "unknown", now, ct);
+                    await deliveries.RecordReceiptAsync(
+                        templateMsg,
+                        DeliveryChannel.Template,
+                        message.Status ?? "unknown",
+                        now,
+                        ct
+                    );
                 return true;
             case "subscribe_msg_sent_event":
                 foreach (var r in message.SubscribeResults.Where(r => r.MsgId is not null))
-                    await deliveries.RecordReceiptAsync(r.MsgId!.Value, DeliveryChannel.Subscribe,
-                        r.ErrorCode is 0 or null ? r.Status ?? "success" : $"failed:{r.ErrorCode}", now, ct);
+                    await deliveries.RecordReceiptAsync(
+                        r.MsgId!.Value,
+                        DeliveryChannel.Subscribe,
+                        r.ErrorCode is 0 or null ? r.Status ?? "success" : $"failed:{r.ErrorCode}",
+                        now,
+                        ct
+                    );
                 return true;
             default:
                 return false;
         }
     }
 
-    /// <summary>A retry of a message already being handled: wait for the first delivery's reply and give the same one.</summary>
+    /// <summary>
+    /// A retry of a message already being handled: wait for the first delivery's reply and give the same one.
+    /// </summary>
     private async Task<CallbackResponse> ReplayAsync(string key, CancellationToken ct)
     {
         // WeChat's 5 seconds are real seconds, whatever the business clock says.
@@ -156,37 +223,64 @@ public sealed class WechatGateway(WechatOptions options, InboundMessageStore inb
                 return record.ReplyBody is { Length: > 0 } body && body.StartsWith("<xml>", StringComparison.Ordinal)
                     ? new CallbackResponse(200, "text/xml; charset=utf-8", body)
                     : CallbackResponse.Success;
-            if (Stopwatch.GetElapsedTime(deadline).TotalMilliseconds > options.TurnBudgetMilliseconds + 500) return CallbackResponse.Success;
+            if (Stopwatch.GetElapsedTime(deadline).TotalMilliseconds > options.TurnBudgetMilliseconds + 500)
+                return CallbackResponse.Success;
             await Task.Delay(25, ct);
         }
     }
 
-    private CallbackResponse BuildReply(InboundMessage message, string? reply, IReadOnlyDictionary<string, string?> query, bool encrypted, int keyIndex, string key)
+    private CallbackResponse BuildReply(
+        InboundMessage message,
+        string? reply,
+        IReadOnlyDictionary<string, string?> query,
+        bool encrypted,
+        int keyIndex,
+        string key
+    )
     {
-        if (string.IsNullOrEmpty(reply)) return CallbackResponse.Success;
+        if (string.IsNullOrEmpty(reply))
+            return CallbackResponse.Success;
         var (passive, remainder) = SplitForPassiveReply(reply);
-        if (remainder is not null) _ = deferred.SendTextAsync(message.FromUserName, remainder, key + ":rest", CancellationToken.None);
-        var xml = WechatXml.TextReply(message.FromUserName, options.AccountId, clock.GetUtcNow().ToUnixTimeSeconds(), passive);
-        if (!encrypted) return new CallbackResponse(200, "text/xml; charset=utf-8", xml);
+        if (remainder is not null)
+            _ = deferred.SendTextAsync(message.FromUserName, remainder, key + ":rest", CancellationToken.None);
+        var xml = WechatXml.TextReply(
+            message.FromUserName,
+            options.AccountId,
+            clock.GetUtcNow().ToUnixTimeSeconds(),
+            passive
+        );
+        if (!encrypted)
+            return new CallbackResponse(200, "text/xml; charset=utf-8", xml);
         // The official sample reuses the request's timestamp and nonce for the reply envelope.
         var timestamp = query["timestamp"]!;
         var nonce = query["nonce"]!;
         var encrypt = _cryptor.Encrypt(xml, keyIndex);
-        return new CallbackResponse(200, "text/xml; charset=utf-8", WechatXml.EncryptedEnvelope(encrypt, _cryptor.MessageSignature(timestamp, nonce, encrypt), timestamp, nonce));
+        return new CallbackResponse(
+            200,
+            "text/xml; charset=utf-8",
+            WechatXml.EncryptedEnvelope(encrypt, _cryptor.MessageSignature(timestamp, nonce, encrypt), timestamp, nonce)
+        );
     }
 
-    /// <summary>Passive text over 2048 bytes is not shown by WeChat: cut at a line break and send the rest separately.</summary>
+    /// <summary>
+    /// Passive text over 2048 bytes is not shown by WeChat: cut at a line break and send the rest separately.
+    /// </summary>
     public static (string Passive, string? Remainder) SplitForPassiveReply(string text)
     {
-        if (Encoding.UTF8.GetByteCount(text) <= WechatXml.MaxTextReplyBytes) return (text, null);
+        if (Encoding.UTF8.GetByteCount(text) <= WechatXml.MaxTextReplyBytes)
+            return (text, null);
         var budget = WechatXml.MaxTextReplyBytes - 32; // room for the "continued" marker
-        int bytes = 0, end = 0, lastBreak = -1;
+        int bytes = 0,
+            end = 0,
+            lastBreak = -1;
         foreach (var rune in text.EnumerateRunes())
         {
-            if (bytes + rune.Utf8SequenceLength > budget) break;
+            if (bytes + rune.Utf8SequenceLength > budget)
+                break;
             bytes += rune.Utf8SequenceLength;
             end += rune.Utf16SequenceLength;
-            if (rune.Value == '\n') lastBreak = end;
+            if (rune.Value == '\n')
+                lastBreak = end;
         }
         var cut = lastBreak > end / 2 ? lastBreak : end;
         return (text[..cut].TrimEnd() + "\n（接下条）", text[cut..].TrimStart());

@@ -8,8 +8,13 @@ namespace Governance.Wechat.Protocol;
 public sealed class WechatCryptoException(int code, string message) : Exception(message)
 {
     public int Code { get; } = code;
-    public const int ValidateSignatureError = -40001, ParseXmlError = -40002, IllegalAesKey = -40004, ValidateAppIdError = -40005,
-        DecryptAesError = -40007, IllegalBuffer = -40008, DecodeBase64Error = -40010;
+    public const int ValidateSignatureError = -40001,
+        ParseXmlError = -40002,
+        IllegalAesKey = -40004,
+        ValidateAppIdError = -40005,
+        DecryptAesError = -40007,
+        IllegalBuffer = -40008,
+        DecodeBase64Error = -40010;
 }
 
 public sealed record Decrypted(string Message, string ReceiverId, string Random16, int KeyIndex);
@@ -40,8 +45,12 @@ public sealed class WechatCryptor
     public static byte[] DeriveKey(string encodingAesKey)
     {
         if (encodingAesKey is not { Length: 43 } || !encodingAesKey.All(char.IsAsciiLetterOrDigit))
-            throw new WechatCryptoException(WechatCryptoException.IllegalAesKey, "EncodingAESKey must be 43 characters from [A-Za-z0-9].");
-        // 43 chars + "=" is 44 base64 chars = 32 bytes; .NET accepts the non-canonical last character of the official sample key.
+            throw new WechatCryptoException(
+                WechatCryptoException.IllegalAesKey,
+                "EncodingAESKey must be 43 characters from [A-Za-z0-9]."
+            );
+        // 43 chars + "=" is 44 base64 chars = 32 bytes; .NET accepts the non-canonical last character of the official
+        // sample key.
         return Convert.FromBase64String(encodingAesKey + "=");
     }
 
@@ -55,10 +64,19 @@ public sealed class WechatCryptor
     public Decrypted Decrypt(string encrypt)
     {
         byte[] cipher;
-        try { cipher = Convert.FromBase64String(encrypt); }
-        catch (FormatException) { throw new WechatCryptoException(WechatCryptoException.DecodeBase64Error, "Encrypt is not base64."); }
+        try
+        {
+            cipher = Convert.FromBase64String(encrypt);
+        }
+        catch (FormatException)
+        {
+            throw new WechatCryptoException(WechatCryptoException.DecodeBase64Error, "Encrypt is not base64.");
+        }
         if (cipher.Length == 0 || cipher.Length % 16 != 0)
-            throw new WechatCryptoException(WechatCryptoException.DecryptAesError, "Ciphertext length is not a multiple of the AES block.");
+            throw new WechatCryptoException(
+                WechatCryptoException.DecryptAesError,
+                "Ciphertext length is not a multiple of the AES block."
+            );
 
         WechatCryptoException? last = null;
         for (var i = 0; i < _keys.Length; i++)
@@ -67,10 +85,16 @@ public sealed class WechatCryptor
             {
                 var result = DecryptWith(_keys[i], cipher);
                 if (!string.Equals(result.ReceiverId, AppId, StringComparison.Ordinal))
-                    throw new WechatCryptoException(WechatCryptoException.ValidateAppIdError, "The message is for another AppId.");
+                    throw new WechatCryptoException(
+                        WechatCryptoException.ValidateAppIdError,
+                        "The message is for another AppId."
+                    );
                 return result with { KeyIndex = i };
             }
-            catch (WechatCryptoException ex) { last = ex; }
+            catch (WechatCryptoException ex)
+            {
+                last = ex;
+            }
         }
         throw last!;
     }
@@ -91,7 +115,10 @@ public sealed class WechatCryptor
             throw new WechatCryptoException(WechatCryptoException.IllegalBuffer, "Plaintext too short.");
         var length = BinaryPrimitives.ReadUInt32BigEndian(content.Slice(16, 4));
         if (length > content.Length - 20)
-            throw new WechatCryptoException(WechatCryptoException.IllegalBuffer, "Message length exceeds the plaintext.");
+            throw new WechatCryptoException(
+                WechatCryptoException.IllegalBuffer,
+                "Message length exceeds the plaintext."
+            );
         var message = Encoding.UTF8.GetString(content.Slice(20, (int)length));
         var receiver = Encoding.UTF8.GetString(content[(20 + (int)length)..]);
         return new Decrypted(message, receiver, Encoding.ASCII.GetString(content[..16]), 0);
@@ -104,7 +131,8 @@ public sealed class WechatCryptor
         var msg = Encoding.UTF8.GetBytes(message);
         var appId = Encoding.UTF8.GetBytes(AppId);
         var rnd = Encoding.ASCII.GetBytes(random16);
-        if (rnd.Length != 16) throw new ArgumentException("The random prefix must be 16 ASCII characters.", nameof(random16));
+        if (rnd.Length != 16)
+            throw new ArgumentException("The random prefix must be 16 ASCII characters.", nameof(random16));
         var length = 16 + 4 + msg.Length + appId.Length;
         var pad = BlockSize - length % BlockSize; // 1..32, never 0
         var plain = new byte[length + pad];
@@ -124,7 +152,8 @@ public sealed class WechatCryptor
         const string chars = "abcdefghijklmnopqrstuvwxyz0123456789";
         return string.Create(16, 0, (span, _) =>
         {
-            for (var i = 0; i < span.Length; i++) span[i] = chars[RandomNumberGenerator.GetInt32(chars.Length)];
+            for (var i = 0; i < span.Length; i++)
+                span[i] = chars[RandomNumberGenerator.GetInt32(chars.Length)];
         });
     }
 }

@@ -19,7 +19,8 @@ public static class WechatSignature
     /// <summary>Constant-time comparison of the expected signature with the one computed from the parts.</summary>
     public static bool Verify(string? signature, params string[] parts)
     {
-        if (string.IsNullOrEmpty(signature) || signature.Length != 40) return false;
+        if (string.IsNullOrEmpty(signature) || signature.Length != 40)
+            return false;
         var computed = Encoding.ASCII.GetBytes(Compute(parts));
         var given = Encoding.ASCII.GetBytes(signature.ToLowerInvariant());
         return CryptographicOperations.FixedTimeEquals(computed, given);

@@ -33,16 +33,18 @@ public sealed record InboundMessage
     public string? Status { get; init; }
     public IReadOnlyList<SubscribeResult> SubscribeResults { get; init; } = [];
 
-    public bool IsEvent(string name) => MsgType == "event" && string.Equals(Event, name, StringComparison.OrdinalIgnoreCase);
+    public bool IsEvent(string name) =>
+        MsgType == "event" && string.Equals(Event, name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The dedup key of PROTOCOL.md §4: MsgId when the message has one, otherwise
     /// FromUserName|CreateTime|Event|EventKey (events carry no MsgId; TEMPLATESENDJOBFINISH's MsgID is the
     /// id of our template message, not of this push, so it is part of the key instead).
     /// </summary>
-    public string DedupKey => MsgType != "event" && MsgId is { } id and not 0
-        ? $"msg:{id}"
-        : $"evt:{FromUserName}|{CreateTime}|{Event}|{EventKey}{(MsgId is { } m ? "|" + m : "")}";
+    public string DedupKey =>
+        MsgType != "event" && MsgId is { } id and not 0
+            ? $"msg:{id}"
+            : $"evt:{FromUserName}|{CreateTime}|{Event}|{EventKey}{(MsgId is { } m ? "|" + m : "")}";
 }
 
 public static class WechatXml
@@ -68,25 +70,33 @@ public static class WechatXml
         }
         catch (XmlException ex)
         {
-            throw new WechatCryptoException(WechatCryptoException.ParseXmlError, "Body is not acceptable XML: " + ex.Message);
+            throw new WechatCryptoException(
+                WechatCryptoException.ParseXmlError,
+                "Body is not acceptable XML: " + ex.Message
+            );
         }
     }
 
     public static InboundMessage ReadMessage(XElement x)
     {
         string? S(string name) => x.Element(name)?.Value;
-        long? L(string name) => long.TryParse(S(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-        double? D(string name) => double.TryParse(S(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
+        long? L(string name) =>
+            long.TryParse(S(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+        double? D(string name) =>
+            double.TryParse(S(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
         var results = new List<SubscribeResult>();
         foreach (var wrapper in new[] { "SubscribeMsgPopupEvent", "SubscribeMsgChangeEvent", "SubscribeMsgSentEvent" })
         {
             foreach (var item in x.Element(wrapper)?.Elements("List") ?? [])
             {
-                results.Add(new SubscribeResult(
-                    item.Element("TemplateId")?.Value ?? "",
-                    item.Element("SubscribeStatusString")?.Value ?? item.Element("ErrorStatus")?.Value,
-                    long.TryParse(item.Element("MsgID")?.Value, out var mid) ? mid : null,
-                    int.TryParse(item.Element("ErrorCode")?.Value, out var ec) ? ec : null));
+                results.Add(
+                    new SubscribeResult(
+                        item.Element("TemplateId")?.Value ?? "",
+                        item.Element("SubscribeStatusString")?.Value ?? item.Element("ErrorStatus")?.Value,
+                        long.TryParse(item.Element("MsgID")?.Value, out var mid) ? mid : null,
+                        int.TryParse(item.Element("ErrorCode")?.Value, out var ec) ? ec : null
+                    )
+                );
             }
         }
         return new InboundMessage
@@ -119,10 +129,13 @@ public static class WechatXml
 
     /// <summary>A passive text reply: ids swapped, CreateTime an integer (PROTOCOL.md §4).</summary>
     public static string TextReply(string toUser, string fromAccount, long createTime, string content) =>
-        $"<xml><ToUserName>{Cdata(toUser)}</ToUserName><FromUserName>{Cdata(fromAccount)}</FromUserName><CreateTime>{createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>{Cdata(content)}</Content></xml>";
+        $"<xml><ToUserName>{Cdata(toUser)}</ToUserName><FromUserName>{Cdata(fromAccount)}</FromUserName>"
+        + $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        + $"<Content>{Cdata(content)}</Content></xml>";
 
     public static string EncryptedEnvelope(string encrypt, string signature, string timestamp, string nonce) =>
-        $"<xml><Encrypt>{Cdata(encrypt)}</Encrypt><MsgSignature>{Cdata(signature)}</MsgSignature><TimeStamp>{Cdata(timestamp)}</TimeStamp><Nonce>{Cdata(nonce)}</Nonce></xml>";
+        $"<xml><Encrypt>{Cdata(encrypt)}</Encrypt><MsgSignature>{Cdata(signature)}</MsgSignature>"
+        + $"<TimeStamp>{Cdata(timestamp)}</TimeStamp><Nonce>{Cdata(nonce)}</Nonce></xml>";
 
     /// <summary>Builds a message as WeChat would send it (used by the simulator).</summary>
     public static string Build(IEnumerable<(string Name, object? Value)> fields)
@@ -130,7 +143,8 @@ public static class WechatXml
         var sb = new StringBuilder("<xml>");
         foreach (var (name, value) in fields)
         {
-            if (value is null) continue;
+            if (value is null)
+                continue;
             var text = value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value.ToString()!;
             sb.Append('<').Append(name).Append('>');
             sb.Append(value is string ? Cdata(text) : SecurityElement.Escape(text));
@@ -139,6 +153,8 @@ public static class WechatXml
         return sb.Append("</xml>").ToString();
     }
 
-    /// <summary>Passive text longer than this is cut and the rest sent by customer-service message (PROTOCOL.md §4).</summary>
+    /// <summary>
+    /// Passive text longer than this is cut and the rest sent by customer-service message (PROTOCOL.md §4).
+    /// </summary>
     public const int MaxTextReplyBytes = 2048;
 }

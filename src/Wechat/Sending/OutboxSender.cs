@@ -64,22 +64,45 @@ public sealed class OutboxSender : IDisposable
     private readonly ILogger<OutboxSender> _log;
     private readonly Dictionary<string, TokenBucketRateLimiter> _limits;
 
-    public OutboxSender(DeliveryStore store, WechatApiClient wechat, OutboxOptions options, TimeProvider clock, ILogger<OutboxSender> log)
+    public OutboxSender(
+        DeliveryStore store,
+        WechatApiClient wechat,
+        OutboxOptions options,
+        TimeProvider clock,
+        ILogger<OutboxSender> log
+    )
     {
         (_store, _wechat, _options, _clock, _log) = (store, wechat, options, clock, log);
-        _limits = new[] { DeliveryChannel.CustomerService, DeliveryChannel.Template, DeliveryChannel.Subscribe }.ToDictionary(c => c,
-            _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.PerSecond, TokensPerPeriod = options.PerSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = int.MaxValue, AutoReplenishment = true,
-            }));
+        _limits = new[]
+        {
+            DeliveryChannel.CustomerService,
+            DeliveryChannel.Template,
+            DeliveryChannel.Subscribe,
+        }.ToDictionary(
+            c => c,
+            _ => new TokenBucketRateLimiter(
+                new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.PerSecond,
+                    TokensPerPeriod = options.PerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = int.MaxValue,
+                    AutoReplenishment = true,
+                }
+            )
+        );
     }
 
     /// <summary>One batch: claim, send, record. Returns what happened.</summary>
     public async Task<DispatchResult> RunOnceAsync(CancellationToken ct)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
-        var rows = await _store.ClaimBatchAsync(_options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds), now, ct);
+        var rows = await _store.ClaimBatchAsync(
+            _options.BatchSize,
+            TimeSpan.FromSeconds(_options.LeaseSeconds),
+            now,
+            ct
+        );
         return await SendAsync(rows, ct);
     }
 
@@ -91,53 +114,83 @@ public sealed class OutboxSender : IDisposable
         {
             var r = await RunOnceAsync(ct);
             total += r;
-            if (r.Claimed == 0) break;
+            if (r.Claimed == 0)
+                break;
         }
         return total;
     }
 
     /// <summary>
-    /// Sends one row now, by its idempotency key (a chat reply that missed WeChat's 5 seconds), through the same channel
-    /// rules and rate limit as every other row. Nothing happens when another sender has it or it is done.
+    /// Sends one row now, by its idempotency key (a chat reply that missed WeChat's 5 seconds), through the same
+    /// channel rules and rate limit as every other row. Nothing happens when another sender has it or it is done.
     /// </summary>
     public async Task<DispatchResult> SendNowAsync(string idempotencyKey, CancellationToken ct)
     {
-        var row = await _store.ClaimAsync(idempotencyKey, TimeSpan.FromSeconds(_options.LeaseSeconds), _clock.GetUtcNow().UtcDateTime, ct);
+        var row = await _store.ClaimAsync(
+            idempotencyKey,
+            TimeSpan.FromSeconds(_options.LeaseSeconds),
+            _clock.GetUtcNow().UtcDateTime,
+            ct
+        );
         return row is null ? DispatchResult.None : await SendAsync([row], ct);
     }
 
     private async Task<DispatchResult> SendAsync(IReadOnlyList<DeliveryRow> rows, CancellationToken ct)
     {
-        if (rows.Count == 0) return DispatchResult.None;
+        if (rows.Count == 0)
+            return DispatchResult.None;
         var templates = (await _store.TemplatesAsync(ct)).ToDictionary(t => (t.Kind, t.Channel));
         var results = new Outcome[rows.Count];
         var sent = new System.Collections.Concurrent.ConcurrentBag<DeliveryStore.SentDelivery>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count),
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, rows.Count),
             new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct },
-            async (i, token) => results[i] = await DeliverAsync(rows[i], templates, sent, token));
-        // Successes are recorded together: a node that dies before this line has sent them, and they go again when their
-        // lease runs out (at least once towards WeChat; template messages carry a client_msg_id WeChat deduplicates).
+            async (i, token) => results[i] = await DeliverAsync(rows[i], templates, sent, token)
+        );
+        // Successes are recorded together: a node that dies before this line has sent them, and they go again when
+        // their lease runs out (at least once towards WeChat; template messages carry a client_msg_id WeChat
+        // deduplicates).
         await _store.MarkSentManyAsync(sent.ToList(), _clock.GetUtcNow().UtcDateTime, ct);
-        return new DispatchResult(rows.Count, results.Count(r => r == Outcome.Sent), results.Count(r => r == Outcome.Retrying),
-            results.Count(r => r == Outcome.Dead), results.Count(r => r == Outcome.Rerouted));
+        return new DispatchResult(
+            rows.Count,
+            results.Count(r => r == Outcome.Sent),
+            results.Count(r => r == Outcome.Retrying),
+            results.Count(r => r == Outcome.Dead),
+            results.Count(r => r == Outcome.Rerouted)
+        );
     }
 
-    private enum Outcome { Sent, Retrying, Dead, Rerouted }
+    private enum Outcome
+    {
+        Sent,
+        Retrying,
+        Dead,
+        Rerouted,
+    }
 
-    private async Task<Outcome> DeliverAsync(DeliveryRow row, IReadOnlyDictionary<(string, string), ChannelTemplate> templates,
-        System.Collections.Concurrent.ConcurrentBag<DeliveryStore.SentDelivery> sent, CancellationToken ct)
+    private async Task<Outcome> DeliverAsync(
+        DeliveryRow row,
+        IReadOnlyDictionary<(string, string), ChannelTemplate> templates,
+        System.Collections.Concurrent.ConcurrentBag<DeliveryStore.SentDelivery> sent,
+        CancellationToken ct
+    )
     {
         try
         {
             if (row.Channel == DeliveryChannel.Inbox)
             {
-                if (row.PersonId is not { } person) return await DeadAsync(row, "no recipient for the in-app inbox", ct);
+                if (row.PersonId is not { } person)
+                    return await DeadAsync(row, "no recipient for the in-app inbox", ct);
                 sent.Add(new DeliveryStore.SentDelivery(row.Id, null, person, Notice(row)));
                 return Outcome.Sent;
             }
-            if (row.Openid is null) return await RerouteAsync(row, "no openid for this channel", ct);
+            if (row.Openid is null)
+                return await RerouteAsync(row, "no openid for this channel", ct);
             ChannelTemplate? template = null;
-            if (row.Channel is DeliveryChannel.Template or DeliveryChannel.Subscribe && !templates.TryGetValue((row.Kind, row.Channel), out template))
+            if (
+                row.Channel is DeliveryChannel.Template or DeliveryChannel.Subscribe
+                && !templates.TryGetValue((row.Kind, row.Channel), out template)
+            )
                 return await RerouteAsync(row, $"no {row.Channel} template for {row.Kind}", ct);
 
             using var lease = await _limits[row.Channel].AcquireAsync(1, ct);
@@ -146,12 +199,27 @@ public sealed class OutboxSender : IDisposable
             var result = row.Channel switch
             {
                 DeliveryChannel.CustomerService => await _wechat.SendTextAsync(row.Openid, ChatReplyText(row), ct),
-                DeliveryChannel.Template => await _wechat.SendTemplateAsync(row.Openid, template!.TemplateId, TemplateRenderer.Render(template, notice!, now),
-                    TemplateRenderer.Page(template, notice!), ClientMsgId(row.IdempotencyKey), ct),
-                _ => await _wechat.SendSubscribeAsync(row.Openid, template!.TemplateId, TemplateRenderer.Render(template, notice!, now),
-                    TemplateRenderer.Page(template, notice!), ct),
+                DeliveryChannel.Template => await _wechat.SendTemplateAsync(
+                    row.Openid,
+                    template!.TemplateId,
+                    TemplateRenderer.Render(template, notice!, now),
+                    TemplateRenderer.Page(template, notice!),
+                    ClientMsgId(row.IdempotencyKey),
+                    ct
+                ),
+                _ => await _wechat.SendSubscribeAsync(
+                    row.Openid,
+                    template!.TemplateId,
+                    TemplateRenderer.Render(template, notice!, now),
+                    TemplateRenderer.Page(template, notice!),
+                    ct
+                ),
             };
-            if (row.Channel == DeliveryChannel.Subscribe && row.PersonId is { } p && result.Outcome is WechatOutcome.Ok or WechatOutcome.RecipientRefused)
+            if (
+                row.Channel == DeliveryChannel.Subscribe
+                && row.PersonId is { } p
+                && result.Outcome is WechatOutcome.Ok or WechatOutcome.RecipientRefused
+            )
                 await _store.UseGrantAsync(p, template!.TemplateId, exhausted: !result.Ok, now, ct);
             return result.Outcome switch
             {
@@ -168,7 +236,11 @@ public sealed class OutboxSender : IDisposable
         }
     }
 
-    private static Outcome Sent(DeliveryRow row, long? msgid, System.Collections.Concurrent.ConcurrentBag<DeliveryStore.SentDelivery> sent)
+    private static Outcome Sent(
+        DeliveryRow row,
+        long? msgid,
+        System.Collections.Concurrent.ConcurrentBag<DeliveryStore.SentDelivery> sent
+    )
     {
         sent.Add(new DeliveryStore.SentDelivery(row.Id, msgid));
         return Outcome.Sent;
@@ -177,8 +249,12 @@ public sealed class OutboxSender : IDisposable
     private async Task<Outcome> RetryAsync(DeliveryRow row, string error, CancellationToken ct)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
-        if (row.Attempts >= _options.MaxAttempts) return await DeadAsync(row, $"gave up after {row.Attempts} attempts: {error}", ct);
-        var seconds = Math.Min(_options.BaseBackoffSeconds * Math.Pow(2, row.Attempts - 1), _options.MaxBackoffMinutes * 60.0);
+        if (row.Attempts >= _options.MaxAttempts)
+            return await DeadAsync(row, $"gave up after {row.Attempts} attempts: {error}", ct);
+        var seconds = Math.Min(
+            _options.BaseBackoffSeconds * Math.Pow(2, row.Attempts - 1),
+            _options.MaxBackoffMinutes * 60.0
+        );
         var next = now.AddSeconds(seconds * (0.9 + Random.Shared.NextDouble() * 0.2));
         await _store.MarkFailedAsync(row.Id, dead: false, next, error, now, ct);
         return Outcome.Retrying;
@@ -192,23 +268,31 @@ public sealed class OutboxSender : IDisposable
         return Outcome.Dead;
     }
 
-    /// <summary>Down the channel ladder to the next channel this person can use; dead when there is no one to fall back to.</summary>
+    /// <summary>
+    /// Down the channel ladder to the next channel this person can use; dead when there is no one to fall back to.
+    /// </summary>
     private async Task<Outcome> RerouteAsync(DeliveryRow row, string why, CancellationToken ct)
     {
-        if (await _store.RerouteAsync(row.Id, row.Channel, why, _clock.GetUtcNow().UtcDateTime, ct)) return Outcome.Rerouted;
+        if (await _store.RerouteAsync(row.Id, row.Channel, why, _clock.GetUtcNow().UtcDateTime, ct))
+            return Outcome.Rerouted;
         return await DeadAsync(row, $"refused and no one to fall back to: {why}", ct);
     }
 
-    private static string ChatReplyText(DeliveryRow row) => JsonDocument.Parse(row.Payload).RootElement.GetProperty("text").GetString() ?? "";
+    private static string ChatReplyText(DeliveryRow row) =>
+        JsonDocument.Parse(row.Payload).RootElement.GetProperty("text").GetString() ?? "";
 
     private static Notice Notice(DeliveryRow row) =>
-        row.Kind == "chat_reply" ? new Notice("chat_reply", "服务号回复", ChatReplyText(row)) : JsonSerializer.Deserialize<Notice>(row.Payload, Core.Notifications.Outbox.Json)!;
+        row.Kind == "chat_reply"
+            ? new Notice("chat_reply", "服务号回复", ChatReplyText(row))
+            : JsonSerializer.Deserialize<Notice>(row.Payload, Core.Notifications.Outbox.Json)!;
 
     /// <summary>WeChat drops a repeat of the same client_msg_id: derived from our idempotency key.</summary>
-    private static string ClientMsgId(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
+    private static string ClientMsgId(string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
 
     public void Dispose()
     {
-        foreach (var l in _limits.Values) l.Dispose();
+        foreach (var l in _limits.Values)
+            l.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-
 namespace Governance.Tests.Areas;
 
 [Collection(DbCollection.Name)]
@@ -18,8 +17,10 @@ public sealed class ReferenceDataTests(TestApp app) : DbTest(app)
 
         var building = await client.GetAsync("/api/areas/111103").OkAsync();
         Assert.Equal("3栋", building.GetProperty("area").GetProperty("name").GetString());
-        Assert.Equal(new[] { "莲花街道", "城东社区", "金龙小区", "金龙小区第一网格", "3栋" },
-            building.GetProperty("lineage").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal(
+            new[] { "莲花街道", "城东社区", "金龙小区", "金龙小区第一网格", "3栋" },
+            building.GetProperty("lineage").EnumerateArray().Select(a => a.GetProperty("name").GetString())
+        );
         Assert.Equal(0, building.GetProperty("children").GetArrayLength());
 
         var grid = await client.GetAsync("/api/areas/1111").OkAsync();
@@ -54,30 +55,82 @@ public sealed class ReferenceDataTests(TestApp app) : DbTest(app)
 
         var doc = await App.CreateClient().GetAsync("/openapi/v1.json").OkAsync();
         var paths = doc.GetProperty("paths");
-        foreach (var path in new[] { "/api/orders", "/api/orders/{code}", "/api/orders/{code}/accept", "/api/orders/{code}/reject",
-                     "/api/orders/{code}/publish", "/api/orders/{code}/merge", "/api/orders/{code}/category", "/api/intake/analyze", "/api/categories", "/api/areas", "/api/areas/{id}", "/healthz",
-                     "/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/phone", "/api/me", "/api/pool",
-                     "/api/orders/{code}/claim", "/api/orders/{code}/start", "/api/orders/{code}/progress", "/api/orders/{code}/resolve",
-                     "/api/orders/{code}/release", "/api/orders/{code}/assign", "/api/orders/{code}/reassign", "/api/orders/{code}/assign-member",
-                     "/api/orders/{code}/extend", "/api/orders/{code}/urge", "/api/orders/{code}/cancel", "/api/orders/{code}/rate", "/api/orders/{code}/comments",
-                     "/api/registrations", "/api/registrations/mine", "/api/registrations/{id}/decision", "/api/registrations/{id}/withdraw",
-                     "/api/units", "/api/units/mine", "/api/units/pending", "/api/units/{id}/decision", "/api/units/{id}/pairings",
-                     "/api/units/{id}/pairings/{communityId}/decision", "/api/units/{id}/members", "/api/units/{id}/summary", "/api/members/me/summary" })
+        foreach (
+            var path in new[]
+            {
+                "/api/orders",
+                "/api/orders/{code}",
+                "/api/orders/{code}/accept",
+                "/api/orders/{code}/reject",
+                "/api/orders/{code}/publish",
+                "/api/orders/{code}/merge",
+                "/api/orders/{code}/category",
+                "/api/intake/analyze",
+                "/api/categories",
+                "/api/areas",
+                "/api/areas/{id}",
+                "/healthz",
+                "/api/auth/login",
+                "/api/auth/refresh",
+                "/api/auth/logout",
+                "/api/auth/phone",
+                "/api/me",
+                "/api/pool",
+                "/api/orders/{code}/claim",
+                "/api/orders/{code}/start",
+                "/api/orders/{code}/progress",
+                "/api/orders/{code}/resolve",
+                "/api/orders/{code}/release",
+                "/api/orders/{code}/assign",
+                "/api/orders/{code}/reassign",
+                "/api/orders/{code}/assign-member",
+                "/api/orders/{code}/extend",
+                "/api/orders/{code}/urge",
+                "/api/orders/{code}/cancel",
+                "/api/orders/{code}/rate",
+                "/api/orders/{code}/comments",
+                "/api/registrations",
+                "/api/registrations/mine",
+                "/api/registrations/{id}/decision",
+                "/api/registrations/{id}/withdraw",
+                "/api/units",
+                "/api/units/mine",
+                "/api/units/pending",
+                "/api/units/{id}/decision",
+                "/api/units/{id}/pairings",
+                "/api/units/{id}/pairings/{communityId}/decision",
+                "/api/units/{id}/members",
+                "/api/units/{id}/summary",
+                "/api/members/me/summary",
+            }
+        )
             Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI document lacks {path}");
         var create = paths.GetProperty("/api/orders").GetProperty("post");
-        Assert.True(create.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.True(
+            create.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _)
+        );
         // Every status and error code an operation can answer is in the document, generated from the Core catalogs.
         var responses = create.GetProperty("responses");
         Assert.Contains("order.category_required", responses.GetProperty("400").GetProperty("description").GetString());
         Assert.Contains("auth.required", responses.GetProperty("401").GetProperty("description").GetString());
         Assert.Contains("rate_limited", responses.GetProperty("429").GetProperty("description").GetString());
         Assert.Contains("service.unavailable", responses.GetProperty("503").GetProperty("description").GetString());
-        Assert.Equal("application/problem+json", responses.GetProperty("400").GetProperty("content").EnumerateObject().Single().Name);
-        var codes = create.GetProperty("x-error-codes").EnumerateArray().Select(c => c.GetProperty("code").GetString()).ToList();
+        Assert.Equal(
+            "application/problem+json",
+            responses.GetProperty("400").GetProperty("content").EnumerateObject().Single().Name
+        );
+        var codes = create
+            .GetProperty("x-error-codes")
+            .EnumerateArray()
+            .Select(c => c.GetProperty("code").GetString())
+            .ToList();
         Assert.Contains("photo.too_large", codes);
         Assert.Contains("content.rejected", codes);
         var claim = paths.GetProperty("/api/orders/{code}/claim").GetProperty("post");
-        Assert.Contains("order.already_claimed", claim.GetProperty("responses").GetProperty("409").GetProperty("description").GetString());
+        Assert.Contains(
+            "order.already_claimed",
+            claim.GetProperty("responses").GetProperty("409").GetProperty("description").GetString()
+        );
         Assert.True(claim.GetProperty("responses").TryGetProperty("200", out var ok));
         Assert.True(ok.GetProperty("content").GetProperty("application/json").TryGetProperty("schema", out _));
         Assert.True(doc.GetProperty("components").GetProperty("schemas").TryGetProperty("OrderDetail", out _));

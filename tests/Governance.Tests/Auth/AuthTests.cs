@@ -16,10 +16,16 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
         Assert.True(login.GetProperty("newPerson").GetBoolean());
         Assert.Equal("Bearer", login.GetProperty("tokenType").GetString());
         Assert.Equal(1800, login.GetProperty("expiresIn").GetInt32());
-        Assert.DoesNotContain("session", login.GetRawText(), StringComparison.OrdinalIgnoreCase); // session_key never leaves the server
+        // session_key never leaves the server
+        Assert.DoesNotContain("session", login.GetRawText(), StringComparison.OrdinalIgnoreCase);
         var me = await client.GetAsync("/api/me").OkAsync();
         Assert.Equal(["resident"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-        var row = (await TestDatabase.QueryAsync<(long Id, string? SessionKey)>("SELECT id, mp_session_key FROM person WHERE mp_openid = @openid", new { openid })).Single();
+        var row = (
+            await TestDatabase.QueryAsync<(long Id, string? SessionKey)>(
+                "SELECT id, mp_session_key FROM person WHERE mp_openid = @openid",
+                new { openid }
+            )
+        ).Single();
         Assert.Equal(row.Id, me.GetProperty("id").GetInt64());
         Assert.False(string.IsNullOrEmpty(row.SessionKey));
 
@@ -34,10 +40,19 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
     {
         var oaOpenid = Infrastructure.ChatHelpers.NewOpenid();
         await App.PushAsync(App.Wechat.EventXml(oaOpenid, "subscribe"));
-        await TestDatabase.ExecuteAsync("UPDATE person SET unionid = 'u_same_person' WHERE oa_openid = @oaOpenid", new { oaOpenid });
+        await TestDatabase.ExecuteAsync(
+            "UPDATE person SET unionid = 'u_same_person' WHERE oa_openid = @oaOpenid",
+            new { oaOpenid }
+        );
         var (_, login) = await App.SignInAsync(unionid: "u_same_person");
-        Assert.Equal(await TestDatabase.ScalarAsync<long>("SELECT id FROM person WHERE oa_openid = @oaOpenid", new { oaOpenid }), login.GetProperty("me").GetProperty("id").GetInt64());
-        Assert.Equal(1, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM person WHERE unionid = 'u_same_person'"));
+        Assert.Equal(
+            await TestDatabase.ScalarAsync<long>("SELECT id FROM person WHERE oa_openid = @oaOpenid", new { oaOpenid }),
+            login.GetProperty("me").GetProperty("id").GetInt64()
+        );
+        Assert.Equal(
+            1,
+            await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM person WHERE unionid = 'u_same_person'")
+        );
     }
 
     [Fact]
@@ -45,11 +60,23 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
     {
         var code = App.Wechat.IssueLoginCode("o_mp_once");
         await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { code }).OkAsync();
-        await (await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { code })).ProblemAsync(400, "auth.invalid_code");
-        await (await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { code = "made-up" })).ProblemAsync(400, "auth.invalid_code");
-        await (await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { code = "" })).ProblemAsync(400, "auth.code_required");
+        await (await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { code })).ProblemAsync(
+            400,
+            "auth.invalid_code"
+        );
+        await (await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { code = "made-up" })).ProblemAsync(
+            400,
+            "auth.invalid_code"
+        );
+        await (await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { code = "" })).ProblemAsync(
+            400,
+            "auth.code_required"
+        );
         App.Wechat.Fail("/sns/jscode2session", -1, "system busy");
-        await (await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { code = App.Wechat.IssueLoginCode("o_mp_busy") })).ProblemAsync(503, "auth.wechat_unavailable");
+        await (
+            await App.CreateClient()
+                .PostAsJsonAsync("/api/auth/login", new { code = App.Wechat.IssueLoginCode("o_mp_busy") })
+        ).ProblemAsync(503, "auth.wechat_unavailable");
     }
 
     [Fact]
@@ -57,15 +84,29 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
     {
         var (_, login) = await App.SignInAsync();
         var first = login.GetProperty("refreshToken").GetString();
-        var second = await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = first }).OkAsync();
+        var second = await App.CreateClient()
+            .PostAsJsonAsync("/api/auth/refresh", new { refreshToken = first })
+            .OkAsync();
         var secondToken = second.GetProperty("refreshToken").GetString();
         Assert.NotEqual(first, secondToken);
 
         // The first token again: someone copied it. Both it and its successor stop working.
-        await (await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = first })).ProblemAsync(401, "auth.refresh_reused");
-        await (await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = secondToken })).ProblemAsync(401, "auth.refresh_reused");
-        await (await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = "nonsense" })).ProblemAsync(401, "auth.refresh_invalid");
-        Assert.Equal(0, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM auth_refresh_token WHERE token_hash = @first", new { first }));
+        await (
+            await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = first })
+        ).ProblemAsync(401, "auth.refresh_reused");
+        await (
+            await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = secondToken })
+        ).ProblemAsync(401, "auth.refresh_reused");
+        await (
+            await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = "nonsense" })
+        ).ProblemAsync(401, "auth.refresh_invalid");
+        Assert.Equal(
+            0,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT COUNT(*) FROM auth_refresh_token WHERE token_hash = @first",
+                new { first }
+            )
+        );
     }
 
     [Fact]
@@ -73,8 +114,13 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
     {
         var (_, login) = await App.SignInAsync();
         var refresh = login.GetProperty("refreshToken").GetString();
-        Assert.Equal(HttpStatusCode.NoContent, (await App.CreateClient().PostAsJsonAsync("/api/auth/logout", new { refreshToken = refresh })).StatusCode);
-        await (await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = refresh })).ProblemAsync(401, "auth.refresh_reused");
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await App.CreateClient().PostAsJsonAsync("/api/auth/logout", new { refreshToken = refresh })).StatusCode
+        );
+        await (
+            await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = refresh })
+        ).ProblemAsync(401, "auth.refresh_reused");
     }
 
     [Fact]
@@ -84,7 +130,10 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
         await client.GetAsync("/api/me").OkAsync();
         var token = login.GetProperty("accessToken").GetString()!;
         var tampered = App.CreateClient();
-        tampered.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token[..^4] + (token.EndsWith("AAAA") ? "BBBB" : "AAAA"));
+        tampered.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            token[..^4] + (token.EndsWith("AAAA") ? "BBBB" : "AAAA")
+        );
         await (await tampered.GetAsync("/api/me")).ProblemAsync(401, "auth.required");
         App.Clock.Advance(TimeSpan.FromMinutes(31));
         await (await client.GetAsync("/api/me")).ProblemAsync(401, "auth.required");
@@ -94,12 +143,20 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
     public async Task APhoneNumberCanBeBound()
     {
         var (client, _) = await App.SignInAsync();
-        var me = await client.PostAsJsonAsync("/api/auth/phone", new { code = App.Wechat.IssuePhoneCode("13912345678") }).OkAsync();
+        var me = await client
+            .PostAsJsonAsync("/api/auth/phone", new { code = App.Wechat.IssuePhoneCode("13912345678") })
+            .OkAsync();
         Assert.Equal("13912345678", me.GetProperty("phone").GetString());
-        await (await client.PostAsJsonAsync("/api/auth/phone", new { code = "used-or-fake" })).ProblemAsync(400, "auth.invalid_code");
+        await (await client.PostAsJsonAsync("/api/auth/phone", new { code = "used-or-fake" })).ProblemAsync(
+            400,
+            "auth.invalid_code"
+        );
         var renamed = await client.PatchAsJsonAsync("/api/me", new { name = "王阿姨" }).OkAsync();
         Assert.Equal("王阿姨", renamed.GetProperty("name").GetString());
-        await (await client.PatchAsJsonAsync("/api/me", new { name = "办证刻章找我" })).ProblemAsync(400, "content.rejected");
+        await (await client.PatchAsJsonAsync("/api/me", new { name = "办证刻章找我" })).ProblemAsync(
+            400,
+            "content.rejected"
+        );
     }
 
     [Fact]

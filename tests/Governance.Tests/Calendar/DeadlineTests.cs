@@ -19,18 +19,27 @@ public sealed class DeadlineTests : IAsyncLifetime
         new DateTimeOffset(y, m, d, h, min, s, TimeSpan.FromHours(8)).UtcDateTime;
 
     private Deadlines Normal(DateTime submitted, int resolveDays, int ackHours = 24) =>
-        DeadlineCalculator.Compute(ackHours, resolveDays, ResolveUnit.WorkingDays, 1, 24, urgent: false, submitted, _calendar);
+        DeadlineCalculator.Compute(
+            ackHours,
+            resolveDays,
+            ResolveUnit.WorkingDays,
+            1,
+            24,
+            urgent: false,
+            submitted,
+            _calendar
+        );
 
     [Fact]
     public void TheCalendarKnowsHolidaysMakeUpDaysAndWeekends()
     {
-        Assert.False(_calendar.IsWorkingDay(new DateOnly(2026, 10, 1)));   // 国庆节
-        Assert.True(_calendar.IsWorkingDay(new DateOnly(2026, 10, 10)));   // Saturday make-up day
-        Assert.True(_calendar.IsWorkingDay(new DateOnly(2026, 1, 4)));     // Sunday make-up day
-        Assert.False(_calendar.IsWorkingDay(new DateOnly(2026, 11, 21)));  // ordinary Saturday
-        Assert.True(_calendar.IsWorkingDay(new DateOnly(2026, 11, 20)));   // ordinary Friday
-        Assert.False(_calendar.IsWorkingDay(new DateOnly(2025, 1, 28)));   // 春节 2025
-        Assert.True(_calendar.IsWorkingDay(new DateOnly(2025, 2, 8)));     // Saturday make-up day 2025
+        Assert.False(_calendar.IsWorkingDay(new DateOnly(2026, 10, 1))); // 国庆节
+        Assert.True(_calendar.IsWorkingDay(new DateOnly(2026, 10, 10))); // Saturday make-up day
+        Assert.True(_calendar.IsWorkingDay(new DateOnly(2026, 1, 4))); // Sunday make-up day
+        Assert.False(_calendar.IsWorkingDay(new DateOnly(2026, 11, 21))); // ordinary Saturday
+        Assert.True(_calendar.IsWorkingDay(new DateOnly(2026, 11, 20))); // ordinary Friday
+        Assert.False(_calendar.IsWorkingDay(new DateOnly(2025, 1, 28))); // 春节 2025
+        Assert.True(_calendar.IsWorkingDay(new DateOnly(2025, 2, 8))); // Saturday make-up day 2025
     }
 
     [Fact]
@@ -77,7 +86,16 @@ public sealed class DeadlineTests : IAsyncLifetime
     [Fact]
     public void UrgentOrdersCountClockHoursThroughWeekendsAndHolidays()
     {
-        var d = DeadlineCalculator.Compute(24, 3, ResolveUnit.WorkingDays, 2, 24, urgent: true, China(2026, 10, 1, 22), _calendar);
+        var d = DeadlineCalculator.Compute(
+            24,
+            3,
+            ResolveUnit.WorkingDays,
+            2,
+            24,
+            urgent: true,
+            China(2026, 10, 1, 22),
+            _calendar
+        );
         Assert.Equal(China(2026, 10, 2, 0), d.AcknowledgeBy);
         Assert.Equal(China(2026, 10, 2, 22), d.ResolveBy);
     }
@@ -85,7 +103,16 @@ public sealed class DeadlineTests : IAsyncLifetime
     [Fact]
     public void AnHourBasedSlaRunsOnWorkingTime()
     {
-        var d = DeadlineCalculator.Compute(4, 48, ResolveUnit.Hours, 1, 24, urgent: false, China(2026, 11, 20, 12), _calendar);
+        var d = DeadlineCalculator.Compute(
+            4,
+            48,
+            ResolveUnit.Hours,
+            1,
+            24,
+            urgent: false,
+            China(2026, 11, 20, 12),
+            _calendar
+        );
         Assert.Equal(China(2026, 11, 20, 16), d.AcknowledgeBy);
         // Friday 12:00: 12 hours Friday, weekend skipped, 24 on Monday, 12 on Tuesday.
         Assert.Equal(China(2026, 11, 24, 12), d.ResolveBy);

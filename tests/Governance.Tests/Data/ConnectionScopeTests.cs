@@ -3,7 +3,9 @@ using Governance.Core.Data;
 
 namespace Governance.Tests.Data;
 
-/// <summary>Db.Scope: store calls one after another share a connection; a call made while it is held gets its own.</summary>
+/// <summary>
+/// Db.Scope: store calls one after another share a connection; a call made while it is held gets its own.
+/// </summary>
 [Collection(DbCollection.Name)]
 public sealed class ConnectionScopeTests(TestApp app) : DbTest(app)
 {
@@ -28,21 +30,38 @@ public sealed class ConnectionScopeTests(TestApp app) : DbTest(app)
                 Assert.NotEqual(first, await ConnectionIdAsync(db)); // nested: a connection of its own
                 // A transaction on the held lease is not seen by the nested call's connection until it commits.
                 await using var tx = await held.BeginTransactionAsync();
-                await held.ExecuteAsync("INSERT INTO job_run (job_name, scheduled_at, node, outcome, started_at) VALUES ('scope-test', NOW(3), 'x', 'running', NOW(3))", transaction: tx);
+                await held.ExecuteAsync(
+                    "INSERT INTO job_run (job_name, scheduled_at, node, outcome, started_at) VALUES ('scope-test', "
+                        + "NOW(3), 'x', 'running', NOW(3))",
+                    transaction: tx
+                );
                 await using (var other = await db.OpenAsync())
-                    Assert.Equal(0, await other.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM job_run WHERE job_name = 'scope-test'"));
+                    Assert.Equal(
+                        0,
+                        await other.ExecuteScalarAsync<int>(
+                            "SELECT COUNT(*) FROM job_run WHERE job_name = 'scope-test'"
+                        )
+                    );
                 await tx.CommitAsync();
             }
             Assert.Equal(first, await ConnectionIdAsync(db));
-            // Calls made in parallel each get a working connection: the scope's for one of them, their own for the rest.
-            var parallel = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ConnectionIdAsync(db))));
-            Assert.Equal(1, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM job_run WHERE job_name = 'scope-test'"));
+            // Calls made in parallel each get a working connection: the scope's for one of them, their own for the
+            // rest.
+            var parallel = await Task.WhenAll(
+                Enumerable.Range(0, 4).Select(_ => Task.Run(() => ConnectionIdAsync(db)))
+            );
+            Assert.Equal(
+                1,
+                await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM job_run WHERE job_name = 'scope-test'")
+            );
             Assert.All(parallel, id => Assert.True(id > 0));
         }
-        // Outside any scope every call takes a pooled connection as before, and a lease used after its scope ended still works.
+        // Outside any scope every call takes a pooled connection as before, and a lease used after its scope ended
+        // still works.
         Assert.True(await ConnectionIdAsync(db) > 0);
         System.Data.Common.DbConnection late;
-        await using (db.Scope()) late = await db.OpenAsync();
+        await using (db.Scope())
+            late = await db.OpenAsync();
         Assert.Equal(1, await late.ExecuteScalarAsync<int>("SELECT 1"));
         await late.DisposeAsync();
         Assert.Equal(System.Data.ConnectionState.Closed, late.State);
@@ -60,7 +79,11 @@ public sealed class ConnectionScopeTests(TestApp app) : DbTest(app)
             ShouldListenTo = source => source.Name == "MySqlConnector",
             Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
                 System.Diagnostics.ActivitySamplingResult.AllData,
-            ActivityStopped = activity => { if (activity.OperationName == "Open") Interlocked.Increment(ref opens); },
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "Open")
+                    Interlocked.Increment(ref opens);
+            },
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
         await OrderHelpers.OkAsync(App.ClientFor(1001).GetAsync($"/api/orders/{code}"));

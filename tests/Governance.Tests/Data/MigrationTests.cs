@@ -31,12 +31,35 @@ public sealed class MigrationTests : IAsyncLifetime
 
         await using var c = await _db.OpenAsync();
         // information_schema answers in utf8mb3, which the driver reads like any other charset.
-        var tables = (await c.QueryAsync<string>(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")).ToHashSet();
-        foreach (var t in new[] { "area", "person", "resident", "member", "unit", "staff_role", "registration", "category",
-                     "work_calendar", "service_order", "order_event", "order_photo", "schema_migration" })
+        var tables = (
+            await c.QueryAsync<string>(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
+            )
+        ).ToHashSet();
+        foreach (
+            var t in new[]
+            {
+                "area",
+                "person",
+                "resident",
+                "member",
+                "unit",
+                "staff_role",
+                "registration",
+                "category",
+                "work_calendar",
+                "service_order",
+                "order_event",
+                "order_photo",
+                "schema_migration",
+            }
+        )
             Assert.Contains(t, tables);
-        var recorded = (await c.QueryAsync<(string Name, string Checksum)>("SELECT name, checksum FROM schema_migration ORDER BY name")).ToList();
+        var recorded = (
+            await c.QueryAsync<(string Name, string Checksum)>(
+                "SELECT name, checksum FROM schema_migration ORDER BY name"
+            )
+        ).ToList();
         Assert.Equal(scripts.Select(s => (s.Name, s.Checksum)), recorded);
 
         var second = await _runner.ApplyAsync(scripts);
@@ -51,7 +74,9 @@ public sealed class MigrationTests : IAsyncLifetime
     {
         var scripts = SqlScript.Migrations();
         await _runner.ApplyAsync(scripts);
-        var tampered = scripts.Select((s, i) => i == 0 ? s with { Text = s.Text + "\n-- edited after the fact\n" } : s).ToList();
+        var tampered = scripts
+            .Select((s, i) => i == 0 ? s with { Text = s.Text + "\n-- edited after the fact\n" } : s)
+            .ToList();
 
         var apply = await Assert.ThrowsAsync<MigrationException>(() => _runner.ApplyAsync(tampered));
         Assert.Contains(scripts[0].Name, apply.Message);
@@ -72,11 +97,22 @@ public sealed class MigrationTests : IAsyncLifetime
     [Fact]
     public async Task AFailingMigrationIsNotRecorded()
     {
-        var scripts = SqlScript.Migrations().Append(new SqlScript("sql/9999_broken.sql", "CREATE TABLE broken (id INT NOT NULL PRIMARY KEY); SELECT * FROM no_such_table;")).ToList();
+        var scripts = SqlScript
+            .Migrations()
+            .Append(
+                new SqlScript(
+                    "sql/9999_broken.sql",
+                    "CREATE TABLE broken (id INT NOT NULL PRIMARY KEY); SELECT * FROM no_such_table;"
+                )
+            )
+            .ToList();
         var ex = await Assert.ThrowsAsync<MigrationException>(() => _runner.ApplyAsync(scripts));
         Assert.Contains("sql/9999_broken.sql", ex.Message);
         await using var c = await _db.OpenAsync();
-        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schema_migration WHERE name = 'sql/9999_broken.sql'"));
+        Assert.Equal(
+            0,
+            await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schema_migration WHERE name = 'sql/9999_broken.sql'")
+        );
     }
 }
 

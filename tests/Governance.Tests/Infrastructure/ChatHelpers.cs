@@ -6,7 +6,9 @@ public static class ChatHelpers
 {
     public static string NewOpenid() => "o_test_" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Sends a text as the resident through the simulator (signed, safe mode) and returns the bot's reply.</summary>
+    /// <summary>
+    /// Sends a text as the resident through the simulator (signed, safe mode) and returns the bot's reply.
+    /// </summary>
     public static async Task<string?> SayAsync(this TestApp app, string openid, string text) =>
         (await app.Wechat.PushAsync(app.Wechat.TextXml(openid, text)))[^1].ReplyText;
 

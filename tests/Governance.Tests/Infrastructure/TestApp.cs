@@ -1,14 +1,14 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Governance.Api.Infrastructure;
+using Governance.Wechat;
+using Governance.Wechat.Simulator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
-using Governance.Api.Infrastructure;
-using Governance.Wechat;
-using Governance.Wechat.Simulator;
 
 namespace Governance.Tests.Infrastructure;
 
@@ -19,12 +19,21 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public TestClock Time { get; } = new();
     public FakeTimeProvider Clock => Time.Current;
 
-    /// <summary>The WeChat account the gateway is configured with, and that the simulator signs and encrypts for.</summary>
-    public static WechatOptions Account { get; } = new()
-    {
-        Mode = "sandbox", SandboxPort = 0, AppId = "wxtest00000000oa1", AccountId = "gh_test00000001", Token = "testtoken123",
-        EncodingAesKey = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR", MiniProgramAppId = "wxtest00000000mp1", MiniProgramAppSecret = "mp-secret",
-    };
+    /// <summary>
+    /// The WeChat account the gateway is configured with, and that the simulator signs and encrypts for.
+    /// </summary>
+    public static WechatOptions Account { get; } =
+        new()
+        {
+            Mode = "sandbox",
+            SandboxPort = 0,
+            AppId = "wxtest00000000oa1",
+            AccountId = "gh_test00000001",
+            Token = "testtoken123",
+            EncodingAesKey = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
+            MiniProgramAppId = "wxtest00000000mp1",
+            MiniProgramAppSecret = "mp-secret",
+        };
 
     /// <summary>The WeChat simulator: API calls from the app go to it; it pushes callbacks into the app.</summary>
     public WechatSimulator Wechat { get; }
@@ -33,9 +42,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         Wechat = WechatSimulator.StartAsync(Account, Time).GetAwaiter().GetResult();
     }
-    public string DataRoot { get; } = Path.Combine(
-        Environment.GetEnvironmentVariable("GOVERNANCE_TEST_DATA_ROOT") is { Length: > 0 } root ? root : Path.GetTempPath(),
-        "run-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string DataRoot { get; } =
+        Path.Combine(
+            Environment.GetEnvironmentVariable("GOVERNANCE_TEST_DATA_ROOT") is { Length: > 0 } root
+                ? root
+                : Path.GetTempPath(),
+            "run-" + Guid.NewGuid().ToString("N")[..8]
+        );
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -63,12 +77,22 @@ public sealed class TestApp : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.RemoveAll<SandboxSimulator>();
-            services.AddSingleton(sp => new SandboxSimulator(sp.GetRequiredService<WechatOptions>(), Time,
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SandboxSimulator>>()) { Instance = Wechat });
+            services.AddSingleton(sp => new SandboxSimulator(
+                sp.GetRequiredService<WechatOptions>(),
+                Time,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SandboxSimulator>>()
+            )
+            {
+                Instance = Wechat,
+            });
         });
     }
 
-    /// <summary>A client signed in as the given person (demo seed ids: 1001 resident, 9011 secretary of 城东社区, 9101 grid worker of 金龙小区第一网格).</summary>
+    /// <summary>
+    /// A client signed in as the given person (demo seed ids: 1001 resident, 9011 secretary of 城东社区, 9101 grid worker
+    /// of 金龙小区第一网格).
+    /// </summary>
     public HttpClient ClientFor(long personId)
     {
         var client = CreateClient();
@@ -79,13 +103,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// <summary>Points the simulator's pushes at this app (the in-memory test server).</summary>
     public void ConnectSimulator() => Wechat.Gateway ??= CreateClient();
 
-    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
 
     protected override void Dispose(bool disposing)
     {
         Wechat.DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.Dispose(disposing);
-        if (Directory.Exists(DataRoot)) Directory.Delete(DataRoot, recursive: true);
+        if (Directory.Exists(DataRoot))
+            Directory.Delete(DataRoot, recursive: true);
     }
 }
 

@@ -1,6 +1,6 @@
 using Dapper;
-using Governance.Core.Data;
 using Governance.Bench.Generator;
+using Governance.Core.Data;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Governance.Tests.Infrastructure;
@@ -17,7 +17,9 @@ public static class TestDatabase
         Environment.GetEnvironmentVariable("GOVERNANCE_TEST_CONNECTION_STRING") is { Length: > 0 } cs
             ? cs
             : throw new InvalidOperationException(
-                "GOVERNANCE_TEST_CONNECTION_STRING is not set: run the tests with ./test.sh, which starts MariaDB and sets it.");
+                "GOVERNANCE_TEST_CONNECTION_STRING is not set: run the tests with ./test.sh, which starts MariaDB and "
+                    + "sets it."
+            );
 
     public static Db Db { get; } = new(ConnectionString);
 
@@ -27,7 +29,9 @@ public static class TestDatabase
     {
         var name = MySqlDriver.DatabaseName(ConnectionString);
         if (!name.StartsWith("governance", StringComparison.Ordinal))
-            throw new InvalidOperationException($"Refusing to drop database '{name}': test databases start with 'governance'.");
+            throw new InvalidOperationException(
+                $"Refusing to drop database '{name}': test databases start with 'governance'."
+            );
         await RecreateAsync(name);
         var runner = new MigrationRunner(Db, TimeProvider.System, NullLogger<MigrationRunner>.Instance);
         await runner.ApplyAsync(SqlScript.Migrations());
@@ -49,12 +53,15 @@ public static class TestDatabase
         await c.ExecuteAsync($"DROP DATABASE IF EXISTS `{database}`");
     }
 
-    /// <summary>Removes everything tests create; the seeded reference data (areas, people, categories, calendar) stays.</summary>
+    /// <summary>
+    /// Removes everything tests create; the seeded reference data (areas, people, categories, calendar) stays.
+    /// </summary>
     public static async Task ResetAsync()
     {
         await EnsureBuiltAsync();
         await using var c = await Db.OpenAsync();
-        await c.ExecuteAsync("""
+        await c.ExecuteAsync(
+            """
             DELETE FROM inbox_message;
             DELETE FROM delivery;
             DELETE FROM broadcast;
@@ -69,9 +76,11 @@ public static class TestDatabase
             DELETE FROM service_order;
             DELETE FROM order_code_seq;
             DELETE FROM job_run;
-            """);
+            """
+        );
         // People and places the scale-data generator added (ids far above the demo seed's) go too.
-        await c.ExecuteAsync($"""
+        await c.ExecuteAsync(
+            $"""
             DELETE FROM registration WHERE person_id >= {ScaleData.ResidentBase};
             DELETE FROM member WHERE person_id >= {ScaleData.ResidentBase};
             DELETE FROM unit_admin WHERE person_id >= {ScaleData.ResidentBase};
@@ -80,8 +89,10 @@ public static class TestDatabase
             DELETE FROM unit WHERE id >= {ScaleData.UnitBase};
             DELETE FROM resident WHERE person_id >= {ScaleData.ResidentBase};
             DELETE FROM staff_role WHERE person_id >= {ScaleData.ResidentBase};
-            """);
-        await c.ExecuteAsync($"""
+            """
+        );
+        await c.ExecuteAsync(
+            $"""
             DELETE FROM auth_refresh_token WHERE person_id >= {ScaleData.ResidentBase};
             DELETE FROM conversation WHERE person_id >= {ScaleData.ResidentBase};
             DELETE FROM person WHERE id >= {ScaleData.ResidentBase};
@@ -90,7 +101,8 @@ public static class TestDatabase
             DELETE FROM area WHERE id >= {ScaleData.AreaBase * 2};
             DELETE FROM area WHERE id >= {ScaleData.AreaBase};
             DELETE FROM area WHERE id >= {ScaleData.StreetBase} AND id < {ScaleData.StreetBase + 100};
-            """);
+            """
+        );
     }
 
     public static async Task<T> ScalarAsync<T>(string sql, object? args = null)

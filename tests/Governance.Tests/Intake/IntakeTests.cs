@@ -15,7 +15,9 @@ public sealed class IntakeTests : IAsyncLifetime
         var store = new IntakeExampleStore(TestDatabase.Db);
         // Only the shipped seed set: database tests running alongside add staff corrections.
         _seed = await TestDatabase.QueryAsync<(string, string)>(
-            "SELECT e.text, c.code FROM intake_example e JOIN category c ON c.id = e.category_id WHERE e.source = 'seed' ORDER BY e.id");
+            "SELECT e.text, c.code FROM intake_example e JOIN category c ON c.id = e.category_id WHERE e.source = "
+                + "'seed' ORDER BY e.id"
+        );
         _places = new PlaceDirectory(await store.PlaceAreasAsync());
     }
 
@@ -35,7 +37,8 @@ public sealed class IntakeTests : IAsyncLifetime
         var (train, test) = Split();
         var model = TextClassifier.Train(train);
         var evaluation = Evaluation.Of(model, test);
-        // Measured 0.668 on this split (5-fold cross-validation: 0.654); the floor leaves room for noise, not for regressions.
+        // Measured 0.668 on this split (5-fold cross-validation: 0.654); the floor leaves room for noise, not for
+        // regressions.
         Assert.True(evaluation.MacroF1 >= 0.6, evaluation.Report());
         Assert.Equal(14, evaluation.PerClass.Count);
         Assert.Equal(70, evaluation.Count);
@@ -91,7 +94,8 @@ public sealed class IntakeTests : IAsyncLifetime
     [InlineData("燃气费怎么交")]
     [InlineData("已经没有煤气味了，谢谢")]
     [InlineData("")]
-    public void OrdinaryOrNegatedMessagesAreNotUrgent(string text) => Assert.False(UrgencyDetector.Detect(text).IsUrgent);
+    public void OrdinaryOrNegatedMessagesAreNotUrgent(string text) =>
+        Assert.False(UrgencyDetector.Detect(text).IsUrgent);
 
     [Fact]
     public void PlacesAreExtractedFromVariedPhrasings()
@@ -136,7 +140,8 @@ public sealed class IntakeTests : IAsyncLifetime
     [Fact]
     public void CsvHandlesQuotesCommasNewlinesAndABom()
     {
-        var csv = "\uFEFFtext,label\n\"楼道灯坏了，很黑\",facility\n\"他说\"\"吵死了\"\"\",noise\n\"两行\n文字\",other\r\n";
+        var csv =
+            "\uFEFFtext,label\n\"楼道灯坏了，很黑\",facility\n\"他说\"\"吵死了\"\"\",noise\n\"两行\n文字\",other\r\n";
         var rows = LabelledCsv.Read(new StringReader(csv));
         Assert.Equal([("楼道灯坏了，很黑", "facility"), ("他说\"吵死了\"", "noise"), ("两行\n文字", "other")], rows);
         Assert.Throws<InvalidDataException>(() => LabelledCsv.Read(new StringReader("words,category\na,b\n")));
@@ -157,22 +162,68 @@ public sealed class IntakeTests : IAsyncLifetime
         try
         {
             var all = Path.Combine(dir, "all.csv");
-            await File.WriteAllLinesAsync(all, _seed.Select(e => $"{LabelledCsv.Escape(e.Text)},{e.Label}").Prepend("text,label"));
+            await File.WriteAllLinesAsync(
+                all,
+                _seed.Select(e => $"{LabelledCsv.Escape(e.Text)},{e.Label}").Prepend("text,label")
+            );
             var output = new StringWriter();
-            Task<int> Run(params string[] args) => IntakeCommand.RunAsync(args, output, () => Task.FromResult<PlaceDirectory?>(_places), () => Task.FromResult(_seed));
+            Task<int> Run(params string[] args) =>
+                IntakeCommand.RunAsync(
+                    args,
+                    output,
+                    () => Task.FromResult<PlaceDirectory?>(_places),
+                    () => Task.FromResult(_seed)
+                );
 
-            Assert.Equal(0, await Run("split", "--data", all, "--train", Path.Combine(dir, "train.csv"), "--test", Path.Combine(dir, "test.csv")));
+            Assert.Equal(
+                0,
+                await Run(
+                    "split",
+                    "--data",
+                    all,
+                    "--train",
+                    Path.Combine(dir, "train.csv"),
+                    "--test",
+                    Path.Combine(dir, "test.csv")
+                )
+            );
             Assert.Contains("280 training and 70 held-out", output.ToString());
-            Assert.Equal(0, await Run("train", "--data", Path.Combine(dir, "train.csv"), "--model", Path.Combine(dir, "model.json")));
+            Assert.Equal(
+                0,
+                await Run("train", "--data", Path.Combine(dir, "train.csv"), "--model", Path.Combine(dir, "model.json"))
+            );
             Assert.True(File.Exists(Path.Combine(dir, "model.json")));
-            Assert.Equal(0, await Run("evaluate", "--model", Path.Combine(dir, "model.json"), "--data", Path.Combine(dir, "test.csv")));
+            Assert.Equal(
+                0,
+                await Run(
+                    "evaluate",
+                    "--model",
+                    Path.Combine(dir, "model.json"),
+                    "--data",
+                    Path.Combine(dir, "test.csv")
+                )
+            );
             var report = output.ToString();
             Assert.Contains("macro-F1", report);
             Assert.Contains("confusion matrix", report);
             Assert.Contains("facility", report);
 
-            await File.WriteAllLinesAsync(Path.Combine(dir, "messages.txt"), ["世纪山水二期5单元302楼道灯不亮", "", "厨房有煤气味"]);
-            Assert.Equal(0, await Run("analyze", "--model", Path.Combine(dir, "model.json"), "--input", Path.Combine(dir, "messages.txt"), "--output", Path.Combine(dir, "out.jsonl")));
+            await File.WriteAllLinesAsync(
+                Path.Combine(dir, "messages.txt"),
+                ["世纪山水二期5单元302楼道灯不亮", "", "厨房有煤气味"]
+            );
+            Assert.Equal(
+                0,
+                await Run(
+                    "analyze",
+                    "--model",
+                    Path.Combine(dir, "model.json"),
+                    "--input",
+                    Path.Combine(dir, "messages.txt"),
+                    "--output",
+                    Path.Combine(dir, "out.jsonl")
+                )
+            );
             var lines = await File.ReadAllLinesAsync(Path.Combine(dir, "out.jsonl"));
             Assert.Equal(2, lines.Length);
             var first = JsonDocument.Parse(lines[0]).RootElement;
@@ -187,6 +238,9 @@ public sealed class IntakeTests : IAsyncLifetime
             Assert.Equal(2, await Run("train"));
             Assert.Equal(1, await Run("evaluate", "--model", Path.Combine(dir, "missing.json"), "--data", all));
         }
-        finally { Directory.Delete(dir, recursive: true); }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

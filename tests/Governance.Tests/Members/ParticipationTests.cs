@@ -21,13 +21,19 @@ public sealed class ParticipationTests(TestApp app) : DbTest(app)
         await App.StartedOrderAsync(2001); // 2001 served this week; the demo's other members never have
         var runner = App.Service<Participation>();
         var queued = await runner.RunAsync(default);
-        // Every member with an approved registration but 2001, and the admins of the five units those members belong to.
-        var registered = await TestDatabase.ScalarAsync<int>("SELECT COUNT(DISTINCT person_id) FROM registration WHERE status = 'approved'");
+        // Every member with an approved registration but 2001, and the admins of the five units those members belong
+        // to.
+        var registered = await TestDatabase.ScalarAsync<int>(
+            "SELECT COUNT(DISTINCT person_id) FROM registration WHERE status = 'approved'"
+        );
         Assert.Equal(registered - 1 + 5, queued);
         Assert.Equal(0, await runner.RunAsync(default));
 
         Assert.Empty(await JobHelpers.NoticesAsync("participation", 2001));
-        Assert.Contains("您已有半年没有认领社区工单了", (await JobHelpers.NoticesAsync("participation", 2006)).Single().Body);
+        Assert.Contains(
+            "您已有半年没有认领社区工单了",
+            (await JobHelpers.NoticesAsync("participation", 2006)).Single().Body
+        );
         var toAdmin = (await JobHelpers.NoticesAsync("participation_unit", 3001)).Single();
         Assert.Contains("杨丽萍", toAdmin.Body); // 2006, unit 1
         Assert.DoesNotContain("王志远", toAdmin.Body); // 2001
@@ -36,7 +42,8 @@ public sealed class ParticipationTests(TestApp app) : DbTest(app)
         var ids = list.EnumerateArray().Select(m => m.GetProperty("personId").GetInt64()).ToList();
         Assert.Contains(2006L, ids);
         Assert.DoesNotContain(2001L, ids);
-        await App.ClientFor(9011).GetAsync("/api/units/1/inactive-members").OkAsync(); // the secretary where the unit stands
+        // the secretary where the unit stands
+        await App.ClientFor(9011).GetAsync("/api/units/1/inactive-members").OkAsync();
         await (await App.ClientFor(3002).GetAsync("/api/units/1/inactive-members")).ProblemAsync(404, "unit.not_found");
     }
 }

@@ -14,32 +14,56 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
     private DateTime Now => App.Clock.GetUtcNow().UtcDateTime;
     private OutboxSender Dispatcher => App.Service<OutboxSender>();
 
-    /// <summary>A mini-program user who also follows the official account, with the given subscribe-message grants.</summary>
+    /// <summary>
+    /// A mini-program user who also follows the official account, with the given subscribe-message grants.
+    /// </summary>
     private async Task<(long PersonId, string MpOpenid, string OaOpenid)> SubscriberAsync(params string[] grants)
     {
         var mp = "o_mp_" + Guid.NewGuid().ToString("N")[..12];
         var (client, login) = await App.SignInAsync(mp);
         var id = login.GetProperty("me").GetProperty("id").GetInt64();
         var oa = "o_oa_" + Guid.NewGuid().ToString("N")[..12];
-        await TestDatabase.ExecuteAsync("UPDATE person SET oa_openid = @oa, oa_following = 1 WHERE id = @id", new { oa, id });
+        await TestDatabase.ExecuteAsync(
+            "UPDATE person SET oa_openid = @oa, oa_following = 1 WHERE id = @id",
+            new { oa, id }
+        );
         if (grants.Length > 0)
-            Assert.Equal(204, (int)(await client.PostAsJsonAsync("/api/me/subscriptions", new { templateIds = grants })).StatusCode);
+            Assert.Equal(
+                204,
+                (int)(await client.PostAsJsonAsync("/api/me/subscriptions", new { templateIds = grants })).StatusCode
+            );
         return (id, mp, oa);
     }
 
     private Task<List<(string Channel, string Status, int Attempts, string? LastError)>> RowsAsync(string key) =>
-        TestDatabase.QueryAsync<(string, string, int, string?)>("SELECT channel, status, attempts, last_error FROM delivery WHERE idempotency_key LIKE CONCAT(@key, ':%') ORDER BY id", new { key });
+        TestDatabase.QueryAsync<(string, string, int, string?)>(
+            "SELECT channel, status, attempts, last_error FROM delivery WHERE idempotency_key LIKE CONCAT(@key, ':%') "
+                + "ORDER BY id",
+            new { key }
+        );
 
     [Fact]
     public async Task EachRecipientGetsTheBestChannelTheyCanReceive()
     {
         var code = await App.ClientFor(1001).ReportCodeAsync(2, "3栋楼道灯坏了，晚上上下楼很不方便，老人差点摔倒");
         var subscriber = await SubscriberAsync("TPL_MP_ORDER_RESOLVED");
-        var notice = new Notice("order_resolved", "工单已办结", "3栋楼道灯坏了，晚上上下楼很不方便，老人差点摔倒，已更换", code);
-        await App.Service<NotificationStore>().EnqueueAsync([1001, subscriber.PersonId, 2001], notice, "resolved-test", Now);
-        var channels = (await TestDatabase.QueryAsync<(long PersonId, string Channel)>("SELECT person_id, channel FROM delivery WHERE idempotency_key LIKE 'resolved-test:%'"))
-            .ToDictionary(r => r.PersonId, r => r.Channel);
-        Assert.Equal(("template", "subscribe", "inbox"), (channels[1001], channels[subscriber.PersonId], channels[2001]));
+        var notice = new Notice(
+            "order_resolved",
+            "工单已办结",
+            "3栋楼道灯坏了，晚上上下楼很不方便，老人差点摔倒，已更换",
+            code
+        );
+        await App.Service<NotificationStore>()
+            .EnqueueAsync([1001, subscriber.PersonId, 2001], notice, "resolved-test", Now);
+        var channels = (
+            await TestDatabase.QueryAsync<(long PersonId, string Channel)>(
+                "SELECT person_id, channel FROM delivery WHERE idempotency_key LIKE 'resolved-test:%'"
+            )
+        ).ToDictionary(r => r.PersonId, r => r.Channel);
+        Assert.Equal(
+            ("template", "subscribe", "inbox"),
+            (channels[1001], channels[subscriber.PersonId], channels[2001])
+        );
 
         var result = await Dispatcher.DrainAsync(default);
         Assert.Equal((3, 3), (result.Claimed, result.Sent));
@@ -53,7 +77,13 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
         Assert.Equal($"pages/order/detail?code={code}", template.Body["miniprogram"]!["pagepath"]!.GetValue<string>());
         var subscribe = App.Wechat.Sent(subscriber.MpOpenid, "subscribe").Single();
         Assert.Equal("TPL_MP_ORDER_RESOLVED", subscribe.Body["template_id"]!.GetValue<string>());
-        Assert.Equal(0, await TestDatabase.ScalarAsync<int>("SELECT remaining FROM subscribe_grant WHERE person_id = @id", new { id = subscriber.PersonId }));
+        Assert.Equal(
+            0,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT remaining FROM subscribe_grant WHERE person_id = @id",
+                new { id = subscriber.PersonId }
+            )
+        );
         var inbox = await App.ClientFor(2001).GetAsync("/api/me/inbox").OkAsync();
         Assert.Equal(notice.Body, inbox.EnumerateArray().Single().GetProperty("body").GetString());
         Assert.All(await RowsAsync("resolved-test"), r => Assert.Equal("sent", r.Status));
@@ -61,7 +91,10 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
         // The grant was used up: the next notice of that kind goes by template message instead.
         await App.Service<NotificationStore>().EnqueueAsync([subscriber.PersonId], notice, "resolved-again", Now);
         Assert.Equal("template", (await RowsAsync("resolved-again")).Single().Channel);
-        await (await App.ClientFor(1001).PostAsJsonAsync("/api/me/subscriptions", new { templateIds = new[] { "NOT_OURS" } })).ProblemAsync(400, "subscriptions.invalid");
+        await (
+            await App.ClientFor(1001)
+                .PostAsJsonAsync("/api/me/subscriptions", new { templateIds = new[] { "NOT_OURS" } })
+        ).ProblemAsync(400, "subscriptions.invalid");
     }
 
     [Fact]
@@ -78,8 +111,20 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
         Assert.Equal((2, 1), (result.Rerouted, result.Sent));
         var row = (await RowsAsync("refused")).Single();
         Assert.Equal(("inbox", "sent"), (row.Channel, row.Status));
-        Assert.Equal(0, await TestDatabase.ScalarAsync<int>("SELECT remaining FROM subscribe_grant WHERE person_id = @id", new { id = subscriber.PersonId }));
-        Assert.Equal("楼道灯已更换", await TestDatabase.ScalarAsync<string>("SELECT body FROM inbox_message WHERE person_id = @id", new { id = subscriber.PersonId }));
+        Assert.Equal(
+            0,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT remaining FROM subscribe_grant WHERE person_id = @id",
+                new { id = subscriber.PersonId }
+            )
+        );
+        Assert.Equal(
+            "楼道灯已更换",
+            await TestDatabase.ScalarAsync<string>(
+                "SELECT body FROM inbox_message WHERE person_id = @id",
+                new { id = subscriber.PersonId }
+            )
+        );
         Assert.Empty(App.Wechat.Sent(subscriber.MpOpenid));
         Assert.Empty(App.Wechat.Sent(subscriber.OaOpenid));
     }
@@ -89,10 +134,13 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
     {
         var code = await App.ClientFor(1001).ReportCodeAsync();
         App.Wechat.Fail("/message/template/send", -1, "system error", times: 100);
-        await App.Service<NotificationStore>().EnqueueAsync([1001], new Notice("order_accepted", "工单已受理", "正在安排办理", code), "retry", Now);
+        await App.Service<NotificationStore>()
+            .EnqueueAsync([1001], new Notice("order_accepted", "工单已受理", "正在安排办理", code), "retry", Now);
 
         Assert.Equal(1, (await Dispatcher.DrainAsync(default)).Retrying);
-        var next = await TestDatabase.ScalarAsync<DateTime>("SELECT next_attempt_at FROM delivery WHERE idempotency_key = 'retry:1001'");
+        var next = await TestDatabase.ScalarAsync<DateTime>(
+            "SELECT next_attempt_at FROM delivery WHERE idempotency_key = 'retry:1001'"
+        );
         Assert.InRange((next - Now).TotalSeconds, 26, 34); // 30 s with jitter
         Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Claimed); // not due yet
         for (var attempt = 2; attempt <= 6; attempt++)
@@ -109,17 +157,41 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
         // The grid worker of 金龙小区第一网格 sees it; another grid's worker and residents do not.
         var list = await App.ClientFor(9101).GetAsync("/api/deliveries").OkAsync();
         var item = list.GetProperty("items").EnumerateArray().Single();
-        Assert.Equal(("工单已受理", code, "dead", 1001L), (item.GetProperty("title").GetString(), item.GetProperty("orderCode").GetString(),
-            item.GetProperty("status").GetString(), item.GetProperty("personId").GetInt64()));
-        Assert.Equal(0, (await App.ClientFor(9103).GetAsync("/api/deliveries").OkAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(
+            ("工单已受理", code, "dead", 1001L),
+            (
+                item.GetProperty("title").GetString(),
+                item.GetProperty("orderCode").GetString(),
+                item.GetProperty("status").GetString(),
+                item.GetProperty("personId").GetInt64()
+            )
+        );
+        Assert.Equal(
+            0,
+            (await App.ClientFor(9103).GetAsync("/api/deliveries").OkAsync()).GetProperty("total").GetInt32()
+        );
         await (await App.ClientFor(1001).GetAsync("/api/deliveries")).ProblemAsync(403, "auth.staff_only");
-        await (await App.ClientFor(9101).GetAsync("/api/deliveries?status=sent")).ProblemAsync(400, "deliveries.invalid_status");
+        await (await App.ClientFor(9101).GetAsync("/api/deliveries?status=sent")).ProblemAsync(
+            400,
+            "deliveries.invalid_status"
+        );
 
         var id = item.GetProperty("id").GetInt64();
-        await (await App.ClientFor(9103).PostAsync($"/api/deliveries/{id}/retry", null)).ProblemAsync(404, "delivery.not_found");
+        await (await App.ClientFor(9103).PostAsync($"/api/deliveries/{id}/retry", null)).ProblemAsync(
+            404,
+            "delivery.not_found"
+        );
         App.Wechat.ClearFaults();
-        Assert.Equal("pending", (await App.ClientFor(9101).PostAsync($"/api/deliveries/{id}/retry", null).OkAsync()).GetProperty("status").GetString());
-        await (await App.ClientFor(9101).PostAsync($"/api/deliveries/{id}/retry", null)).ProblemAsync(409, "delivery.not_dead");
+        Assert.Equal(
+            "pending",
+            (await App.ClientFor(9101).PostAsync($"/api/deliveries/{id}/retry", null).OkAsync())
+                .GetProperty("status")
+                .GetString()
+        );
+        await (await App.ClientFor(9101).PostAsync($"/api/deliveries/{id}/retry", null)).ProblemAsync(
+            409,
+            "delivery.not_dead"
+        );
         Assert.Equal(1, (await Dispatcher.DrainAsync(default)).Sent);
         Assert.Single(App.Wechat.Sent("o_demo_resident_1001", "template"));
     }
@@ -128,7 +200,8 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
     public async Task ASendThatCanNeverWorkIsDeadAtOnce()
     {
         App.Wechat.Fail("/message/template/send", 40037, "invalid template_id");
-        await App.Service<NotificationStore>().EnqueueAsync([1001], new Notice("order_accepted", "工单已受理", "正在安排办理"), "hopeless", Now);
+        await App.Service<NotificationStore>()
+            .EnqueueAsync([1001], new Notice("order_accepted", "工单已受理", "正在安排办理"), "hopeless", Now);
         Assert.Equal(1, (await Dispatcher.DrainAsync(default)).Dead);
         Assert.Equal(("dead", 1), (await RowsAsync("hopeless")).Select(r => (r.Status, r.Attempts)).Single());
     }
@@ -136,8 +209,10 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
     [Fact]
     public async Task RowsHeldByADispatcherThatDiedAreSentOnceItsLeaseRunsOut()
     {
-        await App.Service<NotificationStore>().EnqueueAsync([1001, 1002], new Notice("order_accepted", "工单已受理", "正在安排办理"), "lease", Now);
-        var claimed = await App.Service<DeliveryStore>().ClaimBatchAsync(10, TimeSpan.FromSeconds(120), Now); // ... and then the node died
+        await App.Service<NotificationStore>()
+            .EnqueueAsync([1001, 1002], new Notice("order_accepted", "工单已受理", "正在安排办理"), "lease", Now);
+        // ... and then the node died
+        var claimed = await App.Service<DeliveryStore>().ClaimBatchAsync(10, TimeSpan.FromSeconds(120), Now);
         Assert.Equal(2, claimed.Count);
         Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Claimed);
         App.Clock.Advance(TimeSpan.FromSeconds(121));

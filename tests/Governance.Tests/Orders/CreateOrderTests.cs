@@ -8,16 +8,59 @@ namespace Governance.Tests.Orders;
 [Collection(DbCollection.Name)]
 public sealed class CreateOrderTests(TestApp app) : DbTest(app)
 {
-    private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0x01, 0x02, 0x03, 0xFF, 0xD9];
-    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, (byte)'I', (byte)'H', (byte)'D', (byte)'R'];
+    private static readonly byte[] Jpeg =
+    [
+        0xFF,
+        0xD8,
+        0xFF,
+        0xE0,
+        0x00,
+        0x10,
+        (byte)'J',
+        (byte)'F',
+        (byte)'I',
+        (byte)'F',
+        0x00,
+        0x01,
+        0x02,
+        0x03,
+        0xFF,
+        0xD9,
+    ];
+    private static readonly byte[] Png =
+    [
+        0x89,
+        0x50,
+        0x4E,
+        0x47,
+        0x0D,
+        0x0A,
+        0x1A,
+        0x0A,
+        0x00,
+        0x00,
+        0x00,
+        0x0D,
+        (byte)'I',
+        (byte)'H',
+        (byte)'D',
+        (byte)'R',
+    ];
 
-    private static MultipartFormDataContent Form(string description, long? buildingId = 111103, long? categoryId = 2, params (string Name, byte[] Bytes, string Type)[] photos)
+    private static MultipartFormDataContent Form(
+        string description,
+        long? buildingId = 111103,
+        long? categoryId = 2,
+        params (string Name, byte[] Bytes, string Type)[] photos
+    )
     {
         var form = new MultipartFormDataContent();
-        if (categoryId is not null) form.Add(new StringContent(categoryId.ToString()!), "categoryId");
+        if (categoryId is not null)
+            form.Add(new StringContent(categoryId.ToString()!), "categoryId");
         form.Add(new StringContent(description, Encoding.UTF8), "description");
         form.Add(new StringContent("3号楼2单元门口", Encoding.UTF8), "locationText");
-        if (buildingId is not null) form.Add(new StringContent(buildingId.ToString()!), "buildingId");
+        if (buildingId is not null)
+            form.Add(new StringContent(buildingId.ToString()!), "buildingId");
         foreach (var (name, bytes, type) in photos)
         {
             var file = new ByteArrayContent(bytes);
@@ -40,7 +83,13 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
         var fetched = await App.ClientFor(1001).GetAsync($"/api/orders/{code}").OkAsync();
         Assert.Equal(text, fetched.GetProperty("description").GetString());
         Assert.Equal("3号楼2单元门口", fetched.GetProperty("locationText").GetString());
-        Assert.Equal(text, await TestDatabase.ScalarAsync<string>("SELECT description FROM service_order WHERE code = @code", new { code }));
+        Assert.Equal(
+            text,
+            await TestDatabase.ScalarAsync<string>(
+                "SELECT description FROM service_order WHERE code = @code",
+                new { code }
+            )
+        );
     }
 
     [Fact]
@@ -54,14 +103,24 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
         Assert.Equal("mini_program", order.GetProperty("source").GetString());
         Assert.Equal("莲花街道 城东社区 金龙小区 3栋", order.GetProperty("area").GetProperty("fullName").GetString());
         // 设施维修: acknowledge within 24 working hours, resolve within 5 working days.
-        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(8)), order.GetProperty("acknowledgeBy").GetDateTimeOffset());
-        Assert.Equal(new DateTimeOffset(2026, 11, 27, 23, 59, 59, TimeSpan.FromHours(8)), order.GetProperty("resolveBy").GetDateTimeOffset());
+        Assert.Equal(
+            new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(8)),
+            order.GetProperty("acknowledgeBy").GetDateTimeOffset()
+        );
+        Assert.Equal(
+            new DateTimeOffset(2026, 11, 27, 23, 59, 59, TimeSpan.FromHours(8)),
+            order.GetProperty("resolveBy").GetDateTimeOffset()
+        );
         var timeline = order.GetProperty("timeline").EnumerateArray().ToList();
         Assert.Single(timeline);
         Assert.Equal("created", timeline[0].GetProperty("kind").GetString());
 
-        var row = (await TestDatabase.QueryAsync<(long ResidentId, long AreaId, string AreaPath, string Status)>(
-            "SELECT resident_id, area_id, area_path, status FROM service_order WHERE code = @code", new { code = order.GetProperty("code").GetString() })).Single();
+        var row = (
+            await TestDatabase.QueryAsync<(long ResidentId, long AreaId, string AreaPath, string Status)>(
+                "SELECT resident_id, area_id, area_path, status FROM service_order WHERE code = @code",
+                new { code = order.GetProperty("code").GetString() }
+            )
+        ).Single();
         Assert.Equal((1001L, 111103L, "/1/11/111/1111/111103/", "submitted"), row);
     }
 
@@ -71,8 +130,14 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
         App.Clock.SetChina(2026, 11, 21, 22); // Saturday night
         var order = await App.ClientFor(1001).ReportAsync(urgency: "urgent");
         Assert.Equal("urgent", order.GetProperty("urgency").GetString());
-        Assert.Equal(new DateTimeOffset(2026, 11, 21, 23, 0, 0, TimeSpan.FromHours(8)), order.GetProperty("acknowledgeBy").GetDateTimeOffset());
-        Assert.Equal(new DateTimeOffset(2026, 11, 22, 22, 0, 0, TimeSpan.FromHours(8)), order.GetProperty("resolveBy").GetDateTimeOffset());
+        Assert.Equal(
+            new DateTimeOffset(2026, 11, 21, 23, 0, 0, TimeSpan.FromHours(8)),
+            order.GetProperty("acknowledgeBy").GetDateTimeOffset()
+        );
+        Assert.Equal(
+            new DateTimeOffset(2026, 11, 22, 22, 0, 0, TimeSpan.FromHours(8)),
+            order.GetProperty("resolveBy").GetDateTimeOffset()
+        );
     }
 
     [Fact]
@@ -100,7 +165,11 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
     [Fact]
     public async Task PhotosAreStoredOnDiskAndServedOnlyToPeopleWhoMaySeeTheOrder()
     {
-        var response = await App.ClientFor(1001).PostAsync("/api/orders", Form("垃圾堆在楼下", photos: [("a.jpg", Jpeg, "image/jpeg"), ("b.png", Png, "image/png")]));
+        var response = await App.ClientFor(1001)
+            .PostAsync(
+                "/api/orders",
+                Form("垃圾堆在楼下", photos: [("a.jpg", Jpeg, "image/jpeg"), ("b.png", Png, "image/png")])
+            );
         var order = await response.BodyAsync();
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var code = order.GetProperty("code").GetString()!;
@@ -110,7 +179,11 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
         Assert.Equal("image/png", photos[1].GetProperty("contentType").GetString());
         Assert.Equal(2, order.GetProperty("timeline")[0].GetProperty("photos").GetArrayLength());
 
-        var keys = await TestDatabase.QueryAsync<string>("SELECT storage_key FROM order_photo p JOIN service_order o ON o.id = p.order_id WHERE o.code = @code ORDER BY p.id", new { code });
+        var keys = await TestDatabase.QueryAsync<string>(
+            "SELECT storage_key FROM order_photo p JOIN service_order o ON o.id = p.order_id WHERE o.code = @code "
+                + "ORDER BY p.id",
+            new { code }
+        );
         Assert.Equal(2, keys.Count);
         Assert.Equal(Jpeg, await File.ReadAllBytesAsync(Path.Combine(App.DataRoot, keys[0])));
 
@@ -119,9 +192,11 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Equal("image/jpeg", own.Content.Headers.ContentType!.MediaType);
         Assert.Equal(Jpeg, await own.Content.ReadAsByteArrayAsync());
-        Assert.Equal(HttpStatusCode.OK, (await App.ClientFor(9101).GetAsync(url)).StatusCode); // grid worker of that grid
-        await (await App.ClientFor(1002).GetAsync(url)).ProblemAsync(404, "order.not_found");   // another resident
-        await (await App.ClientFor(9102).GetAsync(url)).ProblemAsync(404, "order.not_found");   // grid worker of another grid
+        // grid worker of that grid
+        Assert.Equal(HttpStatusCode.OK, (await App.ClientFor(9101).GetAsync(url)).StatusCode);
+        await (await App.ClientFor(1002).GetAsync(url)).ProblemAsync(404, "order.not_found"); // another resident
+        // grid worker of another grid
+        await (await App.ClientFor(9102).GetAsync(url)).ProblemAsync(404, "order.not_found");
     }
 
     [Fact]
@@ -129,7 +204,8 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
     {
         var filesBefore = PhotoFiles();
         var exe = "MZ\u0090\0fake executable pretending to be a jpeg"u8.ToArray();
-        var response = await App.ClientFor(1001).PostAsync("/api/orders", Form("看图", photos: [("photo.jpg", exe, "image/jpeg")]));
+        var response = await App.ClientFor(1001)
+            .PostAsync("/api/orders", Form("看图", photos: [("photo.jpg", exe, "image/jpeg")]));
 
         var problem = await response.ProblemAsync(400, "photo.invalid_content");
         Assert.True(problem.GetProperty("errors").TryGetProperty("photos", out _));
@@ -149,60 +225,101 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
         var response = await App.ClientFor(1001).PostAsync("/api/orders", Form("没有类别", categoryId: null));
         var problem = await response.ProblemAsync(400, "order.category_required");
         Assert.Equal("请选择问题类别", problem.GetProperty("title").GetString());
-        await (await App.ClientFor(1001).PostAsJsonAsync("/api/orders", new { categoryId = 999, description = "x", buildingId = 111103 }))
-            .ProblemAsync(400, "order.category_not_found");
+        await (
+            await App.ClientFor(1001)
+                .PostAsJsonAsync(
+                    "/api/orders",
+                    new
+                    {
+                        categoryId = 999,
+                        description = "x",
+                        buildingId = 111103,
+                    }
+                )
+        ).ProblemAsync(400, "order.category_not_found");
     }
 
     [Fact]
     public async Task AnOversizeDescriptionIsAProblemButTheLimitItselfIsAccepted()
     {
-        await (await App.ClientFor(1001).PostAsync("/api/orders", Form(new string('长', 1001)))).ProblemAsync(400, "order.description_too_long");
+        await (await App.ClientFor(1001).PostAsync("/api/orders", Form(new string('长', 1001)))).ProblemAsync(
+            400,
+            "order.description_too_long"
+        );
         var atLimit = string.Concat(Enumerable.Repeat("😀", 1000));
         var order = await App.ClientFor(1001).ReportAsync(description: atLimit);
         Assert.Equal(atLimit, order.GetProperty("description").GetString());
-        await (await App.ClientFor(1001).PostAsync("/api/orders", Form("  "))).ProblemAsync(400, "order.description_required");
+        await (await App.ClientFor(1001).PostAsync("/api/orders", Form("  "))).ProblemAsync(
+            400,
+            "order.description_required"
+        );
     }
 
     [Fact]
     public async Task AnUnknownBuildingIsAProblem()
     {
-        await (await App.ClientFor(1001).PostAsync("/api/orders", Form("楼不存在", buildingId: 999999))).ProblemAsync(400, "order.building_not_found");
+        await (await App.ClientFor(1001).PostAsync("/api/orders", Form("楼不存在", buildingId: 999999))).ProblemAsync(
+            400,
+            "order.building_not_found"
+        );
         // A grid is not a building.
-        await (await App.ClientFor(1001).PostAsync("/api/orders", Form("网格不是楼", buildingId: 1111))).ProblemAsync(400, "order.building_not_found");
+        await (await App.ClientFor(1001).PostAsync("/api/orders", Form("网格不是楼", buildingId: 1111))).ProblemAsync(
+            400,
+            "order.building_not_found"
+        );
         Assert.Equal(0, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM service_order"));
     }
 
     [Fact]
     public async Task ANonNumericFieldIsAProblem()
     {
-        var form = new MultipartFormDataContent { { new StringContent("二"), "categoryId" }, { new StringContent("x"), "description" } };
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("二"), "categoryId" },
+            { new StringContent("x"), "description" },
+        };
         await (await App.ClientFor(1001).PostAsync("/api/orders", form)).ProblemAsync(400, "request.invalid_field");
     }
 
     [Fact]
     public async Task AWrongContentTypeIsAProblem()
     {
-        var response = await App.ClientFor(1001).PostAsync("/api/orders", new StringContent("categoryId=2", Encoding.UTF8, "text/plain"));
+        var response = await App.ClientFor(1001)
+            .PostAsync("/api/orders", new StringContent("categoryId=2", Encoding.UTF8, "text/plain"));
         await response.ProblemAsync(415, "request.unsupported_media_type");
     }
 
     [Fact]
     public async Task MalformedJsonIsAProblem()
     {
-        var response = await App.ClientFor(1001).PostAsync("/api/orders", new StringContent("{\"categoryId\": 2, \"description\": ", Encoding.UTF8, "application/json"));
+        var response = await App.ClientFor(1001)
+            .PostAsync(
+                "/api/orders",
+                new StringContent("{\"categoryId\": 2, \"description\": ", Encoding.UTF8, "application/json")
+            );
         await response.ProblemAsync(400, "request.malformed_json");
-        var wrongType = await App.ClientFor(1001).PostAsync("/api/orders", new StringContent("{\"categoryId\": \"two\"}", Encoding.UTF8, "application/json"));
+        var wrongType = await App.ClientFor(1001)
+            .PostAsync(
+                "/api/orders",
+                new StringContent("{\"categoryId\": \"two\"}", Encoding.UTF8, "application/json")
+            );
         // Well-formed JSON with a field of the wrong type names the field instead.
         var problem = await wrongType.ProblemAsync(400, "request.invalid_field");
         Assert.True(problem.GetProperty("errors").TryGetProperty("categoryId", out _));
-        await (await App.ClientFor(1001).PostAsync("/api/orders", new StringContent("[1,2]", Encoding.UTF8, "application/json"))).ProblemAsync(400, "request.malformed_json");
+        await (
+            await App.ClientFor(1001)
+                .PostAsync("/api/orders", new StringContent("[1,2]", Encoding.UTF8, "application/json"))
+        ).ProblemAsync(400, "request.malformed_json");
     }
 
     [Fact]
     public async Task NobodyReportsWithoutSigningIn()
     {
         var anonymous = App.CreateClient();
-        await (await anonymous.PostAsJsonAsync("/api/orders", new { categoryId = 2, description = "x" })).ProblemAsync(401, "auth.required");
+        await (await anonymous.PostAsJsonAsync("/api/orders", new { categoryId = 2, description = "x" })).ProblemAsync(
+            401,
+            "auth.required"
+        );
         var stranger = App.ClientFor(424242);
         await (await stranger.GetAsync("/api/orders")).ProblemAsync(401, "auth.required");
     }

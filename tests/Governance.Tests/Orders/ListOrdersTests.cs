@@ -14,23 +14,32 @@ public sealed class ListOrdersTests(TestApp app) : DbTest(app)
     [Fact]
     public async Task ListsAreScopedFilteredAndPaged()
     {
-        var jinlong1 = await At(1001, 111103, 2, "金龙3栋灯坏");           // 城东 / 金龙 / grid 1111
-        var jinlong2 = await At(1002, 111208, 1, "金龙8栋垃圾");           // 城东 / 金龙 / grid 1112
-        var wenhua = await At(1003, 112102, 4, "文化路2栋噪音");            // 城东 / 文化路
-        var shiji = await At(1005, 121105, 2, "世纪山水5栋水管");            // 解放街
-        var huafeng = await At(1007, 211103, 2, "床单厂3栋路灯");           // 华峰 (other street)
+        var jinlong1 = await At(1001, 111103, 2, "金龙3栋灯坏"); // 城东 / 金龙 / grid 1111
+        var jinlong2 = await At(1002, 111208, 1, "金龙8栋垃圾"); // 城东 / 金龙 / grid 1112
+        var wenhua = await At(1003, 112102, 4, "文化路2栋噪音"); // 城东 / 文化路
+        var shiji = await At(1005, 121105, 2, "世纪山水5栋水管"); // 解放街
+        var huafeng = await At(1007, 211103, 2, "床单厂3栋路灯"); // 华峰 (other street)
         await App.ClientFor(9101).PostAsync($"/api/orders/{jinlong1}/accept", null).OkAsync();
 
         var secretary = App.ClientFor(9011);
         Assert.Equal(new[] { wenhua, jinlong2, jinlong1 }, (await secretary.GetAsync("/api/orders").OkAsync()).Codes());
-        Assert.Equal(new[] { shiji, wenhua, jinlong2, jinlong1 }, (await App.ClientFor(9001).GetAsync("/api/orders").OkAsync()).Codes());
+        Assert.Equal(
+            new[] { shiji, wenhua, jinlong2, jinlong1 },
+            (await App.ClientFor(9001).GetAsync("/api/orders").OkAsync()).Codes()
+        );
         Assert.Equal(new[] { huafeng }, (await App.ClientFor(9002).GetAsync("/api/orders").OkAsync()).Codes());
         Assert.Equal(new[] { jinlong1 }, (await App.ClientFor(9101).GetAsync("/api/orders").OkAsync()).Codes());
         Assert.Equal(new[] { jinlong1 }, (await App.ClientFor(1001).GetAsync("/api/orders").OkAsync()).Codes());
 
-        Assert.Equal(new[] { jinlong2, jinlong1 }, (await secretary.GetAsync("/api/orders?areaId=111").OkAsync()).Codes());
+        Assert.Equal(
+            new[] { jinlong2, jinlong1 },
+            (await secretary.GetAsync("/api/orders?areaId=111").OkAsync()).Codes()
+        );
         Assert.Equal(new[] { jinlong1 }, (await secretary.GetAsync("/api/orders?status=accepted").OkAsync()).Codes());
-        Assert.Equal(new[] { wenhua, jinlong2 }, (await secretary.GetAsync("/api/orders?status=submitted,in_progress").OkAsync()).Codes());
+        Assert.Equal(
+            new[] { wenhua, jinlong2 },
+            (await secretary.GetAsync("/api/orders?status=submitted,in_progress").OkAsync()).Codes()
+        );
         Assert.Equal(new[] { jinlong1 }, (await secretary.GetAsync("/api/orders?categoryId=2").OkAsync()).Codes());
         // An area outside the caller's scope only narrows; it never widens what they see.
         Assert.Empty((await secretary.GetAsync("/api/orders?areaId=21").OkAsync()).Codes());
@@ -47,15 +56,20 @@ public sealed class ListOrdersTests(TestApp app) : DbTest(app)
     public async Task TheOverdueFilterFindsOpenOrdersPastTheirDeadline()
     {
         App.Time.Reset(ClockExtensions.China(2026, 11, 16, 9)); // Monday
-        var noise = await At(1003, 112102, 4, "噪音");   // 2 working days: due Wed 18 Nov 23:59:59
-        var repair = await At(1001, 111103, 2, "维修");  // 5 working days: due Mon 23 Nov 23:59:59
+        var noise = await At(1003, 112102, 4, "噪音"); // 2 working days: due Wed 18 Nov 23:59:59
+        var repair = await At(1001, 111103, 2, "维修"); // 5 working days: due Mon 23 Nov 23:59:59
         var rejected = await At(1001, 111103, 4, "噪音2");
-        await App.ClientFor(9011).PostAsJsonAsync($"/api/orders/{rejected}/reject", new { reason = "已解决" }).OkAsync();
+        await App.ClientFor(9011)
+            .PostAsJsonAsync($"/api/orders/{rejected}/reject", new { reason = "已解决" })
+            .OkAsync();
 
         App.Clock.SetChina(2026, 11, 19, 9);
         var secretary = App.ClientFor(9011);
         Assert.Equal(new[] { noise }, (await secretary.GetAsync("/api/orders?overdue=true").OkAsync()).Codes());
-        Assert.Equal(new[] { rejected, repair }, (await secretary.GetAsync("/api/orders?overdue=false").OkAsync()).Codes());
+        Assert.Equal(
+            new[] { rejected, repair },
+            (await secretary.GetAsync("/api/orders?overdue=false").OkAsync()).Codes()
+        );
         var detail = await secretary.GetAsync($"/api/orders/{noise}").OkAsync();
         Assert.True(detail.GetProperty("overdue").GetBoolean());
     }

@@ -36,7 +36,15 @@ public sealed class OrderStateMachineTableTests
     [Fact]
     public void TerminalStatusesHaveNoWayOut()
     {
-        foreach (var terminal in new[] { OrderStatus.Closed, OrderStatus.Rejected, OrderStatus.Merged, OrderStatus.Cancelled })
+        foreach (
+            var terminal in new[]
+            {
+                OrderStatus.Closed,
+                OrderStatus.Rejected,
+                OrderStatus.Merged,
+                OrderStatus.Cancelled,
+            }
+        )
             Assert.DoesNotContain(OrderStateMachine.AllowedMoves(), m => m.From == terminal);
     }
 
@@ -57,7 +65,8 @@ public sealed class OrderMoveStoreTests(TestApp app) : DbTest(app)
     public static TheoryData<OrderAction, string, string> AllowedMoves()
     {
         var data = new TheoryData<OrderAction, string, string>();
-        foreach (var (action, from, to) in OrderStateMachine.AllowedMoves()) data.Add(action, from, to);
+        foreach (var (action, from, to) in OrderStateMachine.AllowedMoves())
+            data.Add(action, from, to);
         return data;
     }
 
@@ -66,19 +75,34 @@ public sealed class OrderMoveStoreTests(TestApp app) : DbTest(app)
     public async Task EveryAllowedMoveChangesTheRowAndAppendsOneEvent(OrderAction action, string from, string to)
     {
         var code = await App.ClientFor(1001).ReportCodeAsync();
-        await TestDatabase.ExecuteAsync("UPDATE service_order SET status = @from WHERE code = @code", new { from, code });
+        await TestDatabase.ExecuteAsync(
+            "UPDATE service_order SET status = @from WHERE code = @code",
+            new { from, code }
+        );
         var id = await TestDatabase.ScalarAsync<long>("SELECT id FROM service_order WHERE code = @code", new { code });
         var store = new OrderStore(TestDatabase.Db);
 
         Assert.True(OrderStateMachine.TryMove(from, action, out var target, out _));
         Assert.Equal(to, target);
-        var moved = await store.MoveAsync(new OrderMove(id, from, to,
-            new NewOrderEvent(action.ToString().ToLowerInvariant(), from, to, 9101, StaffRole.GridWorker, "test")), App.Clock.GetUtcNow().UtcDateTime);
+        var moved = await store.MoveAsync(
+            new OrderMove(
+                id,
+                from,
+                to,
+                new NewOrderEvent(action.ToString().ToLowerInvariant(), from, to, 9101, StaffRole.GridWorker, "test")
+            ),
+            App.Clock.GetUtcNow().UtcDateTime
+        );
 
         Assert.True(moved);
-        Assert.Equal(to, await TestDatabase.ScalarAsync<string>("SELECT status FROM service_order WHERE id = @id", new { id }));
+        Assert.Equal(
+            to,
+            await TestDatabase.ScalarAsync<string>("SELECT status FROM service_order WHERE id = @id", new { id })
+        );
         var events = await TestDatabase.QueryAsync<(string From, string To)>(
-            "SELECT from_status, to_status FROM order_event WHERE order_id = @id ORDER BY id", new { id });
+            "SELECT from_status, to_status FROM order_event WHERE order_id = @id ORDER BY id",
+            new { id }
+        );
         Assert.Equal(2, events.Count);
         Assert.Equal((from, to), events[1]);
     }
@@ -90,11 +114,31 @@ public sealed class OrderMoveStoreTests(TestApp app) : DbTest(app)
         var id = await TestDatabase.ScalarAsync<long>("SELECT id FROM service_order WHERE code = @code", new { code });
         var store = new OrderStore(TestDatabase.Db);
 
-        var moved = await store.MoveAsync(new OrderMove(id, OrderStatus.Accepted, OrderStatus.Published,
-            new NewOrderEvent("published", OrderStatus.Accepted, OrderStatus.Published, 9101, StaffRole.GridWorker, null)), App.Clock.GetUtcNow().UtcDateTime);
+        var moved = await store.MoveAsync(
+            new OrderMove(
+                id,
+                OrderStatus.Accepted,
+                OrderStatus.Published,
+                new NewOrderEvent(
+                    "published",
+                    OrderStatus.Accepted,
+                    OrderStatus.Published,
+                    9101,
+                    StaffRole.GridWorker,
+                    null
+                )
+            ),
+            App.Clock.GetUtcNow().UtcDateTime
+        );
 
         Assert.False(moved);
-        Assert.Equal(OrderStatus.Submitted, await TestDatabase.ScalarAsync<string>("SELECT status FROM service_order WHERE id = @id", new { id }));
-        Assert.Equal(1, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM order_event WHERE order_id = @id", new { id }));
+        Assert.Equal(
+            OrderStatus.Submitted,
+            await TestDatabase.ScalarAsync<string>("SELECT status FROM service_order WHERE id = @id", new { id })
+        );
+        Assert.Equal(
+            1,
+            await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM order_event WHERE order_id = @id", new { id })
+        );
     }
 }

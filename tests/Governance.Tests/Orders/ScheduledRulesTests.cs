@@ -7,11 +7,11 @@ using Governance.Wechat.Sending;
 namespace Governance.Tests.Orders;
 
 /// <summary>
-/// The order rules the scheduler runs (reminders, escalation, 回访, claim expiry), driven by the test clock over a realistic
-/// week, each run twice to show a re-run sends nothing new.
-/// Demo people: resident 1001 (金龙小区 3栋, follows the account), member 2001 (unit 1 县医院, admin 3001),
-/// member 2005 (unit 5), grid worker 9101, secretary 9011 (城东社区), street admin 9001 (莲花街道).
-/// A 设施维修 report made on Wednesday 18 November 10:00 is due on Wednesday 25 November at 23:59:59 (five working days).
+/// The order rules the scheduler runs (reminders, escalation, 回访, claim expiry), driven by the test clock over a
+/// realistic week, each run twice to show a re-run sends nothing new. Demo people: resident 1001 (金龙小区 3栋, follows the
+/// account), member 2001 (unit 1 县医院, admin 3001), member 2005 (unit 5), grid worker 9101, secretary 9011 (城东社区),
+/// street admin 9001 (莲花街道). A 设施维修 report made on Wednesday 18 November 10:00 is due on Wednesday 25 November at
+/// 23:59:59 (five working days).
 /// </summary>
 [Collection(DbCollection.Name)]
 public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
@@ -42,17 +42,33 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
         Assert.Contains("请在11月25日 23:59前办结", final.Body);
 
         // An extended deadline earns fresh reminders, half-way and a day before the new one.
-        await App.ClientFor(9101).PostAsJsonAsync($"/api/orders/{code}/extend",
-            new { resolveBy = new DateTimeOffset(2026, 11, 30, 23, 59, 0, TimeSpan.FromHours(8)), reason = "需要等配件" }).OkAsync();
+        await App.ClientFor(9101)
+            .PostAsJsonAsync(
+                $"/api/orders/{code}/extend",
+                new
+                {
+                    resolveBy = new DateTimeOffset(2026, 11, 30, 23, 59, 0, TimeSpan.FromHours(8)),
+                    reason = "需要等配件",
+                }
+            )
+            .OkAsync();
         App.Clock.SetChina(2026, 11, 28, 6);
         Assert.Equal(1, await runner.RunAsync(default));
         App.Clock.SetChina(2026, 11, 30, 0, 30);
         Assert.Equal(1, await runner.RunAsync(default));
         Assert.Equal(0, await runner.RunAsync(default));
-        Assert.Equal(["工单快到期了", "工单已过半程", "工单快到期了"], (await JobHelpers.NoticesAsync("reminder", 2001)).Select(n => n.Title));
+        Assert.Equal(
+            ["工单快到期了", "工单已过半程", "工单快到期了"],
+            (await JobHelpers.NoticesAsync("reminder", 2001)).Select(n => n.Title)
+        );
         Assert.Single(await JobHelpers.NoticesAsync("reminder", 9101));
         // Once the order is resolved nothing is due any more.
-        Assert.Null(await TestDatabase.ScalarAsync<DateTime?>("SELECT next_remind_at FROM service_order WHERE code = @code", new { code }));
+        Assert.Null(
+            await TestDatabase.ScalarAsync<DateTime?>(
+                "SELECT next_remind_at FROM service_order WHERE code = @code",
+                new { code }
+            )
+        );
     }
 
     [Fact]
@@ -70,7 +86,10 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
             Assert.Equal(["工单快到期了"], (await JobHelpers.NoticesAsync("reminder")).Select(n => n.Title));
             Assert.Equal(code, (await JobHelpers.NoticesAsync("reminder")).Single().OrderCode);
         }
-        finally { options.ReminderAtHalfway = true; }
+        finally
+        {
+            options.ReminderAtHalfway = true;
+        }
     }
 
     [Fact]
@@ -86,8 +105,14 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
         Assert.Equal(2, await runner.RunAsync(default));
         Assert.Equal(0, await runner.RunAsync(default));
         Assert.Equal(1, await JobHelpers.EscalationLevelAsync(claimed));
-        Assert.Equal([2001L], (await JobHelpers.NoticesAsync("escalation")).Where(n => n.OrderCode == claimed).Select(n => n.PersonId));
-        Assert.Equal([9101L], (await JobHelpers.NoticesAsync("escalation")).Where(n => n.OrderCode == unclaimed).Select(n => n.PersonId));
+        Assert.Equal(
+            [2001L],
+            (await JobHelpers.NoticesAsync("escalation")).Where(n => n.OrderCode == claimed).Select(n => n.PersonId)
+        );
+        Assert.Equal(
+            [9101L],
+            (await JobHelpers.NoticesAsync("escalation")).Where(n => n.OrderCode == unclaimed).Select(n => n.PersonId)
+        );
 
         (int Day, long To, string Level)[] steps = [(27, 9101, "网格员"), (28, 9011, "社区书记"), (29, 9001, "街道")];
         foreach (var (day, to, level) in steps)
@@ -101,11 +126,19 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
         App.Clock.SetChina(2026, 12, 3, 1);
         Assert.Equal(0, await runner.RunAsync(default)); // the street is the top
 
-        Assert.Equal([2001L, 9101, 9011, 9001], (await JobHelpers.NoticesAsync("escalation")).Where(n => n.OrderCode == claimed).Select(n => n.PersonId));
+        Assert.Equal(
+            [2001L, 9101, 9011, 9001],
+            (await JobHelpers.NoticesAsync("escalation")).Where(n => n.OrderCode == claimed).Select(n => n.PersonId)
+        );
         var order = await App.ClientFor(9011).GetAsync($"/api/orders/{claimed}").OkAsync();
         Assert.Equal(4, order.GetProperty("escalationLevel").GetInt32());
         Assert.True(order.GetProperty("overdue").GetBoolean());
-        var notes = order.GetProperty("timeline").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "escalated").Select(e => e.GetProperty("note").GetString()!).ToList();
+        var notes = order
+            .GetProperty("timeline")
+            .EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "escalated")
+            .Select(e => e.GetProperty("note").GetString()!)
+            .ToList();
         Assert.Equal(4, notes.Count);
         Assert.EndsWith("升级到认领人督办", notes[0]);
         Assert.EndsWith("升级到街道督办", notes[3]);
@@ -133,10 +166,18 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
         Assert.Equal((0, 1), await runner.RunAsync(default));
         Assert.Equal((0, 0), await runner.RunAsync(default));
         var order = await App.ClientFor(1001).GetAsync($"/api/orders/{code}").OkAsync();
-        Assert.Equal(("closed", "unrated"), (order.GetProperty("status").GetString(), order.GetProperty("satisfaction").GetString()));
+        Assert.Equal(
+            ("closed", "unrated"),
+            (order.GetProperty("status").GetString(), order.GetProperty("satisfaction").GetString())
+        );
         var closing = order.GetProperty("timeline").EnumerateArray().Last();
-        Assert.Equal(("closed", "系统"), (closing.GetProperty("kind").GetString(), closing.GetProperty("actor").GetString()));
-        await (await App.ClientFor(1001).PostAsJsonAsync($"/api/orders/{code}/rate", new { rating = "satisfied" })).ProblemAsync(409, "order.not_resolved");
+        Assert.Equal(
+            ("closed", "系统"),
+            (closing.GetProperty("kind").GetString(), closing.GetProperty("actor").GetString())
+        );
+        await (
+            await App.ClientFor(1001).PostAsJsonAsync($"/api/orders/{code}/rate", new { rating = "satisfied" })
+        ).ProblemAsync(409, "order.not_resolved");
         Assert.Single(await JobHelpers.NoticesAsync("followup"));
     }
 
@@ -151,7 +192,10 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
         App.Clock.Advance(TimeSpan.FromHours(2));
         Assert.Equal(1, await runner.RunAsync(1000, default));
         Assert.Equal(0, await runner.RunAsync(1000, default));
-        Assert.Equal("published", await TestDatabase.ScalarAsync<string>("SELECT status FROM service_order WHERE code = @code", new { code }));
+        Assert.Equal(
+            "published",
+            await TestDatabase.ScalarAsync<string>("SELECT status FROM service_order WHERE code = @code", new { code })
+        );
         Assert.Equal(code, (await JobHelpers.NoticesAsync("claim_expired", 2001)).Single().OrderCode);
     }
 }

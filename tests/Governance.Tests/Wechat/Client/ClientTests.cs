@@ -13,10 +13,14 @@ public sealed class ClientTests(TestApp app) : DbTest(app)
         await TestDatabase.ExecuteAsync("DELETE FROM wechat_token");
         App.Wechat.ExpireTokens(); // forget whatever an earlier test cached in memory
         var before = App.Wechat.TokenRequests;
-        for (var i = 0; i < 5; i++) Assert.True((await Client.SendTextAsync("o_client", $"第{i}条")).Ok);
+        for (var i = 0; i < 5; i++)
+            Assert.True((await Client.SendTextAsync("o_client", $"第{i}条")).Ok);
         Assert.Equal(before + 1, App.Wechat.TokenRequests);
         Assert.Equal(5, App.Wechat.Sent("o_client", "custom").Count);
-        var stored = await TestDatabase.ScalarAsync<string>("SELECT access_token FROM wechat_token WHERE app_id = @appId", new { appId = TestApp.Account.AppId });
+        var stored = await TestDatabase.ScalarAsync<string>(
+            "SELECT access_token FROM wechat_token WHERE app_id = @appId",
+            new { appId = TestApp.Account.AppId }
+        );
         Assert.StartsWith("SIM_", stored);
     }
 
@@ -24,13 +28,22 @@ public sealed class ClientTests(TestApp app) : DbTest(app)
     public async Task AnExpiredTokenIsRefreshedOnceAndTheCallRetried()
     {
         Assert.True((await Client.SendTextAsync("o_client", "预热")).Ok);
-        var old = await TestDatabase.ScalarAsync<string>("SELECT access_token FROM wechat_token WHERE app_id = @appId", new { appId = TestApp.Account.AppId });
+        var old = await TestDatabase.ScalarAsync<string>(
+            "SELECT access_token FROM wechat_token WHERE app_id = @appId",
+            new { appId = TestApp.Account.AppId }
+        );
         App.Wechat.ExpireTokens();
 
         var result = await Client.SendTextAsync("o_client", "过期后重试");
         Assert.True(result.Ok, result.ErrMsg);
         Assert.Equal(["预热", "过期后重试"], App.Wechat.Sent("o_client").Select(m => m.Text));
-        Assert.NotEqual(old, await TestDatabase.ScalarAsync<string>("SELECT access_token FROM wechat_token WHERE app_id = @appId", new { appId = TestApp.Account.AppId }));
+        Assert.NotEqual(
+            old,
+            await TestDatabase.ScalarAsync<string>(
+                "SELECT access_token FROM wechat_token WHERE app_id = @appId",
+                new { appId = TestApp.Account.AppId }
+            )
+        );
     }
 
     [Fact]
@@ -59,7 +72,12 @@ public sealed class ClientTests(TestApp app) : DbTest(app)
     public async Task ErrorCodesBecomeTypedOutcomes(int errcode, WechatOutcome expected)
     {
         App.Wechat.Fail("/message/subscribe/send", errcode, "simulated");
-        var result = await Client.SendSubscribeAsync("o_client", "TPL1", new Dictionary<string, string> { ["thing1"] = "测试" }, "pages/index");
+        var result = await Client.SendSubscribeAsync(
+            "o_client",
+            "TPL1",
+            new Dictionary<string, string> { ["thing1"] = "测试" },
+            "pages/index"
+        );
         Assert.Equal(expected, result.Outcome);
         Assert.Equal(errcode, result.ErrCode);
     }
@@ -75,8 +93,20 @@ public sealed class ClientTests(TestApp app) : DbTest(app)
     public async Task TemplateMessagesCarryAClientMsgIdThatWechatDeduplicates()
     {
         var data = new Dictionary<string, string> { ["thing1"] = "楼道灯坏了", ["time2"] = "2026年11月18日 10:00" };
-        var first = await Client.SendTemplateAsync("o_client", "TPL_ORDER", data, "pages/order/detail?code=GD1", "order:GD1:accepted");
-        var again = await Client.SendTemplateAsync("o_client", "TPL_ORDER", data, "pages/order/detail?code=GD1", "order:GD1:accepted");
+        var first = await Client.SendTemplateAsync(
+            "o_client",
+            "TPL_ORDER",
+            data,
+            "pages/order/detail?code=GD1",
+            "order:GD1:accepted"
+        );
+        var again = await Client.SendTemplateAsync(
+            "o_client",
+            "TPL_ORDER",
+            data,
+            "pages/order/detail?code=GD1",
+            "order:GD1:accepted"
+        );
         Assert.True(first.Ok);
         Assert.Equal(first.MsgId, again.MsgId);
         var sent = Assert.Single(App.Wechat.Sent("o_client", "template"));

@@ -14,15 +14,22 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
 
     private string Now => App.Clock.GetUtcNow().ToUnixTimeSeconds().ToString();
 
-    private async Task<(HttpStatusCode Status, string Body, long Ms)> PostAsync(string body, string? timestamp = null, string? signature = null,
-        string? extraQuery = null)
+    private async Task<(HttpStatusCode Status, string Body, long Ms)> PostAsync(
+        string body,
+        string? timestamp = null,
+        string? signature = null,
+        string? extraQuery = null
+    )
     {
         timestamp ??= Now;
         const string nonce = "12345678";
         signature ??= WechatSignature.Compute(Account.Token, timestamp, nonce);
         var watch = Stopwatch.StartNew();
-        var response = await App.CreateClient().PostAsync($"/wechat/callback?signature={signature}&timestamp={timestamp}&nonce={nonce}{extraQuery}",
-            new StringContent(body, Encoding.UTF8, "text/xml"));
+        var response = await App.CreateClient()
+            .PostAsync(
+                $"/wechat/callback?signature={signature}&timestamp={timestamp}&nonce={nonce}{extraQuery}",
+                new StringContent(body, Encoding.UTF8, "text/xml")
+            );
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), watch.ElapsedMilliseconds);
     }
 
@@ -37,10 +44,12 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
     {
         var ts = Now;
         var sig = WechatSignature.Compute(Account.Token, ts, "99");
-        var ok = await App.CreateClient().GetAsync($"/wechat/callback?signature={sig}&timestamp={ts}&nonce=99&echostr=4375120948345356249");
+        var ok = await App.CreateClient()
+            .GetAsync($"/wechat/callback?signature={sig}&timestamp={ts}&nonce=99&echostr=4375120948345356249");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal("4375120948345356249", await ok.Content.ReadAsStringAsync());
-        var bad = await App.CreateClient().GetAsync($"/wechat/callback?signature={new string('0', 40)}&timestamp={ts}&nonce=99&echostr=1");
+        var bad = await App.CreateClient()
+            .GetAsync($"/wechat/callback?signature={new string('0', 40)}&timestamp={ts}&nonce=99&echostr=1");
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
         Assert.NotEqual("1", await bad.Content.ReadAsStringAsync());
     }
@@ -48,7 +57,12 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
     [Fact]
     public async Task AnXxeBodyIsRefusedQuicklyAndNothingIsDone()
     {
-        const string xxe = """<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><ToUserName>gh</ToUserName><FromUserName>o_x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&xxe;</Content><MsgId>1</MsgId></xml>""";
+        const string xxe = """
+            <?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <xml><ToUserName>gh</ToUserName>
+            <FromUserName>o_x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&xxe;</Content>
+            <MsgId>1</MsgId></xml>
+            """;
         var (status, body, ms) = await PostAsync(xxe);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("wechat.bad_xml", body);
@@ -61,8 +75,15 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
     public async Task ABillionLaughsBodyIsRefusedQuickly()
     {
         var sb = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
-        for (var i = 1; i <= 9; i++) sb.Append($"<!ENTITY lol{i} \"{string.Concat(Enumerable.Repeat($"&lol{(i == 1 ? "" : (i - 1).ToString())};", 10))}\">");
-        sb.Append("]><xml><ToUserName>gh</ToUserName><FromUserName>o_x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&lol9;</Content></xml>");
+        for (var i = 1; i <= 9; i++)
+        {
+            var previous = $"&lol{(i == 1 ? "" : (i - 1).ToString())};";
+            sb.Append($"<!ENTITY lol{i} \"{string.Concat(Enumerable.Repeat(previous, 10))}\">");
+        }
+        sb.Append(
+            "]><xml><ToUserName>gh</ToUserName><FromUserName>o_x</FromUserName><CreateTime>1</CreateTime><MsgType>te"
+                + "xt</MsgType><Content>&lol9;</Content></xml>"
+        );
         var (status, body, ms) = await PostAsync(sb.ToString());
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("wechat.bad_xml", body);
@@ -84,11 +105,17 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
     public async Task AStaleTimestampIsRefusedEvenWithAValidSignature()
     {
         var old = (App.Clock.GetUtcNow().ToUnixTimeSeconds() - 600).ToString();
-        var (status, body, _) = await PostAsync(App.Wechat.TextXml(ChatHelpers.NewOpenid(), "楼道灯坏了"), timestamp: old);
+        var (status, body, _) = await PostAsync(
+            App.Wechat.TextXml(ChatHelpers.NewOpenid(), "楼道灯坏了"),
+            timestamp: old
+        );
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("wechat.stale_timestamp", body);
         var future = (App.Clock.GetUtcNow().ToUnixTimeSeconds() + 600).ToString();
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(App.Wechat.TextXml(ChatHelpers.NewOpenid(), "x"), timestamp: future)).Status);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await PostAsync(App.Wechat.TextXml(ChatHelpers.NewOpenid(), "x"), timestamp: future)).Status
+        );
         await AssertNothingRecordedAsync();
     }
 
@@ -96,27 +123,42 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
     public async Task BadSignaturesAndMissingParametersAreRefused()
     {
         var xml = App.Wechat.TextXml(ChatHelpers.NewOpenid(), "楼道灯坏了");
-        Assert.Equal((HttpStatusCode.Unauthorized, "wechat.bad_signature"), Pick(await PostAsync(xml, signature: new string('a', 40))));
-        var noSig = await App.CreateClient().PostAsync("/wechat/callback?timestamp=1&nonce=2", new StringContent(xml, Encoding.UTF8, "text/xml"));
+        Assert.Equal(
+            (HttpStatusCode.Unauthorized, "wechat.bad_signature"),
+            Pick(await PostAsync(xml, signature: new string('a', 40)))
+        );
+        var noSig = await App.CreateClient()
+            .PostAsync("/wechat/callback?timestamp=1&nonce=2", new StringContent(xml, Encoding.UTF8, "text/xml"));
         Assert.Equal(HttpStatusCode.BadRequest, noSig.StatusCode);
         Assert.Equal("wechat.missing_parameters", await noSig.Content.ReadAsStringAsync());
         // Safe mode: the plain signature is right but the msg_signature over Encrypt is not.
-        var tampered = await App.Wechat.PushAsync(App.Wechat.TextXml(ChatHelpers.NewOpenid(), "x"), PushMode.Safe, maxDeliveries: 1);
+        var tampered = await App.Wechat.PushAsync(
+            App.Wechat.TextXml(ChatHelpers.NewOpenid(), "x"),
+            PushMode.Safe,
+            maxDeliveries: 1
+        );
         Assert.Equal(200, tampered[0].Status); // sanity: the genuine push works
         var cryptor = new WechatCryptor(Account.Token, Account.AppId, Account.EncodingAesKey);
         var encrypt = cryptor.Encrypt(App.Wechat.TextXml(ChatHelpers.NewOpenid(), "x"));
         var body = $"<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>";
-        Assert.Equal((HttpStatusCode.Unauthorized, "wechat.bad_msg_signature"),
-            Pick(await PostAsync(body, extraQuery: $"&encrypt_type=aes&msg_signature={new string('b', 40)}")));
+        Assert.Equal(
+            (HttpStatusCode.Unauthorized, "wechat.bad_msg_signature"),
+            Pick(await PostAsync(body, extraQuery: $"&encrypt_type=aes&msg_signature={new string('b', 40)}"))
+        );
         // Encrypted for another account (wrong key): the signature matches but decryption fails.
         var stranger = new WechatCryptor(Account.Token, Account.AppId, new string('A', 43));
         var alien = stranger.Encrypt(App.Wechat.TextXml(ChatHelpers.NewOpenid(), "x"));
         var alienBody = $"<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[{alien}]]></Encrypt></xml>";
         var ts = Now;
-        var (alienStatus, alienCode, _) = await PostAsync(alienBody, timestamp: ts, extraQuery: $"&encrypt_type=aes&msg_signature={cryptor.MessageSignature(ts, "12345678", alien)}");
+        var (alienStatus, alienCode, _) = await PostAsync(
+            alienBody,
+            timestamp: ts,
+            extraQuery: $"&encrypt_type=aes&msg_signature={cryptor.MessageSignature(ts, "12345678", alien)}"
+        );
         Assert.Equal(HttpStatusCode.BadRequest, alienStatus);
         Assert.StartsWith("wechat.decrypt_failed", alienCode);
-        Assert.Equal(1, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM wechat_inbound")); // only the genuine push
+        // only the genuine push
+        Assert.Equal(1, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM wechat_inbound"));
     }
 
     private static (HttpStatusCode, string) Pick((HttpStatusCode Status, string Body, long Ms) r) => (r.Status, r.Body);
@@ -135,8 +177,14 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
         Assert.All(responses, r => Assert.Equal(200, r.Status));
         Assert.Single(responses.Select(r => r.Body).Distinct());
         var code = ChatHelpers.CodeIn(responses[0].ReplyText);
-        Assert.Equal(1, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM service_order WHERE resident_id = 1003"));
-        Assert.Equal(code, await TestDatabase.ScalarAsync<string>("SELECT code FROM service_order WHERE resident_id = 1003"));
+        Assert.Equal(
+            1,
+            await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM service_order WHERE resident_id = 1003")
+        );
+        Assert.Equal(
+            code,
+            await TestDatabase.ScalarAsync<string>("SELECT code FROM service_order WHERE resident_id = 1003")
+        );
         Assert.Equal(4, await TestDatabase.ScalarAsync<int>("SELECT MAX(deliveries) FROM wechat_inbound"));
     }
 
@@ -149,7 +197,13 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
         var second = await App.Wechat.PushAsync(xml, PushMode.Compatible, maxDeliveries: 1);
         Assert.Equal(first[0].Body, second[0].Body);
         Assert.Contains("查询", first[0].ReplyText);
-        Assert.Equal(2, await TestDatabase.ScalarAsync<int>("SELECT deliveries FROM wechat_inbound WHERE openid = @openid", new { openid }));
+        Assert.Equal(
+            2,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT deliveries FROM wechat_inbound WHERE openid = @openid",
+                new { openid }
+            )
+        );
     }
 
     [Fact]
@@ -176,8 +230,19 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
 
         var sent = await WaitForAsync(() => App.Wechat.Sent(openid, "custom"));
         Assert.Contains("查询", sent[0].Text);
-        Assert.Equal("deferred", await TestDatabase.ScalarAsync<string>("SELECT status FROM wechat_inbound WHERE openid = @openid", new { openid }));
-        var delivery = await WaitForAsync(async () => await TestDatabase.QueryAsync<string>("SELECT status FROM delivery WHERE openid = @openid AND status = 'sent'", new { openid }));
+        Assert.Equal(
+            "deferred",
+            await TestDatabase.ScalarAsync<string>(
+                "SELECT status FROM wechat_inbound WHERE openid = @openid",
+                new { openid }
+            )
+        );
+        var delivery = await WaitForAsync(async () =>
+            await TestDatabase.QueryAsync<string>(
+                "SELECT status FROM delivery WHERE openid = @openid AND status = 'sent'",
+                new { openid }
+            )
+        );
         Assert.Equal("sent", delivery[0]);
     }
 
@@ -188,8 +253,12 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
         App.Wechat.Fail("/message/custom/send", -1, "system error");
         var openid = ChatHelpers.NewOpenid();
         await App.Wechat.PushAsync(App.Wechat.TextXml(openid, "帮助"));
-        var rows = await WaitForAsync(async () => await TestDatabase.QueryAsync<(string Status, string Error)>(
-            "SELECT status, last_error FROM delivery WHERE openid = @openid AND status = 'failed'", new { openid }));
+        var rows = await WaitForAsync(async () =>
+            await TestDatabase.QueryAsync<(string Status, string Error)>(
+                "SELECT status, last_error FROM delivery WHERE openid = @openid AND status = 'failed'",
+                new { openid }
+            )
+        );
         Assert.Contains("-1", rows[0].Error);
         Assert.Empty(App.Wechat.Sent(openid));
     }
@@ -197,30 +266,54 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
     [Fact]
     public async Task TemplateJobFinishedEventsRecordTheReceipt()
     {
-        await TestDatabase.ExecuteAsync("""
-            INSERT INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, wechat_msgid, created_at, updated_at)
-            VALUES ('t1', 1001, 'o_demo_resident_1001', 'template', 'order_update', '{}', 'sent', 1, NOW(3), 424242, NOW(3), NOW(3))
-            """);
-        var reply = await App.PushAsync(App.Wechat.TemplateFinishedXml("o_demo_resident_1001", 424242, "failed:user block"));
+        await TestDatabase.ExecuteAsync(
+            """
+            INSERT INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts,
+              next_attempt_at, wechat_msgid, created_at, updated_at)
+            VALUES ('t1', 1001, 'o_demo_resident_1001', 'template', 'order_update', '{}', 'sent', 1, NOW(3), 424242,
+              NOW(3), NOW(3))
+            """
+        );
+        var reply = await App.PushAsync(
+            App.Wechat.TemplateFinishedXml("o_demo_resident_1001", 424242, "failed:user block")
+        );
         Assert.Null(reply);
-        Assert.Equal("failed:user block", await TestDatabase.ScalarAsync<string>("SELECT receipt FROM delivery WHERE idempotency_key = 't1'"));
+        Assert.Equal(
+            "failed:user block",
+            await TestDatabase.ScalarAsync<string>("SELECT receipt FROM delivery WHERE idempotency_key = 't1'")
+        );
     }
 
     [Fact]
     public async Task SubscribeMessageSentEventsRecordEachReceipt()
     {
-        await TestDatabase.ExecuteAsync("""
-            INSERT INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts, next_attempt_at, wechat_msgid, created_at, updated_at)
-            VALUES ('s1', 1001, 'o_mp_1001', 'subscribe', 'order_update', '{}', 'sent', 1, NOW(3), 1700000001, NOW(3), NOW(3)),
-                   ('s2', 1002, 'o_mp_1002', 'subscribe', 'order_update', '{}', 'sent', 1, NOW(3), 1700000002, NOW(3), NOW(3))
-            """);
-        var xml = $"<xml><ToUserName><![CDATA[{Account.AccountId}]]></ToUserName><FromUserName><![CDATA[o_mp_1001]]></FromUserName><CreateTime>{Now}</CreateTime>" +
-                  "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_sent_event]]></Event><SubscribeMsgSentEvent>" +
-                  "<List><TemplateId><![CDATA[TPL1]]></TemplateId><MsgID>1700000001</MsgID><ErrorCode>0</ErrorCode><ErrorStatus><![CDATA[success]]></ErrorStatus></List>" +
-                  "<List><TemplateId><![CDATA[TPL1]]></TemplateId><MsgID>1700000002</MsgID><ErrorCode>43101</ErrorCode><ErrorStatus><![CDATA[user refuse]]></ErrorStatus></List>" +
-                  "</SubscribeMsgSentEvent></xml>";
+        await TestDatabase.ExecuteAsync(
+            """
+            INSERT INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts,
+              next_attempt_at, wechat_msgid, created_at, updated_at)
+            VALUES ('s1', 1001, 'o_mp_1001', 'subscribe', 'order_update', '{}', 'sent', 1, NOW(3), 1700000001, NOW(3),
+              NOW(3)),
+                   ('s2', 1002, 'o_mp_1002', 'subscribe', 'order_update', '{}', 'sent', 1, NOW(3), 1700000002, NOW(3),
+                     NOW(3))
+            """
+        );
+        var xml =
+            $"<xml><ToUserName><![CDATA[{Account.AccountId}]]></ToUserName><FromUserName><![CDATA[o_mp_1001]]></FromU"
+            + $"serName><CreateTime>{Now}</CreateTime>"
+            + "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_sent_event]]></Event><SubscribeMsgSent"
+            + "Event>"
+            + "<List><TemplateId><![CDATA[TPL1]]></TemplateId><MsgID>1700000001</MsgID><ErrorCode>0</ErrorCode><Erro"
+            + "rStatus><![CDATA[success]]></ErrorStatus></List>"
+            + "<List><TemplateId><![CDATA[TPL1]]></TemplateId><MsgID>1700000002</MsgID><ErrorCode>43101</ErrorCode><"
+            + "ErrorStatus><![CDATA[user refuse]]></ErrorStatus></List>"
+            + "</SubscribeMsgSentEvent></xml>";
         Assert.Null(await App.PushAsync(xml));
-        Assert.Equal(["success", "failed:43101"], await TestDatabase.QueryAsync<string>("SELECT receipt FROM delivery WHERE idempotency_key IN ('s1','s2') ORDER BY idempotency_key"));
+        Assert.Equal(
+            ["success", "failed:43101"],
+            await TestDatabase.QueryAsync<string>(
+                "SELECT receipt FROM delivery WHERE idempotency_key IN ('s1','s2') ORDER BY idempotency_key"
+            )
+        );
     }
 
     [Fact]
@@ -228,20 +321,30 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
     {
         var openid = ChatHelpers.NewOpenid();
         await App.PushAsync(App.Wechat.EventXml(openid, "subscribe"));
-        var personId = await TestDatabase.ScalarAsync<long>("SELECT id FROM person WHERE oa_openid = @openid", new { openid });
+        var personId = await TestDatabase.ScalarAsync<long>(
+            "SELECT id FROM person WHERE oa_openid = @openid",
+            new { openid }
+        );
         var store = App.Service<Governance.Core.Notifications.NotificationStore>();
         var notice = new Governance.Core.Notifications.Notice("order_accepted", "工单进展", "已受理");
         await store.EnqueueAsync([personId], notice, "n1", App.Clock.GetUtcNow().UtcDateTime);
         await App.PushAsync(App.Wechat.EventXml(openid, "unsubscribe", createTime: App.Wechat.Now + 1));
         await store.EnqueueAsync([personId], notice, "n2", App.Clock.GetUtcNow().UtcDateTime);
         await store.EnqueueAsync([personId], notice, "n2", App.Clock.GetUtcNow().UtcDateTime); // a repeat is a no-op
-        Assert.Equal([("n1:" + personId, "template"), ("n2:" + personId, "inbox")],
-            await TestDatabase.QueryAsync<(string, string)>("SELECT idempotency_key, channel FROM delivery WHERE person_id = @personId ORDER BY id", new { personId }));
+        Assert.Equal(
+            [("n1:" + personId, "template"), ("n2:" + personId, "inbox")],
+            await TestDatabase.QueryAsync<(string, string)>(
+                "SELECT idempotency_key, channel FROM delivery WHERE person_id = @personId ORDER BY id",
+                new { personId }
+            )
+        );
     }
 
-    public static async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<IReadOnlyList<T>> probe) => await WaitForAsync(() => Task.FromResult(probe()));
+    public static async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<IReadOnlyList<T>> probe) =>
+        await WaitForAsync(() => Task.FromResult(probe()));
 
-    public static async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<Task<List<T>>> probe) => await WaitForAsync(async () => (IReadOnlyList<T>)await probe());
+    public static async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<Task<List<T>>> probe) =>
+        await WaitForAsync(async () => (IReadOnlyList<T>)await probe());
 
     public static async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<Task<IReadOnlyList<T>>> probe)
     {
@@ -249,7 +352,8 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
         while (true)
         {
             var items = await probe();
-            if (items.Count > 0) return items;
+            if (items.Count > 0)
+                return items;
             Assert.True(watch.ElapsedMilliseconds < 10_000, "timed out waiting");
             await Task.Delay(50);
         }

@@ -8,25 +8,38 @@ namespace Governance.Tests.Wechat.Protocol;
 /// <summary>Every vector of wechat/test_vectors.json (PROTOCOL.md §10) is a test.</summary>
 public sealed class ProtocolVectorTests
 {
-    private static readonly JsonElement[] Vectors = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Wechat", "Protocol", "test_vectors.json")))
-        .RootElement.GetProperty("vectors").EnumerateArray().ToArray();
+    private static readonly JsonElement[] Vectors = JsonDocument
+        .Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Wechat", "Protocol", "test_vectors.json")))
+        .RootElement.GetProperty("vectors")
+        .EnumerateArray()
+        .ToArray();
 
     public static TheoryData<string> Ids(string kind)
     {
         var data = new TheoryData<string>();
-        foreach (var v in Vectors.Where(v => v.GetProperty("kind").GetString() == kind)) data.Add(v.GetProperty("id").GetString()!);
+        foreach (var v in Vectors.Where(v => v.GetProperty("kind").GetString() == kind))
+            data.Add(v.GetProperty("id").GetString()!);
         return data;
     }
 
     private static JsonElement V(string id) => Vectors.Single(v => v.GetProperty("id").GetString() == id);
+
     private static string S(JsonElement v, string name) => v.GetProperty(name).GetString()!;
+
     private static string? Opt(JsonElement v, string name) => v.TryGetProperty(name, out var p) ? p.ToString() : null;
 
     [Fact]
     public void AllEighteenVectorsAreCovered()
     {
         Assert.Equal(18, Vectors.Length);
-        var kinds = new[] { "plain_signature", "sha1_sorted_generic", "encrypted_message", "encrypted_echostr", "deterministic_encrypt" };
+        var kinds = new[]
+        {
+            "plain_signature",
+            "sha1_sorted_generic",
+            "encrypted_message",
+            "encrypted_echostr",
+            "deterministic_encrypt",
+        };
         Assert.All(Vectors, v => Assert.Contains(v.GetProperty("kind").GetString(), kinds));
     }
 
@@ -51,7 +64,10 @@ public sealed class ProtocolVectorTests
             // The quirk vector: Senparc hashes ASCII with '?' for non-ASCII; we hash UTF-8 and match the UTF-8 value.
             Assert.Equal(S(v, "expected_utf8"), WechatSignature.Compute(parts));
             var sorted = parts.Order(StringComparer.Ordinal);
-            Assert.Equal(S(v, "expected"), Convert.ToHexStringLower(SHA1.HashData(Encoding.ASCII.GetBytes(string.Concat(sorted)))));
+            Assert.Equal(
+                S(v, "expected"),
+                Convert.ToHexStringLower(SHA1.HashData(Encoding.ASCII.GetBytes(string.Concat(sorted))))
+            );
         }
         else
         {
@@ -66,7 +82,12 @@ public sealed class ProtocolVectorTests
     {
         var v = V(id);
         var cryptor = new WechatCryptor(S(v, "token"), S(v, "appid"), S(v, "encoding_aes_key"));
-        var verified = cryptor.VerifyMessageSignature(S(v, "msg_signature"), S(v, "timestamp"), S(v, "nonce"), S(v, "encrypt"));
+        var verified = cryptor.VerifyMessageSignature(
+            S(v, "msg_signature"),
+            S(v, "timestamp"),
+            S(v, "nonce"),
+            S(v, "encrypt")
+        );
         if (Opt(v, "expect_fail") is "True" or "true")
         {
             // The broken Senparc vector must be rejected at the signature check (-40001), before decrypting.
@@ -80,9 +101,12 @@ public sealed class ProtocolVectorTests
             Assert.True(WechatSignature.Verify(plain, S(v, "token"), S(v, "timestamp"), S(v, "nonce")));
         var decrypted = cryptor.Decrypt(S(v, "encrypt"));
         Assert.Equal(S(v, "appid"), decrypted.ReceiverId);
-        if (Opt(v, "expected_plaintext") is { } exact) Assert.Equal(exact, decrypted.Message);
-        if (Opt(v, "expected_plaintext_contains") is { } part) Assert.Contains(part, decrypted.Message);
-        if (Opt(v, "expected_random16") is { } random) Assert.Equal(random, decrypted.Random16);
+        if (Opt(v, "expected_plaintext") is { } exact)
+            Assert.Equal(exact, decrypted.Message);
+        if (Opt(v, "expected_plaintext_contains") is { } part)
+            Assert.Contains(part, decrypted.Message);
+        if (Opt(v, "expected_random16") is { } random)
+            Assert.Equal(random, decrypted.Random16);
         // Round trip: our encryption of the same plaintext decrypts to it again.
         Assert.Equal(decrypted.Message, cryptor.Decrypt(cryptor.Encrypt(decrypted.Message)).Message);
     }
@@ -104,14 +128,22 @@ public sealed class ProtocolVectorTests
     {
         var v = V("official_python_sample_decrypt");
         var cryptor = new WechatCryptor(S(v, "token"), "wx_someone_else", S(v, "encoding_aes_key"));
-        Assert.Equal(WechatCryptoException.ValidateAppIdError, Assert.Throws<WechatCryptoException>(() => cryptor.Decrypt(S(v, "encrypt"))).Code);
+        Assert.Equal(
+            WechatCryptoException.ValidateAppIdError,
+            Assert.Throws<WechatCryptoException>(() => cryptor.Decrypt(S(v, "encrypt"))).Code
+        );
     }
 
     [Fact]
     public void ThePreviousKeyStillDecryptsAndTheReplyUsesIt()
     {
         var v = V("official_python_sample_decrypt");
-        var rotated = new WechatCryptor(S(v, "token"), S(v, "appid"), new string('A', 43), previousEncodingAesKey: S(v, "encoding_aes_key"));
+        var rotated = new WechatCryptor(
+            S(v, "token"),
+            S(v, "appid"),
+            new string('A', 43),
+            previousEncodingAesKey: S(v, "encoding_aes_key")
+        );
         var decrypted = rotated.Decrypt(S(v, "encrypt"));
         Assert.Equal(1, decrypted.KeyIndex);
         var reply = rotated.Encrypt("<xml>回复</xml>", decrypted.KeyIndex);
@@ -123,13 +155,22 @@ public sealed class ProtocolVectorTests
     [InlineData("short")]
     [InlineData("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF!")]
     public void AnIllegalEncodingAesKeyIsRefused(string key) =>
-        Assert.Equal(WechatCryptoException.IllegalAesKey, Assert.Throws<WechatCryptoException>(() => new WechatCryptor("t", "wx", key)).Code);
+        Assert.Equal(
+            WechatCryptoException.IllegalAesKey,
+            Assert.Throws<WechatCryptoException>(() => new WechatCryptor("t", "wx", key)).Code
+        );
 
     [Fact]
     public void GarbageCiphertextIsRefusedWithTheRightCode()
     {
         var cryptor = new WechatCryptor("t", "wx1", new string('A', 43));
-        Assert.Equal(WechatCryptoException.DecodeBase64Error, Assert.Throws<WechatCryptoException>(() => cryptor.Decrypt("%%%not base64")).Code);
-        Assert.Equal(WechatCryptoException.DecryptAesError, Assert.Throws<WechatCryptoException>(() => cryptor.Decrypt(Convert.ToBase64String(new byte[17]))).Code);
+        Assert.Equal(
+            WechatCryptoException.DecodeBase64Error,
+            Assert.Throws<WechatCryptoException>(() => cryptor.Decrypt("%%%not base64")).Code
+        );
+        Assert.Equal(
+            WechatCryptoException.DecryptAesError,
+            Assert.Throws<WechatCryptoException>(() => cryptor.Decrypt(Convert.ToBase64String(new byte[17]))).Code
+        );
     }
 }
