@@ -1,7 +1,7 @@
 -- The WeChat gateway's records, the notification outbox, conversation state, the shared access token,
 -- followers of an order, and the intake classifier's training examples.
 
--- Every inbound message or event once, keyed as PROTOCOL.md §4 says. The node that inserts the row does
+-- Every inbound message or event once, keyed as docs/wechat/callback.md says. The node that inserts the row does
 -- the work; retries (up to 4 deliveries, possibly on other nodes, possibly concurrent) find the row and
 -- answer with the stored reply body.
 CREATE TABLE wechat_inbound (
@@ -30,7 +30,7 @@ CREATE TABLE conversation (
   CONSTRAINT fk_conversation_person FOREIGN KEY (person_id) REFERENCES person (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
--- One access token per account, shared by all nodes (PROTOCOL.md §5: a central cache, compare-and-refresh).
+-- One access token per account, shared by all nodes (docs/wechat/access-token.md: a central cache, compare-and-refresh).
 CREATE TABLE wechat_token (
   app_id       VARCHAR(40)  NOT NULL PRIMARY KEY,
   access_token VARCHAR(1024) NOT NULL,

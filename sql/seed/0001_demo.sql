@@ -1,4 +1,4 @@
--- Demo dataset of DESIGN.md: two streets, four communities, five compounds (two grids and twelve
+-- The demo dataset (docs/domain.md): two streets, four communities, five compounds (two grids and twelve
 -- buildings each), five units, staff at every level, 36 in-service members, ten residents and the
 -- default categories. Applied only by ./run.sh and by tests that ask for it. Ids are explicit and
 -- hierarchical (building 111103 = 金龙小区 3栋 in grid 1111) so README examples stay stable.

@@ -9,10 +9,23 @@ namespace Governance.Core.Data;
 public sealed record SqlScript(string Name, string Text)
 {
     /// <summary>
-    /// SHA-256 of the text with line endings normalised, so a checkout on Windows does not look "changed".
+    /// SHA-256 of the statements: whole-line comments and trailing blanks are documentation, so rewording a comment
+    /// does not make an applied migration look changed; line endings are normalised, so a checkout on Windows does not
+    /// either.
     /// </summary>
-    public string Checksum =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text.Replace("\r\n", "\n"))));
+    public string Checksum => Hash(Statements(Text));
+
+    /// <summary>
+    /// How checksums were taken until 2026-12 (the whole text), still recorded in databases migrated before.
+    /// </summary>
+    public string FullTextChecksum => Hash(Text.Replace("\r\n", "\n"));
+
+    private static string Statements(string text) =>
+        string.Join("\n", text.Replace("\r\n", "\n").Split('\n')
+            .Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal))
+            .Select(l => l.TrimEnd()).Where(l => l.Length > 0));
+
+    private static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)));
 
     /// <summary>Forward-only schema migrations: sql/NNNN_description.sql, in ordinal name order.</summary>
     public static IReadOnlyList<SqlScript> Migrations() => Load("sql/", seed: false);
@@ -75,7 +88,10 @@ public sealed class MigrationRunner(Db db, TimeProvider clock, ILogger<Migration
         try
         {
             var applied = await LoadAppliedAsync(c, ct);
-            CheckUnchanged(scripts, applied);
+            foreach (var s in CheckUnchanged(scripts, applied))
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE schema_migration SET checksum = @checksum WHERE name = @name",
+                    new { name = s.Name, checksum = s.Checksum }, cancellationToken: ct));
             var done = new List<string>();
             foreach (var script in scripts.Where(s => !applied.ContainsKey(s.Name)))
             {
@@ -147,16 +163,36 @@ public sealed class MigrationRunner(Db db, TimeProvider clock, ILogger<Migration
         return rows.ToDictionary(r => r.Name, r => r.Checksum, StringComparer.Ordinal);
     }
 
-    private static void CheckUnchanged(IReadOnlyList<SqlScript> scripts, Dictionary<string, string> applied)
+    /// <summary>
+    /// Full-text checksums of migrations as they were before their comments were reworded (2026-12: references to
+    /// documents outside the repository became references to docs/). A database that recorded one of these applied the
+    /// same statements.
+    /// </summary>
+    private static readonly Dictionary<string, string> Reworded = new(StringComparer.Ordinal)
     {
+        ["sql/0003_wechat_outbox_intake.sql"] = "ff44de8a92e0aa596769b66c52ac6bbc25af66482a05d7d9c955eb88e1d80d05",
+        ["sql/seed/0001_demo.sql"] = "9e22d6ce48483e5274e5990aa9edb8c8c17e6251b90a708597b26ad78dd06023",
+    };
+
+    /// <summary>
+    /// Refuses an applied migration whose statements changed; returns the applied ones recorded under an older kind of
+    /// checksum (same statements), whose records the migrate command brings up to date.
+    /// </summary>
+    private static List<SqlScript> CheckUnchanged(IReadOnlyList<SqlScript> scripts, Dictionary<string, string> applied)
+    {
+        var outdated = new List<SqlScript>();
         foreach (var s in scripts)
         {
-            if (applied.TryGetValue(s.Name, out var recorded) && recorded != s.Checksum)
-                throw new MigrationException(
-                    $"{s.Name} was changed after it was applied (recorded {recorded[..12]}…, file "
-                        + $"{s.Checksum[..12]}…). "
-                        + "Migrations are forward-only: restore the file and add a new migration instead."
-                );
+            if (!applied.TryGetValue(s.Name, out var recorded) || recorded == s.Checksum) continue;
+            if (recorded == s.FullTextChecksum || Reworded.GetValueOrDefault(s.Name) == recorded)
+            {
+                outdated.Add(s);
+                continue;
+            }
+            throw new MigrationException(
+                $"{s.Name} was changed after it was applied (recorded {recorded[..12]}…, file {s.Checksum[..12]}…). "
+                    + "Migrations are forward-only: restore the file and add a new migration instead.");
         }
+        return outdated;
     }
 }

@@ -19,8 +19,8 @@ public sealed class ParticipationOptions
 }
 
 /// <summary>
-/// Members with no service for six months are told, kindly, and their unit admins get the list (also at
-/// GET /api/units/{id}/inactive-members). Once a month at most per person and unit.
+/// Members with no service for six months are told, kindly, and their unit admins get the list (which they can also
+/// read at any time). Once a month at most per person and unit.
 /// </summary>
 public sealed class Participation(
     ParticipationStore store,

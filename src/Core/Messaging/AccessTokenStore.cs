@@ -6,7 +6,7 @@ namespace Governance.Core.Messaging;
 public sealed record StoredToken(string AccessToken, DateTime ExpiresAt);
 
 /// <summary>
-/// One access token per account for all nodes (PROTOCOL.md §5: the central cache the official docs ask
+/// One access token per account for all nodes (docs/wechat/access-token.md: the central cache the official docs ask
 /// for). Refreshes happen under a database lock and compare against the token that failed, so two nodes
 /// that both see 40001 do not refresh twice or overwrite each other.
 /// </summary>

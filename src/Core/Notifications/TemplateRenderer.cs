@@ -5,7 +5,7 @@ namespace Governance.Core.Notifications;
 
 /// <summary>
 /// Fills a channel template's fields from a notice, cutting each value to what WeChat accepts for the
-/// keyword's type (PROTOCOL.md §6.3): an over-long "thing" is refused with 47003, so we cut it ourselves.
+/// keyword's type (docs/wechat/messages.md): an over-long "thing" is refused with 47003, so we cut it ourselves.
 /// </summary>
 public static class TemplateRenderer
 {

@@ -10,7 +10,7 @@ namespace Governance.Wechat.Client;
 /// The one client for WeChat's server APIs, with a configurable base address for every endpoint (the
 /// sandbox points it at the simulator). Access tokens come from stable_token, are cached in memory and in
 /// the database for all nodes, refreshed before expiry, and refreshed once more when an API answers
-/// 40001/40014/42001 — then the call is retried once (PROTOCOL.md §5, §8).
+/// 40001/40014/42001 — then the call is retried once (docs/wechat/access-token.md).
 /// </summary>
 public sealed class WechatApiClient(
     HttpClient http,

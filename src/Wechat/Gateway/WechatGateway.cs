@@ -14,7 +14,7 @@ public sealed record CallbackResponse(int Status, string ContentType, string Bod
 }
 
 /// <summary>
-/// The URL WeChat calls (PROTOCOL.md §1–4). Checks the timestamp window and the signature before
+/// The URL WeChat calls (docs/wechat/callback.md). Checks the timestamp window and the signature before
 /// anything else, parses XML with DTDs prohibited, decrypts safe/compatible-mode bodies, records the
 /// message once by its dedup key, runs the dialog within a budget well under WeChat's 5 seconds and
 /// answers every delivery of the same message with the same reply.

@@ -20,7 +20,7 @@ public sealed class WechatCryptoException(int code, string message) : Exception(
 public sealed record Decrypted(string Message, string ReceiverId, string Random16, int KeyIndex);
 
 /// <summary>
-/// Message encryption of PROTOCOL.md §2: AES-256-CBC, IV = key[0..16), PKCS#7 padding to a multiple of
+/// Message encryption (docs/wechat/callback.md): AES-256-CBC, IV = key[0..16), PKCS#7 padding to a multiple of
 /// 32 bytes done by hand (the framework's PKCS7 mode rejects pad values above 16), plaintext laid out as
 /// random(16) ‖ uint32 big-endian length ‖ message ‖ AppId. Holds the current and the previous
 /// EncodingAESKey, as the official FAQ asks, and reports which one worked so the reply uses it too.

@@ -4,7 +4,7 @@ using System.Text;
 namespace Governance.Wechat.Protocol;
 
 /// <summary>
-/// SHA-1 over the ordinally sorted, concatenated parts, as lowercase hex (PROTOCOL.md §1, §2.2).
+/// SHA-1 over the ordinally sorted, concatenated parts, as lowercase hex (docs/wechat/callback.md).
 /// Ordinal, not culture order: under ICU the two differ for an Encrypt value starting with a capital.
 /// </summary>
 public static class WechatSignature

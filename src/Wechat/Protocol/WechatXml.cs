@@ -9,7 +9,9 @@ namespace Governance.Wechat.Protocol;
 /// <summary>One result item of the subscribe-message events (popup, change, sent).</summary>
 public sealed record SubscribeResult(string TemplateId, string? Status, long? MsgId, int? ErrorCode);
 
-/// <summary>An inbound message or event, as WeChat sends it (PROTOCOL.md §3). Unknown elements are ignored.</summary>
+/// <summary>
+/// An inbound message or event, as WeChat sends it (docs/wechat/callback.md). Unknown elements are ignored.
+/// </summary>
 public sealed record InboundMessage
 {
     public string ToUserName { get; init; } = "";
@@ -37,7 +39,7 @@ public sealed record InboundMessage
         MsgType == "event" && string.Equals(Event, name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The dedup key of PROTOCOL.md §4: MsgId when the message has one, otherwise
+    /// The dedup key (docs/wechat/callback.md): MsgId when the message has one, otherwise
     /// FromUserName|CreateTime|Event|EventKey (events carry no MsgId; TEMPLATESENDJOBFINISH's MsgID is the
     /// id of our template message, not of this push, so it is part of the key instead).
     /// </summary>
@@ -127,7 +129,7 @@ public static class WechatXml
 
     public static string Cdata(string value) => "<![CDATA[" + value.Replace("]]>", "]]]]><![CDATA[>") + "]]>";
 
-    /// <summary>A passive text reply: ids swapped, CreateTime an integer (PROTOCOL.md §4).</summary>
+    /// <summary>A passive text reply: ids swapped, CreateTime an integer (docs/wechat/callback.md).</summary>
     public static string TextReply(string toUser, string fromAccount, long createTime, string content) =>
         $"<xml><ToUserName>{Cdata(toUser)}</ToUserName><FromUserName>{Cdata(fromAccount)}</FromUserName>"
         + $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
@@ -154,7 +156,7 @@ public static class WechatXml
     }
 
     /// <summary>
-    /// Passive text longer than this is cut and the rest sent by customer-service message (PROTOCOL.md §4).
+    /// Passive text longer than this is cut and the rest sent by customer-service message (docs/wechat/callback.md).
     /// </summary>
     public const int MaxTextReplyBytes = 2048;
 }

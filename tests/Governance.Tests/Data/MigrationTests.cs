@@ -75,13 +75,33 @@ public sealed class MigrationTests : IAsyncLifetime
         var scripts = SqlScript.Migrations();
         await _runner.ApplyAsync(scripts);
         var tampered = scripts
-            .Select((s, i) => i == 0 ? s with { Text = s.Text + "\n-- edited after the fact\n" } : s)
+            .Select((s, i) =>
+                i == 0 ? s with { Text = s.Text + "\nCREATE TABLE edited_after_the_fact (id INT);\n" } : s)
             .ToList();
 
         var apply = await Assert.ThrowsAsync<MigrationException>(() => _runner.ApplyAsync(tampered));
         Assert.Contains(scripts[0].Name, apply.Message);
         var verify = await Assert.ThrowsAsync<MigrationException>(() => _runner.VerifyAsync(tampered));
         Assert.Contains("changed after it was applied", verify.Message);
+    }
+
+    [Fact]
+    public async Task RewordingACommentIsNotAChangeAndOlderChecksumsAreBroughtUpToDate()
+    {
+        var scripts = SqlScript.Migrations();
+        await _runner.ApplyAsync(scripts);
+        var reworded = scripts
+            .Select((s, i) => i == 0 ? s with { Text = "-- a clearer comment\n" + s.Text } : s).ToList();
+        Assert.Empty((await _runner.VerifyAsync(reworded)).Pending);
+
+        // A database migrated before checksums ignored comments recorded the checksum of the whole text.
+        await using var c = await _db.OpenAsync();
+        await c.ExecuteAsync("UPDATE schema_migration SET checksum = @old WHERE name = @name",
+            new { old = scripts[1].FullTextChecksum, name = scripts[1].Name });
+        Assert.Empty((await _runner.VerifyAsync(scripts)).Pending);
+        Assert.Empty(await _runner.ApplyAsync(scripts));
+        Assert.Equal(scripts[1].Checksum, await c.ExecuteScalarAsync<string>(
+            "SELECT checksum FROM schema_migration WHERE name = @name", new { name = scripts[1].Name }));
     }
 
     [Fact]

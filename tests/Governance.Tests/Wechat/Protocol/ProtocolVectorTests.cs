@@ -5,7 +5,7 @@ using Governance.Wechat.Protocol;
 
 namespace Governance.Tests.Wechat.Protocol;
 
-/// <summary>Every vector of wechat/test_vectors.json (PROTOCOL.md §10) is a test.</summary>
+/// <summary>Every vector of wechat/test_vectors.json (docs/wechat/callback.md, "Test vectors") is a test.</summary>
 public sealed class ProtocolVectorTests
 {
     private static readonly JsonElement[] Vectors = JsonDocument
