@@ -228,6 +228,14 @@ public sealed class BroadcastTests(TestApp app) : DbTest(app)
                 new { sendAt = App.Clock.GetUtcNow().AddDays(91) }
             )
         ).ProblemAsync(400, "broadcast.invalid_time");
+        var past = await (
+            await secretary.PostAsJsonAsync(
+                $"/api/broadcasts/{listed}/send",
+                new { sendAt = App.Clock.GetUtcNow().AddHours(-1) }
+            )
+        ).ProblemAsync(400, "broadcast.invalid_time");
+        Assert.Contains("已经过去", past.GetProperty("title").GetString());
+        Assert.Equal(0, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM delivery WHERE kind = 'broadcast'"));
         await (await secretary.GetAsync($"/api/broadcasts/{listed}/recipients?status=nope")).ProblemAsync(
             400,
             "broadcast.invalid_status"
