@@ -36,6 +36,10 @@ public static class TestDatabase
         var runner = new MigrationRunner(Db, TimeProvider.System, NullLogger<MigrationRunner>.Instance);
         await runner.ApplyAsync(SqlScript.Migrations());
         await runner.ApplyAsync(SqlScript.DemoSeed());
+        await using var c = await Db.OpenAsync();
+        (_seedPeopleBelow, _seedUnitsBelow) = await c.QuerySingleAsync<(long, long)>(
+            "SELECT (SELECT MAX(id) + 1 FROM person), (SELECT MAX(id) + 1 FROM unit)"
+        );
     }
 
     public static async Task RecreateAsync(string database)
@@ -78,24 +82,25 @@ public static class TestDatabase
             DELETE FROM job_run;
             """
         );
-        // People and places the scale-data generator added (ids far above the demo seed's) go too.
+        // People and units that tests or the scale-data generator added (the demo seed's ids are below these), and
+        // the generator's places, go too: a person signed in by one test must not live in another test's building.
         await c.ExecuteAsync(
             $"""
-            DELETE FROM registration WHERE person_id >= {ScaleData.ResidentBase};
-            DELETE FROM member WHERE person_id >= {ScaleData.ResidentBase};
-            DELETE FROM unit_admin WHERE person_id >= {ScaleData.ResidentBase};
-            DELETE FROM unit_pairing WHERE unit_id >= {ScaleData.UnitBase};
-            UPDATE member SET unit_id = NULL WHERE unit_id >= {ScaleData.UnitBase};
-            DELETE FROM unit WHERE id >= {ScaleData.UnitBase};
-            DELETE FROM resident WHERE person_id >= {ScaleData.ResidentBase};
-            DELETE FROM staff_role WHERE person_id >= {ScaleData.ResidentBase};
+            DELETE FROM registration WHERE person_id >= {_seedPeopleBelow};
+            DELETE FROM member WHERE person_id >= {_seedPeopleBelow};
+            DELETE FROM unit_admin WHERE person_id >= {_seedPeopleBelow} OR unit_id >= {_seedUnitsBelow};
+            DELETE FROM unit_pairing WHERE unit_id >= {_seedUnitsBelow};
+            UPDATE member SET unit_id = NULL WHERE unit_id >= {_seedUnitsBelow};
+            DELETE FROM unit WHERE id >= {_seedUnitsBelow};
+            DELETE FROM resident WHERE person_id >= {_seedPeopleBelow};
+            DELETE FROM staff_role WHERE person_id >= {_seedPeopleBelow};
+            DELETE FROM auth_refresh_token WHERE person_id >= {_seedPeopleBelow};
+            DELETE FROM conversation WHERE person_id >= {_seedPeopleBelow};
+            DELETE FROM person WHERE id >= {_seedPeopleBelow};
             """
         );
         await c.ExecuteAsync(
             $"""
-            DELETE FROM auth_refresh_token WHERE person_id >= {ScaleData.ResidentBase};
-            DELETE FROM conversation WHERE person_id >= {ScaleData.ResidentBase};
-            DELETE FROM person WHERE id >= {ScaleData.ResidentBase};
             DELETE FROM area WHERE id >= {ScaleData.AreaBase * 4};
             DELETE FROM area WHERE id >= {ScaleData.AreaBase * 3};
             DELETE FROM area WHERE id >= {ScaleData.AreaBase * 2};
@@ -104,6 +109,13 @@ public static class TestDatabase
             """
         );
     }
+
+    /// <summary>
+    /// The demo seed's people and units have ids below these (read once the seed is in); everything from there on was
+    /// made by a test.
+    /// </summary>
+    private static long _seedPeopleBelow,
+        _seedUnitsBelow;
 
     public static async Task<T> ScalarAsync<T>(string sql, object? args = null)
     {
