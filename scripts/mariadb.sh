@@ -55,6 +55,8 @@ max_connections=500
 innodb_buffer_pool_size=2G
 innodb_log_file_size=512M
 innodb_flush_log_at_trx_commit=2
+# Index builds (migrations, the benchmark generator) sort in memory instead of merging many small runs on disk.
+innodb_sort_buffer_size=64M
 skip-name-resolve
 CNF
 }

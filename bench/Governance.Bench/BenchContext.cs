@@ -169,7 +169,8 @@ public sealed class BenchContext : IAsyncDisposable
         var result = await Service<ScaleData>().GenerateAsync(Dataset);
         Console.WriteLine(
             $"Generated {result.Areas:N0} areas, {result.Orders:N0} orders and {result.Events:N0} timeline events in "
-                + $"{watch.Elapsed.TotalSeconds:F1} s"
+                + $"{watch.Elapsed.TotalSeconds:F1} s: "
+                + string.Join(", ", result.Steps.Select(st => $"{st.Step} {st.Took.TotalSeconds:F1} s"))
         );
         Generation = result;
     }

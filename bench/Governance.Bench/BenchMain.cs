@@ -40,7 +40,9 @@ public static class BenchMain
                 context.ResultsFile,
                 $"Dataset generated in this run: {g.Areas:N0} areas, {g.Orders:N0} orders, {g.Events:N0} timeline "
                     + $"events, {g.Members:N0} members, {g.Residents:N0} residents in {g.Elapsed.TotalSeconds:F1} "
-                    + $"s.\n\n"
+                    + $"s ("
+                    + string.Join(", ", g.Steps.Select(st => $"{st.Step} {st.Took.TotalSeconds:F1} s"))
+                    + ").\n\n"
             );
         foreach (var scenario in all.Where(chosen.Contains))
         {

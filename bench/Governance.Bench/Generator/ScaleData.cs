@@ -47,7 +47,24 @@ public sealed record ScaleResult(
     int Orders,
     int Events,
     TimeSpan Elapsed
-);
+)
+{
+    /// <summary>How long each step took, in order.</summary>
+    public IReadOnlyList<(string Step, TimeSpan Took)> Steps { get; init; } = [];
+}
+
+/// <summary>Times the generator's steps.</summary>
+internal sealed class Laps
+{
+    private readonly Stopwatch _watch = Stopwatch.StartNew();
+    public List<(string Step, TimeSpan Took)> Items { get; } = [];
+
+    public void Mark(string step)
+    {
+        Items.Add((step, _watch.Elapsed));
+        _watch.Restart();
+    }
+}
 
 /// <summary>
 /// Builds large, realistic data sets quickly, for benchmarks and for tests that need thousands of people: the
@@ -55,7 +72,9 @@ public sealed record ScaleResult(
 /// and approved 双报到 registrations, and a history of orders with Chinese descriptions (the intake examples,
 /// placed in a compound and building), claimers, timelines and ratings. Everything is generated inside the
 /// database with INSERT … SELECT over a sequence table, so a million orders take seconds, not an hour of
-/// round trips. Deterministic: the same options give the same rows. Ids start far above the demo seed's.
+/// round trips; the orders and their timelines are written with their tables' secondary indexes set aside and
+/// built afterwards in one sorted pass each, several times faster than maintaining seventeen indexes row by row.
+/// Deterministic: the same options give the same rows. Ids start far above the demo seed's.
 /// </summary>
 public sealed class ScaleData(Db db, TimeProvider clock)
 {
@@ -187,8 +206,10 @@ public sealed class ScaleData(Db db, TimeProvider clock)
         var started = Stopwatch.StartNew();
         var now = clock.GetUtcNow().UtcDateTime;
         await using var c = await db.OpenDedicatedAsync(ct); // session variables and temporary tables
-        // A bulk load: constraints were checked when the generator was written; per-row checks would triple the time.
-        await Exec(c, "SET SESSION foreign_key_checks = 0, unique_checks = 0", null, ct);
+        // A bulk load: the references were checked when the generator was written. Unique checks stay on: with them off,
+        // MariaDB loads an empty table in its "bulk insert" mode, three times slower here (16 s against 5 s for a
+        // million orders without secondary indexes).
+        await Exec(c, "SET SESSION foreign_key_checks = 0", null, ct);
         try
         {
             var biggest = new[]
@@ -199,9 +220,11 @@ public sealed class ScaleData(Db db, TimeProvider clock)
                 o.Streets * o.CommunitiesPerStreet * o.CompoundsPerCommunity * o.GridsPerCompound * o.BuildingsPerGrid,
                 100,
             }.Max();
+            var laps = new Laps();
             await SequenceAsync(c, biggest, ct);
             var areas = o.Streets > 0 ? await TreeAsync(c, o, now, ct) : 0;
             var buildings = await BuildingsAsync(c, o.UnderPath, ct);
+            laps.Mark("places and staff");
             if (buildings == 0 && (o.Residents > 0 || o.Members > 0 || o.Orders > 0))
                 throw new InvalidOperationException(
                     $"No buildings under {o.UnderPath}: generate a tree or seed the demo data first."
@@ -212,12 +235,16 @@ public sealed class ScaleData(Db db, TimeProvider clock)
                 await UnitsAsync(c, o, now, ct);
             if (o.Members > 0)
                 await MembersAsync(c, o, buildings, now, ct);
-            var events = o.Orders > 0 ? await OrdersAsync(c, o, buildings, now, ct) : 0;
-            return new ScaleResult(areas, o.Residents, o.Members, o.Units, o.Orders, events, started.Elapsed);
+            laps.Mark("people, units and registrations");
+            var events = o.Orders > 0 ? await OrdersAsync(c, o, buildings, now, laps, ct) : 0;
+            return new ScaleResult(areas, o.Residents, o.Members, o.Units, o.Orders, events, started.Elapsed)
+            {
+                Steps = laps.Items,
+            };
         }
         finally
         {
-            await Exec(c, "SET SESSION foreign_key_checks = 1, unique_checks = 1", null, CancellationToken.None);
+            await Exec(c, "SET SESSION foreign_key_checks = 1", null, CancellationToken.None);
         }
     }
 
@@ -579,7 +606,128 @@ public sealed class ScaleData(Db db, TimeProvider clock)
     /// A history of orders: most resolved and closed (claimed by a member, resolved two days later, rated), the
     /// open share spread over the last ten days in every open status, some already overdue. Each with its timeline.
     /// </summary>
-    private static async Task<int> OrdersAsync(
+    private async Task<int> OrdersAsync(
+        DbConnection c,
+        ScaleOptions o,
+        int buildings,
+        DateTime now,
+        Laps laps,
+        CancellationToken ct
+    )
+    {
+        // The secondary indexes are set aside while the rows go in and built afterwards, each table's in one sorted
+        // pass. The orders' indexes are built while a second connection writes the timelines and then builds theirs:
+        // each is one thread in the server, and there are two cores. The finally puts back whatever is still aside.
+        var rebuildOrders = await SetIndexesAsideAsync(c, "service_order", ct);
+        var rebuildEvents = await SetIndexesAsideAsync(c, "order_event", ct);
+        try
+        {
+            await OrderRowsAsync(c, o, buildings, now, ct);
+            laps.Mark("orders");
+            var orderIndexes = rebuildOrders is null ? Task.CompletedTask : Exec(c, rebuildOrders, null, ct);
+            var timelines = TimelinesAsync(o, rebuildEvents, ct);
+            await Task.WhenAll(orderIndexes, timelines);
+            (rebuildOrders, rebuildEvents) = (null, null);
+            laps.Mark("timelines and indexes");
+            await Exec(
+                c,
+                """
+                UPDATE member m JOIN (SELECT claimer_person_id pid, SUM(service_minutes) minutes FROM service_order
+                  WHERE service_minutes IS NOT NULL AND claimer_person_id IS NOT NULL GROUP BY claimer_person_id) x
+                    ON x.pid = m.person_id SET m.service_minutes = x.minutes
+                """,
+                null,
+                ct
+            );
+            laps.Mark("members' service hours");
+            return await timelines;
+        }
+        finally
+        {
+            if (rebuildOrders is not null)
+                await OnOwnConnectionAsync(rebuildOrders);
+            if (rebuildEvents is not null)
+                await OnOwnConnectionAsync(rebuildEvents);
+        }
+    }
+
+    /// <summary>
+    /// Timelines for the new orders on a connection of their own, then their indexes; answers how many events.
+    /// </summary>
+    private async Task<int> TimelinesAsync(ScaleOptions o, string? rebuildEvents, CancellationToken ct)
+    {
+        await using var c2 = await db.OpenDedicatedAsync(ct);
+        await Exec(c2, "SET SESSION foreign_key_checks = 0", null, ct);
+        // Timelines in one pass over the new orders: created for all; claimed, resolved (by the claimer, with an hour
+        // of service) and the rating for the finished ones. Whichever way the join runs, an order's events get ids in
+        // the order of their kinds.
+        var events = await Exec(
+            c2,
+            $"""
+            INSERT INTO order_event (order_id, kind, from_status, to_status, actor_id, actor_role, note, data,
+              created_at)
+            SELECT o.id, k.kind,
+                   ELT(k.n, NULL, 'published', 'in_progress', NULL),
+                   ELT(k.n, 'submitted', 'claimed', 'resolved', NULL),
+                   IF(k.n IN (2, 3), o.claimer_person_id, o.resident_id),
+                   ELT(k.n, 'resident', 'member', 'member', 'resident'),
+                   IF(k.n = 3, '已处理完毕', NULL),
+                   IF(k.n = 4, CONCAT(@ratingOpen, o.satisfaction, @ratingClose), NULL),
+                   ELT(k.n, o.created_at, o.claimed_at, o.resolved_at, o.closed_at)
+              FROM service_order o
+              JOIN (SELECT 1 n, 'created' kind UNION ALL SELECT 2, 'claimed' UNION ALL SELECT 3, 'resolved'
+                    UNION ALL SELECT 4, 'rated') k
+                ON k.n = 1 OR (k.n = 2 AND o.claimed_at IS NOT NULL) OR (k.n = 3 AND o.resolved_at IS NOT NULL)
+                   OR (k.n = 4 AND o.satisfaction IN ('satisfied','basically_satisfied','unsatisfied'))
+             WHERE o.id >= {OrderBase} AND o.id < {OrderBase} + {o.Orders}
+            """,
+            new { ratingOpen = "{\"rating\":\"", ratingClose = "\"}" },
+            ct
+        );
+        if (rebuildEvents is not null)
+            await Exec(c2, rebuildEvents, null, ct);
+        return events;
+    }
+
+    private async Task OnOwnConnectionAsync(string sql)
+    {
+        await using var other = await db.OpenDedicatedAsync(CancellationToken.None);
+        await Exec(other, sql, null, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Drops a table's secondary indexes and answers the statement that builds them again (null when it has none),
+    /// read from information_schema so that it follows the migrations.
+    /// </summary>
+    private static async Task<string?> SetIndexesAsideAsync(DbConnection c, string table, CancellationToken ct)
+    {
+        var columns = await c.QueryAsync<(string Index, long NonUnique, string Column, long? Part)>(
+            new CommandDefinition(
+                """
+                SELECT index_name, non_unique, column_name, sub_part FROM information_schema.statistics
+                 WHERE table_schema = DATABASE() AND table_name = @table AND index_name <> 'PRIMARY'
+                 ORDER BY index_name, seq_in_index
+                """,
+                new { table },
+                cancellationToken: ct
+            )
+        );
+        var indexes = columns.GroupBy(r => (r.Index, Unique: r.NonUnique == 0)).ToList();
+        if (indexes.Count == 0)
+            return null;
+        await Exec(c, $"ALTER TABLE {table} " + string.Join(", ", indexes.Select(i => $"DROP INDEX `{i.Key.Index}`")), null, ct);
+        return $"ALTER TABLE {table} "
+            + string.Join(
+                ", ",
+                indexes.Select(i =>
+                    $"ADD {(i.Key.Unique ? "UNIQUE " : "")}KEY `{i.Key.Index}` ("
+                    + string.Join(", ", i.Select(col => col.Part is { } n ? $"`{col.Column}`({n})" : $"`{col.Column}`"))
+                    + ")"
+                )
+            );
+    }
+
+    private static async Task OrderRowsAsync(
         DbConnection c,
         ScaleOptions o,
         int buildings,
@@ -622,8 +770,6 @@ public sealed class ScaleData(Db db, TimeProvider clock)
             texts,
             minutes = o.HistoryDays * 1440,
             openEvery,
-            ratingOpen = "{\"rating\":\"",
-            ratingClose = "\"}",
         };
         // Claimers are generated members when there are any, else the demo members (2001 …).
         var claimer =
@@ -637,16 +783,37 @@ public sealed class ScaleData(Db db, TimeProvider clock)
         const string open = "s.n MOD @openEvery = 0";
         // Resolved orders still waiting for a rating were resolved in the last four days (older ones the follow-up job
         // has closed).
-        var created =
+        var createdExpr =
             $"(CASE WHEN {open} THEN TIMESTAMPADD(MINUTE, -((s.n DIV @openEvery * 37) MOD 14400), @now) "
             + $"WHEN s.n MOD 50 = 1 THEN TIMESTAMPADD(MINUTE, -(2880 + (s.n * 7) MOD 5760), @now) "
             + $"ELSE TIMESTAMPADD(MINUTE, -(1440 * 3 + (s.n * 7919) MOD @minutes), @now) END)";
-        var status =
+        var statusExpr =
             $"(CASE WHEN {open} THEN ELT(1 + (s.n DIV @openEvery) MOD 6, "
             + $"'submitted','accepted','published','published','claimed','in_progress') WHEN s.n MOD 50 = 1 THEN "
             + $"'resolved' ELSE 'closed' END)";
+        // Each order's creation time and status are worked out once, into a temporary table: written inline, the
+        // expressions would be evaluated some thirty times a row (a million orders: 22 s inline, 12 s this way).
+        await Exec(c, "DROP TEMPORARY TABLE IF EXISTS gen_order", null, ct);
+        await Exec(
+            c,
+            """
+            CREATE TEMPORARY TABLE gen_order (n INT NOT NULL PRIMARY KEY, created DATETIME(3) NOT NULL,
+              status VARCHAR(16) NOT NULL, is_open TINYINT NOT NULL) ENGINE=InnoDB
+            """,
+            null,
+            ct
+        );
+        await Exec(
+            c,
+            $"INSERT INTO gen_order SELECT s.n, {createdExpr}, {statusExpr}, {open} FROM gen_seq s WHERE s.n < "
+                + $"{o.Orders}",
+            p,
+            ct
+        );
+        const string created = "s.created",
+            status = "s.status",
+            isOpen = "(s.is_open = 1)";
         var due = $"TIMESTAMPADD(DAY, 7, {created})";
-        var isOpen = $"({open})";
         var claimed = $"({status} IN ('claimed','in_progress','resolved','closed'))";
         // Overdue open orders stand at the level their time overdue gives them (one step a day).
         var level = $"IF({isOpen} AND {due} < @now, LEAST(4, 1 + FLOOR(TIMESTAMPDIFF(HOUR, {due}, @now) / 24)), 0)";
@@ -657,7 +824,8 @@ public sealed class ScaleData(Db db, TimeProvider clock)
               location_text, urgency, status,
               ack_due_at, resolve_due_at, next_remind_at, next_escalate_at, followed_up_at, claimer_person_id,
                 escalation_level, satisfaction, created_by, created_at,
-              accepted_at, published_at, claimed_at, started_at, resolved_at, closed_at, updated_at, version)
+              accepted_at, published_at, claimed_at, started_at, resolved_at, closed_at, updated_at, version,
+              service_minutes)
             SELECT {OrderBase} + s.n, CONCAT('GD', DATE_FORMAT(TIMESTAMPADD(HOUR, 8, {created}), '%Y%m%d'), '-',
               LPAD(s.n, 7, '0')),
                    IF(s.n MOD 3 = 0, 'mini_program', 'wechat_chat'), {reporter}, b.id, b.path, t.category_id,
@@ -684,8 +852,8 @@ public sealed class ScaleData(Db db, TimeProvider clock)
                    IF({status} IN ('in_progress','resolved','closed'), TIMESTAMPADD(HOUR, 6, {created}), NULL),
                    IF({status} IN ('resolved','closed'), TIMESTAMPADD(HOUR, 48, {created}), NULL),
                    IF({status} = 'closed', TIMESTAMPADD(HOUR, 60, {created}), NULL),
-                   {created}, 1
-              FROM gen_seq s
+                   {created}, 1, IF({status} IN ('resolved','closed'), 60, NULL)
+              FROM gen_order s
               JOIN gen_building b ON b.idx = (s.n * 131) MOD @buildings
               JOIN gen_text t ON t.idx = (s.n * 37) MOD @texts
              WHERE s.n < {o.Orders}
@@ -693,70 +861,5 @@ public sealed class ScaleData(Db db, TimeProvider clock)
             p,
             ct
         );
-        // Timelines: created for all; claimed, resolved (by the claimer, with an hour of service) and the rating for
-        // the finished ones.
-        var events = await Exec(
-            c,
-            $"""
-            INSERT INTO order_event (order_id, kind, from_status, to_status, actor_id, actor_role, created_at)
-            SELECT id, 'created', NULL, 'submitted', resident_id, 'resident', created_at FROM service_order
-              WHERE id >= {OrderBase} AND id < {OrderBase} + {o.Orders}
-            """,
-            p,
-            ct
-        );
-        events += await Exec(
-            c,
-            $"""
-            INSERT INTO order_event (order_id, kind, from_status, to_status, actor_id, actor_role, created_at)
-            SELECT id, 'claimed', 'published', 'claimed', claimer_person_id, 'member', claimed_at FROM service_order
-             WHERE id >= {OrderBase} AND id < {OrderBase} + {o.Orders} AND claimed_at IS NOT NULL
-            """,
-            p,
-            ct
-        );
-        events += await Exec(
-            c,
-            $"""
-            INSERT INTO order_event (order_id, kind, from_status, to_status, actor_id, actor_role, note, created_at)
-            SELECT id, 'resolved', 'in_progress', 'resolved', claimer_person_id, 'member', '已处理完毕', resolved_at
-              FROM service_order
-             WHERE id >= {OrderBase} AND id < {OrderBase} + {o.Orders} AND resolved_at IS NOT NULL
-            """,
-            p,
-            ct
-        );
-        events += await Exec(
-            c,
-            $"""
-            INSERT INTO order_event (order_id, kind, from_status, to_status, actor_id, actor_role, data, created_at)
-            SELECT id, 'rated', NULL, NULL, resident_id, 'resident', CONCAT(@ratingOpen, satisfaction, @ratingClose),
-              closed_at FROM service_order
-             WHERE id >= {OrderBase} AND id < {OrderBase} + {o.Orders}
-               AND satisfaction IN ('satisfied','basically_satisfied','unsatisfied')
-            """,
-            p,
-            ct
-        );
-        await Exec(
-            c,
-            $"""
-            UPDATE service_order o SET service_minutes = 60 WHERE o.id >= {OrderBase}
-              AND o.id < {OrderBase} + {o.Orders} AND o.resolved_at IS NOT NULL
-            """,
-            p,
-            ct
-        );
-        await Exec(
-            c,
-            """
-            UPDATE member m JOIN (SELECT claimer_person_id pid, SUM(service_minutes) minutes FROM service_order
-              WHERE service_minutes IS NOT NULL GROUP BY claimer_person_id) x
-                ON x.pid = m.person_id SET m.service_minutes = x.minutes
-            """,
-            p,
-            ct
-        );
-        return events;
     }
 }

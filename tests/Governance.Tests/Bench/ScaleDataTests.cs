@@ -23,7 +23,16 @@ public sealed class ScaleDataTests(TestApp app) : DbTest(app)
             OpenShare = 0.1,
             FollowingShare = 0.5,
         };
+        const string indexes =
+            "SELECT CONCAT(table_name, '.', index_name, ':', non_unique, ':', column_name) FROM "
+            + "information_schema.statistics WHERE table_schema = DATABASE() AND table_name IN ('service_order', "
+            + "'order_event') ORDER BY table_name, index_name, seq_in_index";
+        var before = await TestDatabase.QueryAsync<string>(indexes);
+        Assert.True(before.Count > 20, string.Join(", ", before));
         var result = await App.Service<ScaleData>().GenerateAsync(options);
+        // The indexes set aside during the load are all back, as the migrations define them.
+        Assert.Equal(before, await TestDatabase.QueryAsync<string>(indexes));
+        Assert.Contains("timelines and indexes", result.Steps.Select(s => s.Step));
         Assert.Equal(1 + 2 + 4 + 8 + 24, result.Areas);
 
         var kinds = await TestDatabase.QueryAsync<(string Kind, long Count)>(
