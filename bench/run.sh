@@ -11,6 +11,8 @@ source scripts/mariadb.sh
 DB_NAME="${GOVERNANCE_BENCH_DB_NAME:-governance_bench}"
 mariadb_start
 mariadb_ensure_user_and_db "$DB_NAME"
+# The per-statement tables read (and reset) the server's statement digests.
+mariadb_sql -e "GRANT SELECT, UPDATE, DROP ON performance_schema.* TO '$DB_USER'@'127.0.0.1'"
 export GOVERNANCE_BENCH_CONNECTION_STRING="$(connection_string "$DB_NAME")"
 export GOVERNANCE_ROOT="$PWD"
 

@@ -41,6 +41,9 @@ builder.Services.AddGovernanceProblems();
 // JSON as the mini-program expects it
 builder.Services.AddGovernanceJson();
 
+// Metrics for Prometheus at /metrics (requests, runtime, connection pool, database round trips)
+builder.AddGovernanceTelemetry();
+
 // OpenAPI document at /openapi/v1.json, with every error code of every operation
 builder.Services.AddOpenApi(o => o.AddOperationTransformer<ErrorCodesTransformer>());
 
@@ -49,6 +52,7 @@ if (command != CommandLine.Serve)
     return await CommandLine.RunAsync(command, app, hostArgs);
 
 app.UseGovernanceProblems();
+app.UseGovernanceMetrics();
 
 // One database connection per request, shared by its store calls in turn
 app.UseDatabaseScope();

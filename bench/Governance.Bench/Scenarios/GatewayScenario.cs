@@ -80,9 +80,26 @@ public static class GatewayScenario
         await BaselineLevelAsync(baselineNode.BaseAddress, 32, 8000, null, baselineNode);
         table.Notes.Add($"after a warm-up of {warm.Elapsed.TotalSeconds:F0} s ({next:N0} residents)");
         var ratios = new List<string>();
+        var statements = new Table(
+            "Gateway: what each message costs the database, statement by statement (server-side)",
+            "statement",
+            "calls a message",
+            "mean µs",
+            "µs a message",
+            "rows examined a call",
+            "lock µs a call"
+        );
         foreach (var level in levels)
         {
-            var gateway = await RunLevelAsync(context, api.BaseAddress, texts, level, next, table, api);
+            var gateway = await RunLevelAsync(
+                context,
+                api.BaseAddress,
+                texts,
+                level,
+                next,
+                table,
+                api
+            );
             next += level.Residents;
             var baseline = await BaselineLevelAsync(
                 baselineNode.BaseAddress,
@@ -93,6 +110,9 @@ public static class GatewayScenario
             );
             ratios.Add($"{level.Concurrency}: {gateway / baseline:F2}");
         }
+        // A separate stretch for the per-statement table: recording statements slows the server.
+        await RunLevelAsync(context, api.BaseAddress, texts, new Level(8, 500), next, null, api, statements);
+        next += 500;
         table.Notes.Add(
             $"gateway throughput as a share of the baseline's, by concurrency — {string.Join(", ", ratios)}"
         );
@@ -102,6 +122,7 @@ public static class GatewayScenario
         );
         table.Notes.Add("the load generator, the API process and MariaDB share the machine's two cores");
         await context.WriteAsync(table);
+        await context.WriteAsync(statements);
     }
 
     public static async Task<List<string>> ConfidentReportsAsync(BenchContext context)
@@ -144,7 +165,10 @@ public static class GatewayScenario
         IReadOnlyList<string> Samples,
         string CpuPerRequest = "",
         int Deferred = 0
-    );
+    )
+    {
+        public (List<StatementProfile.Row> Rows, double RoundTripsPerMessage)? Statements { get; init; }
+    }
 
     /// <summary>
     /// CPU milliseconds per request spent by the API process(es), MariaDB and this load generator over a measured
@@ -179,10 +203,38 @@ public static class GatewayScenario
         Level level,
         int firstResident,
         Table? table,
-        ApiNode? api = null
+        ApiNode? api = null,
+        Table? statements = null
     )
     {
-        var r = await LoadAsync(context, [baseAddress], texts, level, firstResident, api is null ? [] : [api.Pid]);
+        var r = await LoadAsync(
+            context,
+            [baseAddress],
+            texts,
+            level,
+            firstResident,
+            api is null ? [] : [api.Pid],
+            statements is null ? null : new StatementProfile(context, baseAddress)
+        );
+        if (statements is not null && r.Statements is { } profile)
+        {
+            foreach (var row in profile.Rows)
+                statements.Add(
+                    row.Statement,
+                    row.CallsPerMessage,
+                    row.MeanMicros,
+                    row.MicrosPerMessage,
+                    row.RowsExaminedPerCall,
+                    row.LockMicrosPerCall
+                );
+            statements.Notes.Add(
+                $"{r.Requests:N0} messages at concurrency {level.Concurrency}: "
+                    + $"{profile.RoundTripsPerMessage:F1} round trips "
+                    + $"and {profile.Rows.Sum(x => x.CallsPerMessage):F1} statements a message, "
+                    + $"{profile.Rows.Sum(x => x.MicrosPerMessage) / 1000:F2} ms of server time a message "
+                    + "(half the messages are reports answered with a summary, half confirmations that file the order)"
+            );
+        }
         table?.Add(
             "gateway",
             level.Concurrency,
@@ -214,7 +266,8 @@ public static class GatewayScenario
         List<string> texts,
         Level level,
         int firstResident,
-        IReadOnlyList<int>? apiPids = null
+        IReadOnlyList<int>? apiPids = null,
+        StatementProfile? profile = null
     )
     {
         // Built ahead, so the timed loop only sends: WeChat's envelope for each resident's report and confirmation.
@@ -236,6 +289,8 @@ public static class GatewayScenario
         var clients = baseAddresses.Select(a => Client(a, level.Concurrency)).ToArray();
         var started = DateTime.UtcNow;
         var next = -1;
+        if (profile is not null)
+            await profile.ResetAsync();
         var cpu = new CpuMeter(apiPids ?? []);
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(
@@ -278,6 +333,8 @@ public static class GatewayScenario
         );
         var elapsed = watch.Elapsed;
         var cpuPerRequest = cpu.PerRequest(requests.Length * 2);
+        (List<StatementProfile.Row> Rows, double RoundTripsPerMessage)? statements =
+            profile is null ? null : await profile.ReadAsync(requests.Length * 2);
         foreach (var client in clients)
             client.Dispose();
         // Every reply is read back (decrypted, signature checked): the report gets a summary, the confirmation an order
@@ -329,7 +386,10 @@ public static class GatewayScenario
             samples,
             cpuPerRequest,
             deferred
-        );
+        )
+        {
+            Statements = statements,
+        };
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class Db(string connectionString)
     public string ConnectionString { get; } =
         string.IsNullOrWhiteSpace(connectionString)
             ? throw new InvalidOperationException("Database:ConnectionString is not configured.")
-            : connectionString;
+            : MySqlDriver.WithProductSettings(connectionString);
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {

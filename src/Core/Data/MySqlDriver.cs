@@ -9,6 +9,14 @@ public static class MySqlDriver
     public static MySqlConnection CreateConnection(string connectionString) => new(connectionString);
 
     /// <summary>
+    /// The settings the product's SQL relies on, whatever the configured string says: session variables in batches
+    /// (a chat turn's caller is looked up by openid into @pid; an order's first event takes @new_order_id), which
+    /// MySqlConnector otherwise refuses as undefined parameters.
+    /// </summary>
+    public static string WithProductSettings(string connectionString) =>
+        new MySqlConnectionStringBuilder(connectionString) { AllowUserVariables = true }.ConnectionString;
+
+    /// <summary>
     /// A connection string whose connections are not pooled: closing one ends its session and everything held in it.
     /// </summary>
     public static string Unpooled(string connectionString) =>

@@ -1,5 +1,6 @@
 using Dapper;
 using Governance.Core.Data;
+using Governance.Core.People;
 
 namespace Governance.Core.Messaging;
 
@@ -7,6 +8,29 @@ namespace Governance.Core.Messaging;
 public sealed class ConversationStore(Db db)
 {
     private const string GetSql = "SELECT state FROM conversation WHERE openid = @openid AND expires_at > @now";
+
+    /// <summary>
+    /// The start of a chat turn in one round trip: who the resident behind the openid is (null on first contact) and
+    /// their conversation, if one is under way.
+    /// </summary>
+    public async Task<(Caller? Caller, string? State)> LoadTurnAsync(
+        string openid,
+        DateTime now,
+        CancellationToken ct = default
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var multi = await c.QueryMultipleAsync(
+            new CommandDefinition(
+                PersonStore.CallerByOaOpenidSql + "\n" + GetSql,
+                new { openid, now },
+                cancellationToken: ct
+            )
+        );
+        var caller = await PersonStore.ReadCallerAsync(multi);
+        var state = await multi.ReadSingleOrDefaultAsync<string?>();
+        return (caller, state);
+    }
 
     public async Task<string?> GetAsync(string openid, DateTime now, CancellationToken ct = default)
     {

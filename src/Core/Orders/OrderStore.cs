@@ -65,7 +65,11 @@ public sealed class OrderStore(Db db)
             "@now",
             "@ResolveDueAt"
         )}, @ResolveDueAt, @CreatedBy, @Extra, @ContentFlag, @now, @now);
-        SELECT LAST_INSERT_ID();
+        SET @new_order_id = LAST_INSERT_ID();
+        INSERT INTO order_event (order_id, kind, from_status, to_status, actor_id, actor_role, note, data, created_at)
+        VALUES (@new_order_id, @eventKind, @eventFrom, @eventTo, @eventActorId, @eventActorRole, @eventNote, @eventData,
+          @now);
+        SELECT @new_order_id, LAST_INSERT_ID();
         """;
 
     public async Task<long> CreateAsync(
@@ -80,11 +84,22 @@ public sealed class OrderStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        // The order and its first timeline event in one round trip (the event takes the order's id from the session).
         var p = new DynamicParameters(order);
         p.Add("code", code);
         p.Add("now", now);
-        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertOrderSql, p, tx, cancellationToken: ct));
-        var eventId = await AppendEventAsync(c, tx, id, created, now, ct);
+        p.Add("eventKind", created.Kind);
+        p.Add("eventFrom", created.FromStatus);
+        p.Add("eventTo", created.ToStatus);
+        p.Add("eventActorId", created.ActorId);
+        p.Add("eventActorRole", created.ActorRole);
+        p.Add("eventNote", created.Note);
+        p.Add("eventData", created.Data);
+        var (id, eventId) = await c.QuerySingleAsync<(long, long)>(
+            new CommandDefinition(InsertOrderSql, p, tx, cancellationToken: ct)
+        );
+        foreach (var photo in created.Photos)
+            await AddPhotoAsync(c, tx, id, eventId, created.ActorId, photo, now, ct);
         foreach (var photo in photos)
             await AddPhotoAsync(c, tx, id, eventId, created.ActorId, photo, now, ct);
         if (alsoInTransaction is not null)
@@ -707,12 +722,24 @@ public sealed class OrderStore(Db db)
 
     /// <summary>
     /// Open orders of the same category at the same building (or anywhere below the compound or grid when the
-    /// report names no building), reported recently: the candidates a new report may be linked to.
+    /// report names no building), reported recently: the candidates a new report may be linked to. The index is named:
+    /// left to itself, the optimizer weighs every index that starts with the status against the status list, which
+    /// costs more than running the query (measured on a million orders: 100 µs a query against 38 µs).
     /// </summary>
-    private static readonly string DuplicateSql = $"""
-        SELECT {OrderColumns} {OrderFrom}
-        WHERE o.category_id = @categoryId AND o.status IN @open AND o.created_at >= @since
-          AND (o.area_id = @areaId OR (@prefix IS NOT NULL AND o.area_path LIKE @prefix))
+    private static readonly string DuplicateAtPlaceSql = $"""
+        SELECT {OrderColumns} {OrderFrom.Replace(
+            "FROM service_order o",
+            "FROM service_order o FORCE INDEX (ix_service_order_area_category)"
+        )}
+        WHERE o.area_id = @areaId AND o.category_id = @categoryId AND o.created_at >= @since AND o.status IN @open
+        ORDER BY o.created_at DESC LIMIT 20
+        """;
+    private static readonly string DuplicateBelowSql = $"""
+        SELECT {OrderColumns} {OrderFrom.Replace(
+            "FROM service_order o",
+            "FROM service_order o FORCE INDEX (ix_service_order_category)"
+        )}
+        WHERE o.category_id = @categoryId AND o.created_at >= @since AND o.area_path LIKE @prefix AND o.status IN @open
         ORDER BY o.created_at DESC LIMIT 20
         """;
 
@@ -728,12 +755,12 @@ public sealed class OrderStore(Db db)
         return (
             await c.QueryAsync<OrderRow>(
                 new CommandDefinition(
-                    DuplicateSql,
+                    areaPathPrefix is null ? DuplicateAtPlaceSql : DuplicateBelowSql,
                     new
                     {
                         categoryId,
                         areaId,
-                        prefix = areaPathPrefix is null ? null : areaPathPrefix + "%",
+                        prefix = areaPathPrefix + "%",
                         since,
                         open = OrderStatus.Open,
                     },

@@ -5,31 +5,63 @@ namespace Governance.Core.People;
 
 public sealed class PersonStore(Db db)
 {
+    /// <summary>
+    /// Who is asking, as two statements: the person, then every role in one list (staff scopes, approved
+    /// registrations, units administered with the communities they stand in or are paired with). @pid is the person:
+    /// a parameter, or a session variable set by a statement before these.
+    /// </summary>
     private const string CallerSql = """
         SELECT p.id, p.name, r.person_id IS NOT NULL, m.person_id IS NOT NULL, r.home_building_id, m.unit_id, m.skills
           FROM person p LEFT JOIN resident r ON r.person_id = p.id LEFT JOIN member m ON m.person_id = p.id
-            WHERE p.id = @id;
-        SELECT s.role AS Role, s.area_id AS AreaId, a.path AS AreaPath
-          FROM staff_role s JOIN area a ON a.id = s.area_id WHERE s.person_id = @id ORDER BY s.id;
-        SELECT r.community_id, a.path, r.skills FROM registration r JOIN area a ON a.id = r.community_id
-         WHERE r.person_id = @id AND r.status = 'approved' ORDER BY r.community_id;
-        SELECT u.id, u.name, u.status, a.path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id JOIN area a
-          ON a.id = u.area_id
-         WHERE ua.person_id = @id;
-        SELECT u.id, u.name, u.status, a.path FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id
+            WHERE p.id = @pid;
+        SELECT 'staff' AS Kind, s.id AS Sort, s.area_id AS Id, a.path AS Path, s.role AS Name, NULL AS Status,
+               NULL AS Skills
+          FROM staff_role s JOIN area a ON a.id = s.area_id WHERE s.person_id = @pid
+        UNION ALL
+        SELECT 'registration', r.community_id, r.community_id, a.path, NULL, NULL, r.skills
+          FROM registration r JOIN area a ON a.id = r.community_id WHERE r.person_id = @pid AND r.status = 'approved'
+        UNION ALL
+        SELECT 'unit', u.id, u.id, a.path, u.name, u.status, NULL
+          FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id JOIN area a ON a.id = u.area_id WHERE ua.person_id = @pid
+        UNION ALL
+        SELECT 'unit', u.id, u.id, a.path, u.name, u.status, NULL
+          FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id
           JOIN unit_pairing p ON p.unit_id = u.id AND p.status = 'approved' JOIN area a ON a.id = p.community_id
-         WHERE ua.person_id = @id;
+         WHERE ua.person_id = @pid
+        ORDER BY Kind, Sort;
         """;
 
-    /// <summary>
-    /// Everything about who is asking, in one round trip: roles, scopes, units, skills and (for a resident) home.
-    /// </summary>
+    /// <summary>The same for the resident behind an official-account openid (none yet: no person row).</summary>
+    internal const string CallerByOaOpenidSql = """
+        SET @pid = (SELECT p.id FROM person p JOIN resident r ON r.person_id = p.id WHERE p.oa_openid = @openid);
+        """
+        + CallerSql;
+
+    /// <summary>Everything about who is asking, in one round trip: roles, scopes, units, skills and home.</summary>
     public async Task<Caller?> LoadCallerAsync(long personId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var multi = await c.QueryMultipleAsync(
-            new CommandDefinition(CallerSql, new { id = personId }, cancellationToken: ct)
+            new CommandDefinition(CallerSql, new { pid = personId }, cancellationToken: ct)
         );
+        return await ReadCallerAsync(multi);
+    }
+
+    private sealed record RoleRow(
+        string Kind,
+        long Sort,
+        long Id,
+        string Path,
+        string? Name,
+        string? Status,
+        string? Skills
+    );
+
+    /// <summary>
+    /// Reads the two result sets of <see cref="CallerSql"/>, both of them whether or not the person exists.
+    /// </summary>
+    internal static async Task<Caller?> ReadCallerAsync(SqlMapper.GridReader multi)
+    {
         var person = await multi.ReadSingleOrDefaultAsync<(
             long Id,
             string Name,
@@ -39,17 +71,19 @@ public sealed class PersonStore(Db db)
             long? UnitId,
             string? Skills
         )?>();
+        var roles = (await multi.ReadAsync<RoleRow>()).AsList();
         if (person is null)
             return null;
         var p = person.Value;
-        var staff = (await multi.ReadAsync<StaffScope>()).AsList();
-        var registrations = (await multi.ReadAsync<(long CommunityId, string Path, string Skills)>()).AsList();
-        var unitRows = (await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>())
-            .Concat(await multi.ReadAsync<(long UnitId, string Name, string Status, string Path)>())
+        var staff = roles
+            .Where(r => r.Kind == "staff")
+            .Select(r => new StaffScope(r.Name!, r.Id, r.Path))
             .ToList();
+        var registrations = roles.Where(r => r.Kind == "registration").ToList();
+        var unitRows = roles.Where(r => r.Kind == "unit").ToList();
         var skills = (p.Skills ?? "")
             .Split(',')
-            .Concat(registrations.SelectMany(r => r.Skills.Split(',')))
+            .Concat(registrations.SelectMany(r => (r.Skills ?? "").Split(',')))
             .Select(s => s.Trim())
             .Where(s => s.Length > 0)
             .Distinct()
@@ -60,16 +94,16 @@ public sealed class PersonStore(Db db)
             p.IsResident,
             p.IsMember,
             staff,
-            unitRows.Select(u => u.UnitId).Distinct().Order().ToList()
+            unitRows.Select(u => u.Id).Distinct().Order().ToList()
         )
         {
-            MemberCommunities = registrations.Select(r => new CommunityScope(r.CommunityId, r.Path)).ToList(),
+            MemberCommunities = registrations.Select(r => new CommunityScope(r.Id, r.Path)).ToList(),
             Units = unitRows
-                .GroupBy(u => (u.UnitId, u.Name, u.Status))
+                .GroupBy(u => (u.Id, u.Name, u.Status))
                 .Select(g => new UnitScope(
-                    g.Key.UnitId,
-                    g.Key.Name,
-                    g.Key.Status,
+                    g.Key.Id,
+                    g.Key.Name!,
+                    g.Key.Status!,
                     g.Select(u => u.Path).Distinct().ToList()
                 ))
                 .ToList(),

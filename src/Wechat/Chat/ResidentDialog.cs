@@ -55,9 +55,12 @@ public sealed partial class ResidentDialog(
         if (msg.MsgType == "event")
             return await EventAsync(msg, now, ct);
 
-        var personId = await people.EnsureByOaOpenidAsync(msg.FromUserName, null, now, ct);
-        var caller = (await people.LoadCallerAsync(personId, ct))!;
-        var state = await LoadAsync(msg.FromUserName, now, ct);
+        var (known, json) = await conversations.LoadTurnAsync(msg.FromUserName, now, ct);
+        var caller =
+            known
+            ?? (await people.LoadCallerAsync(await people.EnsureByOaOpenidAsync(msg.FromUserName, null, now, ct), ct))!;
+        var personId = caller.PersonId;
+        var state = Read(json);
         var (reply, next) = msg.MsgType switch
         {
             "text" => await TextAsync(caller, state, msg.Content ?? "", ct),
@@ -82,7 +85,8 @@ public sealed partial class ResidentDialog(
             "video" or "shortvideo" => ("收到视频。目前只能保存照片，请发照片或用文字描述问题。", state),
             _ => ("暂时无法处理这类消息。" + "请用文字、语音、照片或位置反映问题，回复「帮助」查看用法。", state),
         };
-        await SaveAsync(msg.FromUserName, personId, next, now, ct);
+        if (json is not null || !IsEmpty(next))
+            await SaveAsync(msg.FromUserName, personId, next, now, ct);
         return reply;
     }
 
@@ -669,9 +673,8 @@ public sealed partial class ResidentDialog(
 
     // ---- state ----
 
-    private async Task<ChatState> LoadAsync(string openid, DateTime now, CancellationToken ct)
+    private ChatState Read(string? json)
     {
-        var json = await conversations.GetAsync(openid, now, ct);
         if (json is null)
             return ChatState.Empty;
         try
@@ -685,8 +688,14 @@ public sealed partial class ResidentDialog(
         }
     }
 
+    private static bool IsEmpty(ChatState state) =>
+        state == ChatState.Empty || (state.Draft is null && state.Awaiting is null);
+
+    /// <summary>
+    /// Keeps the conversation for the next turn, or ends it (nothing to write when none was under way).
+    /// </summary>
     private Task SaveAsync(string openid, long personId, ChatState state, DateTime now, CancellationToken ct) =>
-        state == ChatState.Empty || (state.Draft is null && state.Awaiting is null)
+        IsEmpty(state)
             ? conversations.ClearAsync(openid, ct)
             : conversations.SaveAsync(
                 openid,
