@@ -83,27 +83,69 @@ public sealed class InboundMessageStore(Db db)
         WHERE dedup_key = @key AND status = 'processing'
         """;
 
+    /// <summary>
+    /// Records the answer given to WeChat (returned again to its retries) and, in the same round trip and commit, what
+    /// the turn leaves of the conversation: a retry never sees a reply without the state that goes with it.
+    /// </summary>
     public async Task<bool> CompleteAsync(
         string key,
         string status,
         string? body,
         DateTime now,
-        CancellationToken ct = default
+        CancellationToken ct = default,
+        ConversationWrite? conversation = null
     )
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(
+        if (conversation is null)
+            return await c.ExecuteAsync(
+                    new CommandDefinition(
+                        CompleteSql,
+                        new
+                        {
+                            key,
+                            status,
+                            body,
+                            now,
+                        },
+                        cancellationToken: ct
+                    )
+                ) == 1;
+        var (sql, args) = ConversationStore.Statement(conversation);
+        var p = new DynamicParameters(args);
+        p.Add("key", key);
+        p.Add("status", status);
+        p.Add("body", body);
+        p.Add("completedAt", now);
+        // One statement list, one transaction: START TRANSACTION … COMMIT in the text keeps it to one round trip.
+        try
+        {
+            var completed = await c.QuerySingleAsync<long>(
                 new CommandDefinition(
-                    CompleteSql,
-                    new
-                    {
-                        key,
-                        status,
-                        body,
-                        now,
-                    },
+                    "START TRANSACTION;\n"
+                        + CompleteSql.Replace("@now", "@completedAt")
+                        + ";\nSET @completed = ROW_COUNT();\n"
+                        + sql
+                        + ";\nCOMMIT;\nSELECT @completed;",
+                    p,
                     cancellationToken: ct
                 )
-            ) == 1;
+            );
+            return completed == 1;
+        }
+        catch
+        {
+            // A statement failed after START TRANSACTION: end the transaction here, or the connection would carry it
+            // into whatever it does next.
+            try
+            {
+                await c.ExecuteAsync(new CommandDefinition("ROLLBACK", cancellationToken: CancellationToken.None));
+            }
+            catch (Exception ex) when (MySqlDriver.IsUnavailable(ex))
+            {
+                // The connection is gone, and its transaction with it.
+            }
+            throw;
+        }
     }
 }

@@ -38,3 +38,6 @@ public sealed record ChatState
 
     public static readonly ChatState Empty = new();
 }
+
+/// <summary>What one chat turn produced: the reply (null for none) and what it leaves of the conversation.</summary>
+public sealed record DialogTurn(string? Reply, Governance.Core.Messaging.ConversationWrite? Conversation);

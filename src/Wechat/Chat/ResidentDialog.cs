@@ -49,7 +49,11 @@ public sealed partial class ResidentDialog(
     [GeneratedRegex(@"GD\d{8}-\d{4,}", RegexOptions.IgnoreCase)]
     private static partial Regex CodePattern();
 
-    public async Task<string?> HandleAsync(InboundMessage msg, CancellationToken ct)
+    /// <summary>
+    /// One turn: the reply (null for none) and what the turn leaves of the conversation, which the caller records
+    /// together with the reply (see <see cref="InboundMessageStore.CompleteAsync"/>).
+    /// </summary>
+    public async Task<DialogTurn> HandleAsync(InboundMessage msg, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (msg.MsgType == "event")
@@ -85,25 +89,24 @@ public sealed partial class ResidentDialog(
             "video" or "shortvideo" => ("收到视频。目前只能保存照片，请发照片或用文字描述问题。", state),
             _ => ("暂时无法处理这类消息。" + "请用文字、语音、照片或位置反映问题，回复「帮助」查看用法。", state),
         };
-        if (json is not null || !IsEmpty(next))
-            await SaveAsync(msg.FromUserName, personId, next, now, ct);
-        return reply;
+        // Nothing to write when no conversation was under way and none begins.
+        var write = json is null && IsEmpty(next) ? null : Write(msg.FromUserName, personId, next, now);
+        return new DialogTurn(reply, write);
     }
 
     // ---- events ----
 
-    private async Task<string?> EventAsync(InboundMessage msg, DateTime now, CancellationToken ct)
+    private async Task<DialogTurn> EventAsync(InboundMessage msg, DateTime now, CancellationToken ct)
     {
         switch ((msg.Event ?? "").ToLowerInvariant())
         {
             case "subscribe":
                 await people.EnsureByOaOpenidAsync(msg.FromUserName, true, now, ct);
-                return "欢迎关注！有问题随时告诉我们，社区会安排专人限期办理。\n" + Help;
+                return new("欢迎关注！有问题随时告诉我们，社区会安排专人限期办理。\n" + Help, null);
             case "unsubscribe":
                 // They will get no more template messages; nothing is sent back (WeChat would not deliver it).
-                await people.EnsureByOaOpenidAsync(msg.FromUserName, false, now, ct);
-                await conversations.ClearAsync(msg.FromUserName, ct);
-                return null;
+                var gone = await people.EnsureByOaOpenidAsync(msg.FromUserName, false, now, ct);
+                return new(null, Write(msg.FromUserName, gone, ChatState.Empty, now));
             case "click":
                 var text = (msg.EventKey ?? "").ToUpperInvariant() switch
                 {
@@ -113,12 +116,15 @@ public sealed partial class ResidentDialog(
                     _ => "帮助",
                 };
                 if (text == "反映问题")
-                    return "请直接发送文字、语音或照片描述问题和位置，例如：金龙小区3栋2单元楼道灯坏了。也可以发送「位置」帮我们定位。";
+                    return new(
+                        "请直接发送文字、语音或照片描述问题和位置，例如：金龙小区3栋2单元楼道灯坏了。也可以发送「位置」帮我们定位。",
+                        null
+                    );
                 return await HandleAsync(msg with { MsgType = "text", Content = text, Event = null }, ct);
             default:
                 // VIEW (menu link), LOCATION reports and SCAN need no reply; delivery receipts and subscription events
                 // are the gateway's (see WechatGateway).
-                return null;
+                return new(null, null);
         }
     }
 
@@ -691,20 +697,15 @@ public sealed partial class ResidentDialog(
     private static bool IsEmpty(ChatState state) =>
         state == ChatState.Empty || (state.Draft is null && state.Awaiting is null);
 
-    /// <summary>
-    /// Keeps the conversation for the next turn, or ends it (nothing to write when none was under way).
-    /// </summary>
-    private Task SaveAsync(string openid, long personId, ChatState state, DateTime now, CancellationToken ct) =>
-        IsEmpty(state)
-            ? conversations.ClearAsync(openid, ct)
-            : conversations.SaveAsync(
-                openid,
-                personId,
-                JsonSerializer.Serialize(state, Json),
-                now.AddMinutes(options.ConversationMinutes),
-                now,
-                ct
-            );
+    /// <summary>Keeps the conversation for the next turn, or ends it.</summary>
+    private ConversationWrite Write(string openid, long personId, ChatState state, DateTime now) =>
+        new(
+            openid,
+            personId,
+            IsEmpty(state) ? null : JsonSerializer.Serialize(state, Json),
+            now.AddMinutes(options.ConversationMinutes),
+            now
+        );
 
     private static string? CodeIn(string text) =>
         CodePattern().Match(text) is { Success: true } m ? m.Value.ToUpperInvariant() : null;

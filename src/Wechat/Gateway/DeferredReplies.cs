@@ -1,4 +1,6 @@
+using Governance.Core.Messaging;
 using Governance.Core.Notifications;
+using Governance.Wechat.Chat;
 using Governance.Wechat.Sending;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +14,7 @@ namespace Governance.Wechat.Gateway;
 /// </summary>
 public sealed class DeferredReplies(
     NotificationStore notifications,
+    ConversationStore conversations,
     OutboxSender sender,
     TimeProvider clock,
     ILogger<DeferredReplies> log
@@ -19,12 +22,15 @@ public sealed class DeferredReplies(
 {
     public const string Apology = "抱歉，系统暂时出了点问题，请稍后再试，或回复「人工」联系网格员。";
 
-    public async Task SendWhenReadyAsync(Task<string?> turn, string openid, string dedupKey, CancellationToken ct)
+    public async Task SendWhenReadyAsync(Task<DialogTurn> turn, string openid, string dedupKey, CancellationToken ct)
     {
         string? reply;
         try
         {
-            reply = await turn;
+            var done = await turn;
+            reply = done.Reply;
+            if (done.Conversation is { } write)
+                await conversations.ApplyAsync(write, ct);
         }
         catch (Exception ex)
         {

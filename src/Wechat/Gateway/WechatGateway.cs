@@ -147,23 +147,24 @@ public sealed class WechatGateway(
             return CallbackResponse.Success;
         }
 
-        string? reply;
+        DialogTurn done;
         try
         {
-            reply = await turn;
+            done = await turn;
         }
         catch (Exception ex)
         {
             log.LogError(ex, "Dialog turn failed for message {Key}", key);
-            reply = "抱歉，系统暂时出了点问题，请稍后再试，或回复「人工」联系网格员。";
+            done = new DialogTurn(DeferredReplies.Apology, null);
         }
-        var response = BuildReply(message, reply, query, encrypted, keyIndex, key);
+        var response = BuildReply(message, done.Reply, query, encrypted, keyIndex, key);
         await inbound.CompleteAsync(
             key,
             InboundStatus.Replied,
             response.Body,
             clock.GetUtcNow().UtcDateTime,
-            CancellationToken.None
+            CancellationToken.None,
+            done.Conversation
         );
         log.LogInformation(
             "Answered {MsgType} {Key} in {Elapsed} ms",
