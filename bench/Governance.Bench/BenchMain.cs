@@ -22,7 +22,7 @@ public static class BenchMain
         var root = Environment.GetEnvironmentVariable("GOVERNANCE_ROOT") ?? Directory.GetCurrentDirectory();
         var fresh = args.Contains("--fresh");
         var quick = args.Contains("--quick");
-        var all = new[] { "classifier", "scans", "digest", "broadcast", "gateway", "twonodes" };
+        var all = new[] { "classifier", "scans", "indexes", "digest", "broadcast", "gateway", "twonodes" };
         var chosen = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         if (chosen.Count == 0)
             chosen = [.. all];
@@ -51,6 +51,9 @@ public static class BenchMain
             {
                 case "classifier":
                     await ClassifierScenario.RunAsync(context, quick ? 2_000 : 10_000);
+                    break;
+                case "indexes":
+                    await IndexScenario.RunAsync(context);
                     break;
                 case "scans":
                     await ScanScenario.RunAsync(context);

@@ -770,10 +770,17 @@ public sealed class OrderStore(Db db)
         ).Select(r => Utc(r)!).ToList();
     }
 
-    /// <summary>The person's own reports and the ones they follow, newest first.</summary>
+    /// <summary>
+    /// The person's own reports and the ones they follow, newest first: two index reads (their reports by
+    /// resident_id, their follows by order_follower) rather than one condition with OR, which no index serves.
+    /// </summary>
     private static readonly string MineSql = $"""
         SELECT {OrderColumns} {OrderFrom}
-        WHERE o.resident_id = @personId OR o.id IN (SELECT order_id FROM order_follower WHERE person_id = @personId)
+        JOIN ((SELECT o.id, o.created_at FROM service_order o WHERE o.resident_id = @personId
+                ORDER BY o.created_at DESC, o.id DESC LIMIT @limit)
+              UNION
+              (SELECT o.id, o.created_at FROM order_follower f JOIN service_order o ON o.id = f.order_id
+                WHERE f.person_id = @personId ORDER BY o.created_at DESC, o.id DESC LIMIT @limit)) k ON k.id = o.id
         ORDER BY o.created_at DESC, o.id DESC LIMIT @limit
         """;
 
@@ -787,6 +794,13 @@ public sealed class OrderStore(Db db)
             .ToList();
     }
 
+    /// <summary>
+    /// One page of the orders a caller may see, newest first, with the filters applied. What the caller sees is a union
+    /// of parts — each staff area, their own reports, their claims, their units' claims, the orders they follow — and
+    /// each part is read through its own index: written as one condition with OR, no index serves it and every list
+    /// read the whole table. The parts are made disjoint (each leaves out what an earlier one holds), so the total is
+    /// the sum of their counts and the page is the newest rows of the parts' own newest.
+    /// </summary>
     public async Task<PageOf<OrderRow>> ListAsync(
         Caller caller,
         OrderListFilter filter,
@@ -794,60 +808,81 @@ public sealed class OrderStore(Db db)
         CancellationToken ct = default
     )
     {
-        var where = new StringBuilder("WHERE ");
         var p = new DynamicParameters();
-        // Scope first: a resident sees their own orders, staff see their area subtrees.
-        where.Append(
-            "(o.resident_id = @me OR o.claimer_person_id = @me OR o.id IN (SELECT f.order_id FROM order_follower f "
-                + "WHERE f.person_id = @me)"
-        );
         p.Add("me", caller.PersonId);
-        if (caller.UnitAdminOf.Count > 0)
-        {
-            where.Append(" OR o.claimer_unit_id IN @units");
-            p.Add("units", caller.UnitAdminOf);
-        }
-        for (var i = 0; i < caller.Staff.Count; i++)
-        {
-            where.Append($" OR o.area_path LIKE @scope{i}");
-            p.Add($"scope{i}", caller.Staff[i].AreaPath + "%");
-        }
-        where.Append(')');
+        var filters = new StringBuilder();
         if (filter.Statuses is { Count: > 0 })
         {
-            where.Append(" AND o.status IN @statuses");
+            filters.Append(" AND o.status IN @statuses");
             p.Add("statuses", filter.Statuses);
         }
         if (filter.AreaPath is not null)
         {
-            where.Append(" AND o.area_path LIKE @areaPath");
+            filters.Append(" AND o.area_path LIKE @areaPath");
             p.Add("areaPath", filter.AreaPath + "%");
         }
         if (filter.CategoryId is not null)
         {
-            where.Append(" AND o.category_id = @categoryId");
+            filters.Append(" AND o.category_id = @categoryId");
             p.Add("categoryId", filter.CategoryId);
         }
-        if (filter.Overdue is true)
+        if (filter.Overdue is not null)
         {
-            where.Append(" AND o.status IN @open AND o.resolve_due_at < @now");
+            filters.Append(
+                filter.Overdue.Value
+                    ? " AND o.status IN @open AND o.resolve_due_at < @now"
+                    : " AND NOT (o.status IN @open AND o.resolve_due_at < @now)"
+            );
             p.Add("open", OrderStatus.Open);
+            p.Add("now", now);
         }
-        else if (filter.Overdue is false)
+
+        // The parts, each as (FROM …, its own condition); "earlier" collects what the later parts leave out.
+        var parts = new List<(string From, string Where)>();
+        var earlier = new List<string>();
+        void Part(string from, string condition)
         {
-            where.Append(" AND NOT (o.status IN @open AND o.resolve_due_at < @now)");
-            p.Add("open", OrderStatus.Open);
+            var excluded = string.Concat(earlier.Select(e => $" AND NOT ({e})"));
+            parts.Add((from, condition + excluded));
+            earlier.Add(condition);
         }
-        p.Add("now", now);
+        const string orders = "service_order o";
+        for (var i = 0; i < caller.Staff.Count; i++)
+        {
+            p.Add($"scope{i}", caller.Staff[i].AreaPath + "%");
+            Part(orders, $"o.area_path LIKE @scope{i}");
+        }
+        Part(orders, "o.resident_id <=> @me");
+        Part(orders, "o.claimer_person_id <=> @me");
+        if (caller.UnitAdminOf.Count > 0)
+        {
+            p.Add("units", caller.UnitAdminOf);
+            Part(orders, "COALESCE(o.claimer_unit_id, 0) IN @units");
+        }
+        Part("order_follower f JOIN service_order o ON o.id = f.order_id", "f.person_id = @me");
+
+        var take = filter.Page * filter.PageSize;
+        p.Add("take", take);
         p.Add("limit", filter.PageSize);
         p.Add("offset", (filter.Page - 1) * filter.PageSize);
+        var counts = string.Concat(parts.Select(x => $"SELECT COUNT(*) FROM {x.From} WHERE {x.Where}{filters};\n"));
+        var newest = string.Join(
+            "\n  UNION ALL\n  ",
+            parts.Select(x =>
+                $"(SELECT o.id, o.created_at FROM {x.From} WHERE {x.Where}{filters} "
+                + "ORDER BY o.created_at DESC, o.id DESC LIMIT @take)"
+            )
+        );
         var sql = $"""
-            SELECT COUNT(*) FROM service_order o {where};
-            SELECT {OrderColumns} {OrderFrom} {where} ORDER BY o.created_at DESC, o.id DESC LIMIT @limit OFFSET @offset;
+            {counts}SELECT {OrderColumns} {OrderFrom}
+            JOIN ({newest}) k ON k.id = o.id
+            ORDER BY o.created_at DESC, o.id DESC LIMIT @limit OFFSET @offset;
             """;
         await using var c = await db.OpenAsync(ct);
         await using var multi = await c.QueryMultipleAsync(new CommandDefinition(sql, p, cancellationToken: ct));
-        var total = await multi.ReadSingleAsync<long>();
+        long total = 0;
+        foreach (var _ in parts)
+            total += await multi.ReadSingleAsync<long>();
         var items = (await multi.ReadAsync<OrderRow>()).Select(r => Utc(r)!).ToList();
         return new PageOf<OrderRow>(items, filter.Page, filter.PageSize, total);
     }

@@ -53,6 +53,43 @@ public sealed class ListOrdersTests(TestApp app) : DbTest(app)
     }
 
     [Fact]
+    public async Task WhatSomeoneSeesForSeveralReasonsIsListedAndCountedOnce()
+    {
+        // Member 2001 joins a neighbour's report (follows it) and then claims it; they also report something of their
+        // own. The joined order is theirs twice over and is listed once.
+        var joined = await At(1001, 111103, 2, "金龙小区3栋楼道灯坏了");
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await App.ClientFor(2001)
+            .PostAsJsonAsync(
+                "/api/orders",
+                new
+                {
+                    categoryId = 2,
+                    description = "3号楼的楼道灯不亮了",
+                    buildingId = 111103,
+                }
+            )
+            .OkAsync();
+        await App.ClientFor(9101).PostAsync($"/api/orders/{joined}/accept", null).OkAsync();
+        await App.ClientFor(9101).PostAsync($"/api/orders/{joined}/publish", null).OkAsync();
+        await App.ClientFor(2001).PostAsync($"/api/orders/{joined}/claim", null).OkAsync();
+        var own = await At(2001, 111208, 1, "8栋门口垃圾没人清");
+        await At(1007, 211103, 2, "床单厂3栋路灯"); // nothing to do with them
+
+        var all = await App.ClientFor(2001).GetAsync("/api/orders").OkAsync();
+        Assert.Equal(new[] { own, joined }, all.Codes());
+        Assert.Equal(2, all.GetProperty("total").GetInt64());
+        var page2 = await App.ClientFor(2001).GetAsync("/api/orders?page=2&pageSize=1").OkAsync();
+        Assert.Equal(2, page2.GetProperty("total").GetInt64());
+        Assert.Equal(new[] { joined }, page2.Codes());
+        // Filters apply to every part alike.
+        Assert.Equal(
+            new[] { joined },
+            (await App.ClientFor(2001).GetAsync("/api/orders?categoryId=2").OkAsync()).Codes()
+        );
+    }
+
+    [Fact]
     public async Task TheOverdueFilterFindsOpenOrdersPastTheirDeadline()
     {
         App.Time.Reset(ClockExtensions.China(2026, 11, 16, 9)); // Monday
