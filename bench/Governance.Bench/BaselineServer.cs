@@ -27,7 +27,7 @@ public static class BaselineServer
                 "text",
                 null,
                 clock.GetUtcNow().UtcDateTime,
-                ct
+                ct: ct
             );
             return Results.Text("success");
         });

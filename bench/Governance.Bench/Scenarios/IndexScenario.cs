@@ -82,9 +82,10 @@ public static class IndexScenario
                 "duplicate candidates below a compound",
                 () => store.FindOpenCandidatesAsync(sample.CategoryId, 0, compound, now.AddDays(-14))
             ),
-            ("reminder scan", () => scans.RemindersDueAsync(now, 5000)),
-            ("escalation scan", () => scans.EscalationsDueAsync(now, 5000)),
-            ("回访 scan (follow-up due)", () => scans.FollowUpDueAsync(now.AddDays(-3), 5000)),
+            // The scans as they will run two days from now, so that they find work whatever earlier scenarios did.
+            ("reminder scan (two days ahead)", () => scans.RemindersDueAsync(now.AddDays(2), 5000)),
+            ("escalation scan (two days ahead)", () => scans.EscalationsDueAsync(now.AddDays(2), 5000)),
+            ("回访 scan (follow-up due, two days ahead)", () => scans.FollowUpDueAsync(now.AddDays(-1), 5000)),
             ("回访 scan (close unrated; all resolved, as after an outage)", () => scans.ResolvedUnratedAsync(now, 5000)),
             ("claim expiry scan (a month ahead: some due)", () => scans.StaleClaimsAsync(now.AddDays(30), 24, 1000)),
             ("weekly digest: members' and units' week", () => digest.WeekAsync(from, now)),
