@@ -37,10 +37,22 @@ public sealed class WechatOptions
     public int TimestampWindowSeconds { get; set; } = 300;
 
     /// <summary>
-    /// The dialog's budget; past it WeChat gets "success" and the reply goes by customer-service message.
+    /// A callback request's budget, from its arrival to its answer (dedup record, dialog, reply record); past it WeChat
+    /// gets "success" and the reply goes by customer-service message. WeChat itself waits 5 seconds.
     /// </summary>
     public int TurnBudgetMilliseconds { get; set; } = 3000;
     public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    public const string SafeMode = "safe",
+        CompatibleMode = "compatible",
+        PlaintextMode = "plaintext";
+
+    /// <summary>
+    /// The message mode set in the account's server configuration (消息加解密方式), which the gateway enforces: "safe"
+    /// (安全模式, the default) and "compatible" (兼容模式) accept only encrypted bodies, authenticated by msg_signature;
+    /// "plaintext" (明文模式) accepts bodies whose signature covers only token, timestamp and nonce.
+    /// </summary>
+    public string MessageMode { get; set; } = SafeMode;
 
     /// <summary>How long a chat conversation (a draft report) is kept between messages.</summary>
     public int ConversationMinutes { get; set; } = 30;

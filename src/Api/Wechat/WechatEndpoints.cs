@@ -21,6 +21,7 @@ public static class WechatEndpoints
         CancellationToken ct
     )
     {
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         // Read at most one byte past the limit: an oversize body is refused without reading it all.
         var buffer = new byte[options.MaxBodyBytes + 1];
         var read = 0;
@@ -42,7 +43,7 @@ public static class WechatEndpoints
                 new CallbackResponse(400, "text/plain; charset=utf-8", "wechat.bad_encoding", "wechat.bad_encoding")
             );
         }
-        return Write(await gateway.HandleAsync(Query(request), body, ct));
+        return Write(await gateway.HandleAsync(Query(request), body, arrived, ct));
     }
 
     private static Dictionary<string, string?> Query(HttpRequest request) =>

@@ -13,6 +13,18 @@ public static class InboundStatus
 
 public sealed record InboundRecord(long Id, string Status, string? ReplyBody, DateTime ReceivedAt);
 
+public enum ClaimOutcome
+{
+    /// <summary>This delivery recorded the message first: it does the work.</summary>
+    Claimed,
+
+    /// <summary>A redelivery of a message already recorded: answer with its reply.</summary>
+    Redelivery,
+
+    /// <summary>Another message under a (timestamp, nonce) already used: a replayed URL, refused.</summary>
+    Replayed,
+}
+
 /// <summary>
 /// Each inbound WeChat message or event once, by its dedup key, in the database so that every node sees
 /// it: the node whose INSERT wins does the work; a retry (same or other node) reads the stored reply.
@@ -20,17 +32,22 @@ public sealed record InboundRecord(long Id, string Status, string? ReplyBody, Da
 public sealed class InboundMessageStore(Db db)
 {
     private const string ClaimSql = """
-        INSERT INTO wechat_inbound (dedup_key, openid, msg_type, event, status, received_at)
-        VALUES (@key, @openid, @msgType, @evt, 'processing', @now)
+        INSERT INTO wechat_inbound (dedup_key, openid, msg_type, event, status, received_at, request_ts, request_nonce)
+        VALUES (@key, @openid, @msgType, @evt, 'processing', @now, @requestTs, @nonce)
         """;
 
-    /// <summary>True when this call recorded the message first and so must do the work.</summary>
-    public async Task<bool> TryClaimAsync(
+    /// <summary>
+    /// Records the message under its dedup key and the callback's (timestamp, nonce); tells whether this delivery
+    /// does the work, is a redelivery, or replays a used (timestamp, nonce) for another message.
+    /// </summary>
+    public async Task<ClaimOutcome> TryClaimAsync(
         string key,
         string openid,
         string msgType,
         string? evt,
         DateTime now,
+        long? requestTs = null,
+        string? nonce = null,
         CancellationToken ct = default
     )
     {
@@ -47,14 +64,27 @@ public sealed class InboundMessageStore(Db db)
                         msgType,
                         evt,
                         now,
+                        requestTs,
+                        nonce,
                     },
                     cancellationToken: ct
                 )
             );
-            return true;
+            return ClaimOutcome.Claimed;
         }
         catch (Exception ex) when (MySqlDriver.IsDuplicateKey(ex))
         {
+            var owner = requestTs is null
+                ? null
+                : await c.ExecuteScalarAsync<string?>(
+                    new CommandDefinition(
+                        "SELECT dedup_key FROM wechat_inbound WHERE request_ts = @requestTs AND request_nonce = @nonce",
+                        new { requestTs, nonce },
+                        cancellationToken: ct
+                    )
+                );
+            if (owner is not null && owner != key)
+                return ClaimOutcome.Replayed;
             await c.ExecuteAsync(
                 new CommandDefinition(
                     "UPDATE wechat_inbound SET deliveries = deliveries + 1 WHERE dedup_key = @key",
@@ -62,8 +92,32 @@ public sealed class InboundMessageStore(Db db)
                     cancellationToken: ct
                 )
             );
-            return false;
+            return ClaimOutcome.Redelivery;
         }
+    }
+
+    /// <summary>
+    /// A redelivery takes over a message still "processing" long after any live node would have answered or deferred
+    /// it (the node died mid-turn): true when this call won the takeover and must do the work.
+    /// </summary>
+    public async Task<bool> TryTakeOverAsync(string key, DateTime seenReceivedAt, DateTime now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(
+                new CommandDefinition(
+                    """
+                    UPDATE wechat_inbound SET received_at = @now, takeovers = takeovers + 1
+                     WHERE dedup_key = @key AND status = 'processing' AND received_at = @seenReceivedAt
+                    """,
+                    new
+                    {
+                        key,
+                        seenReceivedAt,
+                        now,
+                    },
+                    cancellationToken: ct
+                )
+            ) == 1;
     }
 
     private const string GetSql =

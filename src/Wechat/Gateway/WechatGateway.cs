@@ -66,9 +66,15 @@ public sealed class WechatGateway(
         return null;
     }
 
+    /// <summary>
+    /// One delivery of a callback. <paramref name="arrived"/> (a Stopwatch timestamp) starts the request's budget:
+    /// everything — the dedup record, waiting for a first delivery's reply, the dialog — fits in it, and past it the
+    /// answer is "success" with the reply following by customer-service message.
+    /// </summary>
     public async Task<CallbackResponse> HandleAsync(
         IReadOnlyDictionary<string, string?> query,
         string body,
+        long arrived,
         CancellationToken ct
     )
     {
@@ -83,6 +89,10 @@ public sealed class WechatGateway(
         InboundMessage message;
         int keyIndex = 0;
         var encrypted = query.GetValueOrDefault("encrypt_type") is { } et && et != "raw";
+        // The account's message mode decides, not the request: in safe and compatible mode only the encrypted body is
+        // authenticated (msg_signature), so a plaintext request is refused however well its URL is signed.
+        if (!encrypted && options.MessageMode != WechatOptions.PlaintextMode)
+            return Refuse(400, "wechat.plaintext_refused");
         try
         {
             var outer = WechatXml.ParseSafe(body);
@@ -124,23 +134,37 @@ public sealed class WechatGateway(
 
         var key = message.DedupKey;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!await inbound.TryClaimAsync(key, message.FromUserName, message.MsgType, message.Event, now, ct))
-            return await ReplayAsync(key, ct);
+        var claim = await inbound.TryClaimAsync(
+            key,
+            message.FromUserName,
+            message.MsgType,
+            message.Event,
+            now,
+            long.Parse(query["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture),
+            query["nonce"],
+            ct
+        );
+        if (claim == ClaimOutcome.Replayed)
+        {
+            log.LogWarning("Refused a callback replaying a used timestamp and nonce for another message");
+            return Refuse(401, "wechat.replayed");
+        }
+        if (claim == ClaimOutcome.Redelivery && await ReplayAsync(key, arrived, ct) is { } replayed)
+            return replayed;
 
         if (await ReceiptAsync(message, now, ct))
         {
             await inbound.CompleteAsync(key, InboundStatus.Replied, "success", now, CancellationToken.None);
             return CallbackResponse.Success;
         }
-        var started = Stopwatch.GetTimestamp();
         var turn = Task.Run(() => dialog.HandleAsync(message, CancellationToken.None), CancellationToken.None);
-        var budget = TimeSpan.FromMilliseconds(options.TurnBudgetMilliseconds);
-        if (await Task.WhenAny(turn, Task.Delay(budget, ct)) != turn)
+        var left = Budget - Stopwatch.GetElapsedTime(arrived);
+        if (left <= TimeSpan.Zero || await Task.WhenAny(turn, Task.Delay(left, ct)) != turn)
         {
             // Too slow for WeChat's 5 s: answer now and send the reply by customer-service message when ready.
             await inbound.CompleteAsync(key, InboundStatus.Deferred, "success", now, CancellationToken.None);
             log.LogWarning(
-                "Dialog turn over budget ({Budget} ms); the reply will follow by customer-service message",
+                "Callback over its budget ({Budget} ms); the reply will follow by customer-service message",
                 options.TurnBudgetMilliseconds
             );
             _ = deferred.SendWhenReadyAsync(turn, message.FromUserName, key, CancellationToken.None);
@@ -170,10 +194,18 @@ public sealed class WechatGateway(
             "Answered {MsgType} {Key} in {Elapsed} ms",
             message.MsgType,
             key,
-            (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds
+            (int)Stopwatch.GetElapsedTime(arrived).TotalMilliseconds
         );
         return response;
     }
+
+    private TimeSpan Budget => TimeSpan.FromMilliseconds(options.TurnBudgetMilliseconds);
+
+    /// <summary>
+    /// A live node answers or defers a message within the budget; one still "processing" this long after it was
+    /// received lost its node mid-turn.
+    /// </summary>
+    private TimeSpan Abandoned => Budget + TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// WeChat's final word on notices we sent (TEMPLATESENDJOBFINISH for template messages, subscribe_msg_sent_event
@@ -211,12 +243,12 @@ public sealed class WechatGateway(
     }
 
     /// <summary>
-    /// A retry of a message already being handled: wait for the first delivery's reply and give the same one.
+    /// A redelivery of a message already recorded: wait (within the request's budget) for the first delivery's reply
+    /// and give the same one. Null when this delivery takes over a turn whose node died (see
+    /// <see cref="Abandoned"/>) and must do the work itself.
     /// </summary>
-    private async Task<CallbackResponse> ReplayAsync(string key, CancellationToken ct)
+    private async Task<CallbackResponse?> ReplayAsync(string key, long arrived, CancellationToken ct)
     {
-        // WeChat's 5 seconds are real seconds, whatever the business clock says.
-        var deadline = Stopwatch.GetTimestamp();
         while (true)
         {
             var record = await inbound.GetAsync(key, ct);
@@ -224,7 +256,18 @@ public sealed class WechatGateway(
                 return record.ReplyBody is { Length: > 0 } body && body.StartsWith("<xml>", StringComparison.Ordinal)
                     ? new CallbackResponse(200, "text/xml; charset=utf-8", body)
                     : CallbackResponse.Success;
-            if (Stopwatch.GetElapsedTime(deadline).TotalMilliseconds > options.TurnBudgetMilliseconds + 500)
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (
+                record is not null
+                && now - record.ReceivedAt > Abandoned
+                && await inbound.TryTakeOverAsync(key, record.ReceivedAt, now, ct)
+            )
+            {
+                log.LogWarning("Took over message {Key}: its first delivery's node did not finish it", key);
+                return null;
+            }
+            // WeChat's 5 seconds are real seconds, whatever the business clock says.
+            if (Stopwatch.GetElapsedTime(arrived) > Budget)
                 return CallbackResponse.Success;
             await Task.Delay(25, ct);
         }

@@ -135,6 +135,7 @@ public abstract class DbTest(TestApp app) : IAsyncLifetime
         App.Wechat.ClearFaults();
         var options = App.Service<WechatOptions>();
         options.TurnBudgetMilliseconds = 3000;
+        options.MessageMode = WechatOptions.SafeMode;
     }
 
     public virtual Task DisposeAsync() => Task.CompletedTask;

@@ -15,15 +15,16 @@ public sealed class TurnRecordTests(TestApp app) : DbTest(app)
     {
         var inbound = App.Service<InboundMessageStore>();
         var now = App.Clock.GetUtcNow().UtcDateTime;
-        Assert.True(await inbound.TryClaimAsync("m-1", "o_demo_resident_1001", "text", null, now));
+        const string resident = "o_demo_resident_1001";
+        Assert.Equal(ClaimOutcome.Claimed, await inbound.TryClaimAsync("m-1", resident, "text", null, now));
         const string state = """{"awaiting":"confirm"}""";
-        var write = new ConversationWrite("o_demo_resident_1001", 1001, state, now.AddHours(1), now);
+        var write = new ConversationWrite(resident, 1001, state, now.AddHours(1), now);
         Assert.True(await inbound.CompleteAsync("m-1", InboundStatus.Replied, "<xml/>", now, default, write));
         Assert.Equal("replied", await StatusAsync("m-1"));
         Assert.Equal(state, await TestDatabase.ScalarAsync<string>("SELECT state FROM conversation"));
 
         // Ending the conversation rides on the next reply the same way.
-        Assert.True(await inbound.TryClaimAsync("m-2", "o_demo_resident_1001", "text", null, now));
+        Assert.Equal(ClaimOutcome.Claimed, await inbound.TryClaimAsync("m-2", resident, "text", null, now));
         await inbound.CompleteAsync("m-2", InboundStatus.Replied, "<xml/>", now, default, write with { State = null });
         Assert.Equal(0, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM conversation"));
     }
@@ -34,7 +35,7 @@ public sealed class TurnRecordTests(TestApp app) : DbTest(app)
         var inbound = App.Service<InboundMessageStore>();
         var db = App.Service<Db>();
         var now = App.Clock.GetUtcNow().UtcDateTime;
-        Assert.True(await inbound.TryClaimAsync("m-3", "o_nobody", "text", null, now));
+        Assert.Equal(ClaimOutcome.Claimed, await inbound.TryClaimAsync("m-3", "o_nobody", "text", null, now));
         using (db.Scope())
         {
             // No person 99999999: the conversation's foreign key refuses it after the reply was recorded.
@@ -43,7 +44,7 @@ public sealed class TurnRecordTests(TestApp app) : DbTest(app)
                 inbound.CompleteAsync("m-3", InboundStatus.Replied, "<xml/>", now, default, write)
             );
             // The scope's connection goes on in autocommit: this claim is visible to others at once.
-            Assert.True(await inbound.TryClaimAsync("m-4", "o_nobody", "text", null, now));
+            Assert.Equal(ClaimOutcome.Claimed, await inbound.TryClaimAsync("m-4", "o_nobody", "text", null, now));
             Assert.Equal("processing", await StatusAsync("m-4"));
         }
         Assert.Equal("processing", await StatusAsync("m-3"));
