@@ -19,6 +19,9 @@ mariadb_start
 mariadb_ensure_user_and_db "$DB_NAME"
 export Database__ConnectionString="$(connection_string "$DB_NAME")"
 export Storage__DataRoot="$DATA_DIR/files"
+# Sandbox, said explicitly: the built-in WeChat simulator, the chat page and the development sign-in. A real account
+# is "live" and needs its credentials (see the README); the node refuses to start without them.
+export Wechat__Mode="${Wechat__Mode:-sandbox}"
 
 log "Building"
 dotnet build src/Api/Governance.Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly

@@ -1,32 +1,37 @@
 namespace Governance.Wechat;
 
 /// <summary>
-/// Settings of the "Wechat" section. With no AppSecret configured the layer runs in sandbox mode: the API
-/// client talks to the built-in simulator and a chat page lets a person play a resident.
+/// Settings of the "Wechat" section. <see cref="Mode"/> must be said: "sandbox" (the API client talks to the built-in
+/// simulator, a chat page lets a person play a resident, the development sign-in works) or "live" (a real account,
+/// every credential required and checked when the node starts). No credential has a default here: the sandbox's
+/// come from <see cref="Simulator.SandboxAccount"/> and only in sandbox mode.
 /// </summary>
 public sealed class WechatOptions
 {
     public const string Section = "Wechat";
 
-    /// <summary>"sandbox" or "live". Empty means: live when AppSecret is set, sandbox otherwise.</summary>
+    public const string Sandbox = "sandbox",
+        Live = "live";
+
+    /// <summary>"sandbox" or "live", always set explicitly (./run.sh and ./test.sh say sandbox).</summary>
     public string Mode { get; set; } = "";
-    public bool IsSandbox => Mode == "sandbox" || (Mode == "" && string.IsNullOrEmpty(AppSecret));
+    public bool IsSandbox => Mode == Sandbox;
 
     /// <summary>Official account (公众号).</summary>
-    public string AppId { get; set; } = "wxsandbox0000oa01";
+    public string AppId { get; set; } = "";
     public string AppSecret { get; set; } = "";
 
     /// <summary>The account's original id (gh_…), written as FromUserName in replies.</summary>
-    public string AccountId { get; set; } = "gh_sandbox000001";
-    public string Token { get; set; } = "sandboxtoken";
-    public string EncodingAesKey { get; set; } = "sandboxEncodingAesKey0123456789abcdefghijkl";
+    public string AccountId { get; set; } = "";
+    public string Token { get; set; } = "";
+    public string EncodingAesKey { get; set; } = "";
 
     /// <summary>Kept after a key change so messages encrypted with the old key still decrypt (official FAQ).</summary>
     public string PreviousEncodingAesKey { get; set; } = "";
 
     /// <summary>Mini-program (小程序) credentials, for sign-in and subscribe messages.</summary>
-    public string MiniProgramAppId { get; set; } = "wxsandbox0000mp01";
-    public string MiniProgramAppSecret { get; set; } = "sandbox-mp-secret";
+    public string MiniProgramAppId { get; set; } = "";
+    public string MiniProgramAppSecret { get; set; } = "";
 
     /// <summary>Base of every API path; the sandbox points it at the simulator.</summary>
     public string ApiBaseAddress { get; set; } = "https://api.weixin.qq.com";

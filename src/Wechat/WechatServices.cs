@@ -23,12 +23,8 @@ public static class WechatServices
             .BindConfiguration(WechatOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart()
-            .PostConfigure(o =>
-            {
-                // Sandbox: the client talks to the built-in simulator instead of api.weixin.qq.com.
-                if (o.IsSandbox && o.SandboxPort > 0)
-                    o.ApiBaseAddress = $"http://127.0.0.1:{o.SandboxPort}";
-            });
+            .PostConfigure(SandboxAccount.FillIn);
+        services.AddSingleton<IValidateOptions<WechatOptions>, WechatOptionsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<WechatOptions>>().Value);
         services.AddSettings<OutboxOptions>(OutboxOptions.Section);
 

@@ -18,27 +18,31 @@ public static class AuthenticationSetup
     /// <summary>
     /// Used only in sandbox mode when no key is configured; tokens signed with it are worthless elsewhere.
     /// </summary>
-    private const string SandboxKey = "sandbox-only-signing-key-not-for-production-use-0123456789";
+    internal const string SandboxKey = "sandbox-only-signing-key-not-for-production-use-0123456789";
 
     public static WebApplicationBuilder AddGovernanceAuthentication(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<SignIn>();
         builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, ConfigureJwt>();
-        builder
-            .Services.AddAuthentication(Smart)
-            .AddPolicyScheme(Smart, null, o => o.ForwardDefaultSelector = http =>
-                {
-                    var header = http.Request.Headers.Authorization.ToString();
-                    return
-                        header.StartsWith("Dev ", StringComparison.Ordinal)
-                        && http.RequestServices.GetRequiredService<TokenService>().AllowDev
+        // The development scheme exists only in sandbox mode: in live mode "Authorization: Dev …" is just a token
+        // the JWT handler does not understand.
+        var sandbox = builder.Configuration[$"{WechatOptions.Section}:Mode"] == WechatOptions.Sandbox;
+        var authentication = builder.Services.AddAuthentication(
+            sandbox ? Smart : JwtBearerDefaults.AuthenticationScheme
+        );
+        authentication.AddJwtBearer();
+        if (sandbox)
+            authentication
+                .AddPolicyScheme(Smart, null, o => o.ForwardDefaultSelector = http =>
+                    http.Request.Headers.Authorization.ToString().StartsWith("Dev ", StringComparison.Ordinal)
+                    && http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.AllowDevScheme
                         ? DevScheme
-                        : JwtBearerDefaults.AuthenticationScheme;
-                })
-            .AddJwtBearer()
-            .AddScheme<AuthenticationSchemeOptions, DevAuthenticationHandler>(DevScheme, null);
+                        : JwtBearerDefaults.AuthenticationScheme
+                )
+                .AddScheme<AuthenticationSchemeOptions, DevAuthenticationHandler>(DevScheme, null);
         builder.Services.AddAuthorization();
         return builder;
     }
@@ -91,7 +95,10 @@ public static class AuthenticationSetup
                         ? await people.LoadCallerAsync(id, ctx.HttpContext.RequestAborted)
                         : null;
                     if (caller is null)
+                    {
+                        ctx.HttpContext.Items[Infrastructure.Problems.UnknownPersonMark] = true;
                         ctx.Fail("Unknown person.");
+                    }
                     else
                         ctx.HttpContext.Items[typeof(Caller)] = caller;
                 },

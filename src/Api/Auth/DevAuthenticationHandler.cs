@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Governance.Api.Auth;
 
 /// <summary>
-/// Development sign-in: "Authorization: Dev &lt;personId&gt;", accepted only in sandbox mode (or when
-/// Auth:AllowDevScheme says so). It resolves the person and loads every role and scope they hold, exactly
+/// Development sign-in: "Authorization: Dev &lt;personId&gt;", registered only in sandbox mode (and switched off there
+/// by Auth:AllowDevScheme=false). It resolves the person and loads every role and scope they hold, exactly
 /// as a signed token does.
 /// </summary>
 public sealed class DevAuthenticationHandler(
@@ -28,7 +28,10 @@ public sealed class DevAuthenticationHandler(
             return AuthenticateResult.NoResult();
         var caller = await people.LoadCallerAsync(personId, Context.RequestAborted);
         if (caller is null)
+        {
+            Context.Items[Infrastructure.Problems.UnknownPersonMark] = true;
             return AuthenticateResult.Fail("Unknown person.");
+        }
         Context.Items[typeof(Caller)] = caller;
         var identity = new ClaimsIdentity([new Claim("sub", personId.ToString())], Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));

@@ -27,7 +27,6 @@ public sealed class TokenService(
         )
     );
 
-    public bool AllowDev => _auth.AllowDevScheme ?? wechat.IsSandbox;
 
     public async Task<TokenPair> IssueAsync(long personId, CancellationToken ct)
     {

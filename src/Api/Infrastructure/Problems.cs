@@ -23,7 +23,11 @@ public static class Problems
                 var problem = ctx.ProblemDetails;
                 if (!problem.Extensions.ContainsKey("code"))
                 {
-                    var code = ForStatus(problem.Status ?? ctx.HttpContext.Response.StatusCode);
+                    var status = problem.Status ?? ctx.HttpContext.Response.StatusCode;
+                    var code =
+                        status == 401 && ctx.HttpContext.Items.ContainsKey(UnknownPersonMark)
+                            ? Http.UnknownPerson
+                            : ForStatus(status);
                     problem.Extensions["code"] = code.Code;
                     problem.Title = code.Title;
                 }
@@ -57,6 +61,12 @@ public static class Problems
         app.UseStatusCodePages();
         return app;
     }
+
+    /// <summary>
+    /// Set by the authentication handlers when the credential was sound but names nobody (a deleted account, a
+    /// development id that does not exist): the 401 then says so instead of asking to sign in.
+    /// </summary>
+    public const string UnknownPersonMark = "auth.unknown_person";
 
     /// <summary>The codes of the framework's own answers and of what happens around every endpoint.</summary>
     public static class Http

@@ -321,6 +321,6 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
             "auth.required"
         );
         var stranger = App.ClientFor(424242);
-        await (await stranger.GetAsync("/api/orders")).ProblemAsync(401, "auth.required");
+        await (await stranger.GetAsync("/api/orders")).ProblemAsync(401, "auth.unknown_person");
     }
 }

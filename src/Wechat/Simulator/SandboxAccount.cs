@@ -1,0 +1,36 @@
+namespace Governance.Wechat.Simulator;
+
+/// <summary>
+/// The sandbox's made-up account, filled in for settings left empty in sandbox mode only: the built-in simulator
+/// accepts it, nothing else does. Live mode never reads these.
+/// </summary>
+public static class SandboxAccount
+{
+    public const string AppId = "wxsandbox0000oa01",
+        AccountId = "gh_sandbox000001",
+        Token = "sandboxtoken",
+        EncodingAesKey = "sandboxEncodingAesKey0123456789abcdefghijkl",
+        MiniProgramAppId = "wxsandbox0000mp01",
+        MiniProgramAppSecret = "sandbox-mp-secret";
+
+    public static void FillIn(WechatOptions o)
+    {
+        if (!o.IsSandbox)
+            return;
+        if (o.AppId.Length == 0)
+            o.AppId = AppId;
+        if (o.AccountId.Length == 0)
+            o.AccountId = AccountId;
+        if (o.Token.Length == 0)
+            o.Token = Token;
+        if (o.EncodingAesKey.Length == 0)
+            o.EncodingAesKey = EncodingAesKey;
+        if (o.MiniProgramAppId.Length == 0)
+            o.MiniProgramAppId = MiniProgramAppId;
+        if (o.MiniProgramAppSecret.Length == 0)
+            o.MiniProgramAppSecret = MiniProgramAppSecret;
+        // The client talks to the built-in simulator instead of api.weixin.qq.com.
+        if (o.SandboxPort > 0)
+            o.ApiBaseAddress = $"http://127.0.0.1:{o.SandboxPort}";
+    }
+}
