@@ -33,11 +33,16 @@ public sealed partial class ResidentDialog(
     AreaStore areas,
     PhotoStorage photos,
     WechatApiClient wechat,
+    WriteLimiter limiter,
     TimeProvider clock,
     ILogger<ResidentDialog> log
 )
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        // Stored as written (utf8mb4): a conversation under way reads as Chinese, not \u escapes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public const string Help =
         "您好！这里是社区服务号。\n"
@@ -359,6 +364,9 @@ public sealed partial class ResidentDialog(
     private async Task<(string, ChatState)> CreateAsync(Caller caller, ChatState state, CancellationToken ct)
     {
         var d = state.Draft!;
+        // An urgent report is never held back; anything else counts against the same limit as the mini-program's.
+        if (!d.Urgent && Throttled(caller) is { } wait)
+            return (wait + "您的反映已保留，稍后回复「确认」即可提交。", state);
         var result = await reports.SubmitAsync(
             caller,
             new CreateOrderInput(
@@ -396,6 +404,16 @@ public sealed partial class ResidentDialog(
         return (reply, ChatState.Empty);
     }
 
+    /// <summary>
+    /// The per-person write limit the mini-program has (RateLimits), for the chat: null when the person may write
+    /// now, else a polite reply saying when they may.
+    /// </summary>
+    private string? Throttled(Caller caller)
+    {
+        var (allowed, after) = limiter.TryAcquire(caller.PersonId);
+        return allowed ? null : $"您操作太频繁了，请{Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))}秒后再试。";
+    }
+
     // ---- commands ----
 
     private async Task<string> StatusAsync(Caller caller, string? code, CancellationToken ct)
@@ -429,6 +447,8 @@ public sealed partial class ResidentDialog(
             ?.Code;
         if (code is null)
             return "您目前没有正在办理的工单。";
+        if (Throttled(caller) is { } wait)
+            return wait;
         var result = await reports.UrgeAsync(caller, code, ct);
         if (!result.IsOk)
             return result.Error!.Code == "order.not_found"
@@ -458,6 +478,8 @@ public sealed partial class ResidentDialog(
             ?.Code;
         if (code is null)
             return ("您目前没有可以撤销的工单（已有人认领的工单不能撤销）。", state);
+        if (Throttled(caller) is { } wait)
+            return (wait, state);
         var result = await reports.CancelAsync(caller, code, "居民在公众号撤销", ct);
         return (result.IsOk ? $"已撤销工单 {code}。" : result.Error!.Message + "。", state);
     }
@@ -513,6 +535,8 @@ public sealed partial class ResidentDialog(
         CancellationToken ct
     )
     {
+        if (Throttled(caller) is { } wait)
+            return (wait, state);
         var result = await reports.RateAsync(caller, code, rating, reason, ct);
         var next = state with
         {
@@ -542,6 +566,8 @@ public sealed partial class ResidentDialog(
             path = (await areas.GetAsync(home, ct))?.Path;
         if (path is null)
             return "好的。请先告诉我们您住在哪个小区（例如「金龙小区3栋」），我们请对应的网格员联系您。";
+        if (Throttled(caller) is { } wait)
+            return wait;
         var staff = await reports.HandoverAsync(caller, open, path, text.Length > 2 ? text : null, ct);
         return staff.Count > 0
             ? "好的，已通知您所在网格的网格员，会尽快联系您。"
