@@ -59,6 +59,8 @@ app.UseDatabaseScope();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+// A retried write with the same Idempotency-Key gets the first answer again
+app.UseIdempotencyKeys();
 
 app.MapHealth();
 if (!NodeRoles.Of(app.Configuration).Api)

@@ -81,6 +81,7 @@ public static class CoreServices
 
         services.AddSingleton<InboundMessageStore>();
         services.AddSingleton<ConversationStore>();
+        services.AddSingleton<Idempotency.IdempotencyStore>();
         services.AddSingleton<AccessTokenStore>();
         services.AddSingleton<JobRunStore>();
         return services;

@@ -35,8 +35,18 @@ public static class ErrorMetadata
         {
             var metadata = endpoint.Metadata;
             var codes = new List<ErrorCode>();
-            if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+            var signedIn = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
+            if (signedIn)
                 codes.AddRange([Problems.Http.AuthRequired, Problems.Http.UnknownPerson]);
+            var writes = metadata
+                .OfType<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()
+                .SelectMany(m => m.HttpMethods)
+                .Any(m => HttpMethods.IsPost(m) || HttpMethods.IsPatch(m));
+            if (signedIn && writes)
+            {
+                codes.AddRange([IdempotencyKeys.BadKey, IdempotencyKeys.KeyReused, IdempotencyKeys.InProgress]);
+                metadata.Add(new IdempotentWriteMetadata());
+            }
             if (metadata.OfType<EnableRateLimitingAttribute>().Any())
                 codes.Add(Problems.Http.RateLimited);
             if (metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().Any())
@@ -64,6 +74,9 @@ public static class ErrorMetadata
         return builder;
     }
 }
+
+/// <summary>Marks a signed-in write, which takes an Idempotency-Key.</summary>
+public sealed class IdempotentWriteMetadata;
 
 /// <summary>
 /// Writes, on each operation's error responses, the codes it can answer with their Chinese titles (also as the
@@ -105,6 +118,22 @@ public sealed class ErrorCodesTransformer : IOpenApiOperationTransformer
         );
         operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
         operation.Extensions["x-error-codes"] = new JsonNodeExtension(list);
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotentWriteMetadata>().Any())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(
+                new OpenApiParameter
+                {
+                    Name = IdempotencyKeys.Header,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description =
+                        "A key the client makes for this action (a UUID); a retry with the same key gets the first "
+                        + "answer again, with Idempotent-Replayed: true",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 },
+                }
+            );
+        }
         return Task.CompletedTask;
     }
 }

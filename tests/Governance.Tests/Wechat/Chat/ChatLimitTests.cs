@@ -41,7 +41,10 @@ public sealed class ChatLimitTests(TestApp app) : DbTest(app)
         // The held report is kept for later.
         Assert.Contains(
             "文化路小区2栋",
-            await TestDatabase.ScalarAsync<string>("SELECT state FROM conversation WHERE openid = @openid", new { openid })
+            await TestDatabase.ScalarAsync<string>(
+                "SELECT state FROM conversation WHERE openid = @openid",
+                new { openid }
+            )
         );
 
         // A gas leak is filed whatever the limit says.
