@@ -44,6 +44,8 @@ public sealed class TokenService(
         var (outcome, personId, next) = await refreshTokens.RotateAsync(
             refreshToken,
             TimeSpan.FromDays(_auth.RefreshTokenDays),
+            TimeSpan.FromSeconds(_auth.RefreshGraceSeconds),
+            Successor,
             now,
             ct
         );
@@ -51,6 +53,22 @@ public sealed class TokenService(
             ? (outcome, new TokenPair(AccessToken(personId, now), _auth.AccessTokenMinutes * 60, next!))
             : (outcome, null);
     }
+
+    /// <summary>
+    /// A refresh token's successor is derived from it with the signing key, so two refreshes of one token at once get
+    /// the same successor, and nobody without the key can work out the successor of a token they copied.
+    /// </summary>
+    private string Successor(string token) =>
+        Convert
+            .ToBase64String(
+                System.Security.Cryptography.HMACSHA256.HashData(
+                    AuthenticationSetup.SigningKey(options.Value, wechat),
+                    System.Text.Encoding.UTF8.GetBytes("refresh-successor:" + token)
+                )
+            )
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
 
     public Task RevokeAsync(string refreshToken, CancellationToken ct) =>
         refreshTokens.RevokeFamilyAsync(refreshToken, clock.GetUtcNow().UtcDateTime, ct);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -15,7 +16,10 @@ public enum RefreshOutcome
 
 /// <summary>
 /// Long-lived refresh tokens for the mini-program, stored as SHA-256 hashes only. Each use rotates the token
-/// (the old one is marked used); presenting a used token again means it leaked, so its whole family is revoked.
+/// (the old one is marked used); presenting a used token again means it leaked, so its whole family is revoked —
+/// except within a short grace after the rotation, when it is the same client refreshing twice at once (two pages
+/// woke together): that answer is the same successor, which the caller derives from the token
+/// (<c>successorOf</c>) so that it can be given again without being stored.
 /// </summary>
 public sealed class RefreshTokenStore(Db db)
 {
@@ -62,23 +66,28 @@ public sealed class RefreshTokenStore(Db db)
     public async Task<(RefreshOutcome Outcome, long PersonId, string? Token)> RotateAsync(
         string token,
         TimeSpan lifetime,
+        TimeSpan grace,
+        Func<string, string> successorOf,
         DateTime now,
         CancellationToken ct = default
     )
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var row = await c.QuerySingleOrDefaultAsync<Row>(
-            new CommandDefinition(
-                "SELECT id, person_id AS PersonId, family, expires_at AS ExpiresAt, used_at AS UsedAt, revoked_at "
-                    + "AS RevokedAt FROM auth_refresh_token WHERE token_hash = @hash FOR UPDATE",
-                new { hash = Hash(token) },
-                tx,
-                cancellationToken: ct
-            )
-        );
+        var row = await RowAsync(c, tx, Hash(token), ct);
         if (row is null)
             return (RefreshOutcome.Unknown, 0, null);
+        var next = successorOf(token);
+        if (row.UsedAt is { } used && row.RevokedAt is null && now - used <= grace)
+        {
+            // The same client refreshing twice at once: the successor it was given, if that is still unused.
+            var successor = await RowAsync(c, tx, Hash(next), ct);
+            if (successor is { UsedAt: null, RevokedAt: null } && successor.Family == row.Family)
+            {
+                await tx.CommitAsync(ct);
+                return (RefreshOutcome.Rotated, row.PersonId, next);
+            }
+        }
         if (row.UsedAt is not null || row.RevokedAt is not null)
         {
             await c.ExecuteAsync(
@@ -94,7 +103,6 @@ public sealed class RefreshTokenStore(Db db)
         }
         if (row.ExpiresAt <= now)
             return (RefreshOutcome.Expired, row.PersonId, null);
-        var next = NewToken();
         await c.ExecuteAsync(
             new CommandDefinition(
                 "UPDATE auth_refresh_token SET used_at = @now WHERE id = @id",
@@ -121,6 +129,17 @@ public sealed class RefreshTokenStore(Db db)
         await tx.CommitAsync(ct);
         return (RefreshOutcome.Rotated, row.PersonId, next);
     }
+
+    private static Task<Row?> RowAsync(DbConnection c, DbTransaction tx, string hash, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<Row>(
+            new CommandDefinition(
+                "SELECT id, person_id AS PersonId, family, expires_at AS ExpiresAt, used_at AS UsedAt, revoked_at "
+                    + "AS RevokedAt FROM auth_refresh_token WHERE token_hash = @hash FOR UPDATE",
+                new { hash },
+                tx,
+                cancellationToken: ct
+            )
+        );
 
     public async Task RevokeFamilyAsync(string token, DateTime now, CancellationToken ct = default)
     {

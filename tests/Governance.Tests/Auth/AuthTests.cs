@@ -80,6 +80,37 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
     }
 
     [Fact]
+    public async Task TwoRefreshesOfOneTokenAtOnceGetTheSameSuccessorAndKeepTheSession()
+    {
+        var (_, login) = await App.SignInAsync();
+        var first = login.GetProperty("refreshToken").GetString();
+        var both = await Task.WhenAll(
+            Enumerable
+                .Range(0, 2)
+                .Select(_ =>
+                    App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = first }).OkAsync()
+                )
+        );
+        var successor = both[0].GetProperty("refreshToken").GetString();
+        Assert.Equal(successor, both[1].GetProperty("refreshToken").GetString());
+        Assert.NotEqual(first, successor);
+        // The session goes on: the successor works, once.
+        var third = await App.CreateClient()
+            .PostAsJsonAsync("/api/auth/refresh", new { refreshToken = successor })
+            .OkAsync();
+        var me = App.CreateClient();
+        me.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            third.GetProperty("accessToken").GetString()
+        );
+        await me.GetAsync("/api/me").OkAsync();
+        // Once the successor has been used, the first token has nothing to give again: it was copied.
+        await (
+            await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = first })
+        ).ProblemAsync(401, "auth.refresh_reused");
+    }
+
+    [Fact]
     public async Task RefreshTokensRotateAndAReusedOneRevokesTheFamily()
     {
         var (_, login) = await App.SignInAsync();
@@ -90,7 +121,9 @@ public sealed class AuthTests(TestApp app) : DbTest(app)
         var secondToken = second.GetProperty("refreshToken").GetString();
         Assert.NotEqual(first, secondToken);
 
-        // The first token again: someone copied it. Both it and its successor stop working.
+        // The first token again, after the grace for refreshes at once: someone copied it. Both it and its successor
+        // stop working.
+        App.Clock.Advance(TimeSpan.FromSeconds(31));
         await (
             await App.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = first })
         ).ProblemAsync(401, "auth.refresh_reused");
