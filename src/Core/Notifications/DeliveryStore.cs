@@ -82,11 +82,19 @@ public sealed class DeliveryStore(Db db)
         );
     }
 
+    /// <summary>
+    /// Due rows, except one that has an earlier row to the same person about the same order still unsent (waiting,
+    /// being sent, or retrying): it waits its turn, so a person's notices about an order arrive in the order written.
+    /// </summary>
     private const string DueSql = """
-        SELECT id FROM delivery
-        WHERE (status IN ('pending','failed') AND next_attempt_at <= @now) OR (status = 'sending'
-          AND lease_until < @now)
-        ORDER BY next_attempt_at, id LIMIT @limit
+        SELECT d.id FROM delivery d
+        WHERE ((d.status IN ('pending','failed') AND d.next_attempt_at <= @now)
+               OR (d.status = 'sending' AND d.lease_until < @now))
+          AND (d.order_code IS NULL OR d.person_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM delivery e
+                 WHERE e.person_id = d.person_id AND e.order_code = d.order_code AND e.id < d.id
+                   AND e.status IN ('pending','sending','failed')))
+        ORDER BY d.next_attempt_at, d.id LIMIT @limit
         FOR UPDATE SKIP LOCKED
         """;
     private const string LeaseSql = """

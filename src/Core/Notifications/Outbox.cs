@@ -103,7 +103,8 @@ public static class Outbox
     private static readonly string SelectRecipients = $"""
         SELECT CONCAT(@key, ':', p.id), p.id, {ChannelLadder.OpenidSql()}, {ChannelLadder.ChannelSql()}, @kind,
           @payload, 'pending', 0, @now,
-          @broadcastId, COALESCE(@areaPath, (SELECT o.area_path FROM service_order o WHERE o.code = @orderCode),
+          @broadcastId, @orderCode,
+          COALESCE(@areaPath, (SELECT o.area_path FROM service_order o WHERE o.code = @orderCode),
             {PersonArea}), @now, @now
         FROM person p
         {ChannelLadder.Joins("@kind")}
@@ -118,7 +119,7 @@ public static class Outbox
 
     private const string InsertPrefix = """
         INSERT IGNORE INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts,
-          next_attempt_at, broadcast_id,
+          next_attempt_at, broadcast_id, order_code,
           area_path, created_at, updated_at)
         """;
 
@@ -220,6 +221,7 @@ public static class Outbox
                     {
                         p = n.PersonId,
                         k = n.Key,
+                        o = n.Notice.OrderCode,
                         b = JsonSerializer.Serialize(n.Notice, Json),
                     }),
                     Json
@@ -227,10 +229,10 @@ public static class Outbox
                 var sql = $"""
                 {InsertPrefix}
                 SELECT v.k, p.id, {ChannelLadder.OpenidSql()}, {ChannelLadder.ChannelSql()}, @kind, v.payload,
-                  'pending', 0, @now, NULL,
+                  'pending', 0, @now, NULL, v.order_code,
                   COALESCE({PersonArea}), @now, @now
                 FROM JSON_TABLE(@rows, '$[*]' COLUMNS (pid BIGINT PATH '$.p', k VARCHAR(200) PATH '$.k',
-                  payload TEXT PATH '$.b')) v
+                  order_code VARCHAR(20) PATH '$.o', payload TEXT PATH '$.b')) v
                 JOIN person p ON p.id = v.pid
                 {ChannelLadder.Joins("@kind")}
                 """;

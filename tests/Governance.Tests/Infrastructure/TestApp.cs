@@ -60,6 +60,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         // Tests file hundreds of reports as the same demo people; the limit itself is tested with a fresh person.
         builder.UseSetting("RateLimits:Burst", "100000");
         builder.UseSetting("RateLimits:PerMinute", "100000");
+        builder.UseSetting("RateLimits:SignInPerMinute", "100000");
+        builder.UseSetting("RateLimits:ChecksPerMinute", "100000");
         builder.UseSetting("Roles", "api"); // the scheduler has tests of its own; runners are called directly
         builder.UseSetting("Jobs:Dispatcher:PerSecond", "5000");
         builder.UseSetting("Wechat:Mode", Account.Mode);

@@ -130,6 +130,35 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
     }
 
     [Fact]
+    public async Task APersonsNoticesAboutOneOrderArriveInTheOrderWrittenEvenWhenOneIsRetried()
+    {
+        var code = await App.ClientFor(1001).ReportCodeAsync();
+        var other = await App.ClientFor(1001).ReportCodeAsync();
+        var store = App.Service<NotificationStore>();
+        string Code(Governance.Wechat.Simulator.SentMessage m) =>
+            m.Body["data"]!["character_string1"]!["value"]!.GetValue<string>();
+        await store.EnqueueAsync([1001], new Notice("order_accepted", "工单已受理", "正在安排办理", code), "a", Now);
+        await store.EnqueueAsync([1001], new Notice("order_claimed", "工单已认领", "党员已认领", code), "b", Now);
+        // The first send fails ("system busy") and is retried after a backoff; the second waits for it.
+        App.Wechat.Fail("/message/template/send", -1, "system busy", times: 1);
+        await Dispatcher.DrainAsync(default);
+        Assert.Empty(App.Wechat.Sent("o_demo_resident_1001", "template"));
+        Assert.Equal("pending", (await RowsAsync("b")).Single().Status);
+
+        // A notice about another order does not wait.
+        await store.EnqueueAsync([1001], new Notice("order_accepted", "工单已受理", "正在安排办理", other), "c", Now);
+        await Dispatcher.DrainAsync(default);
+        Assert.Equal([other], App.Wechat.Sent("o_demo_resident_1001", "template").Select(Code));
+
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Dispatcher.DrainAsync(default);
+        var order = App.Wechat.Sent("o_demo_resident_1001", "template")
+            .Where(m => Code(m) == code)
+            .Select(m => m.Body["data"]!["phrase2"]!["value"]!.GetValue<string>());
+        Assert.Equal(["已受理", "已认领"], order);
+    }
+
+    [Fact]
     public async Task FailedSendsRetryWithBackoffThenDieVisiblyToTheAreasStaffWhoCanSendThemAgain()
     {
         var code = await App.ClientFor(1001).ReportCodeAsync();
