@@ -64,16 +64,17 @@ public sealed class ApiNode : IAsyncDisposable
             start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
         }
         var process = Process.Start(start)!;
+        // A failure's entry and the lines of it that follow (message, exception), but not the rest of the log.
+        var failureLines = 0;
         process.OutputDataReceived += (_, e) =>
         {
-            if (
-                e.Data is { Length: > 0 } d
-                && (
-                    d.Contains("fail", StringComparison.OrdinalIgnoreCase)
-                    || d.Contains("crit", StringComparison.OrdinalIgnoreCase)
-                )
-            )
-                Console.WriteLine($"  [api:{port}] {d}");
+            if (e.Data is not { Length: > 0 } d)
+                return;
+            if (d.StartsWith("fail:", StringComparison.Ordinal) || d.StartsWith("crit:", StringComparison.Ordinal))
+                failureLines = 3;
+            else if (!d.StartsWith(' ') || failureLines-- <= 0)
+                return;
+            Console.WriteLine($"  [api:{port}] {d}");
         };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -102,6 +103,13 @@ public sealed class ApiNode : IAsyncDisposable
     }
 
     public double PeakMemoryMiB => Stats.PeakMemoryMiB(_process.Id);
+
+    /// <summary>SIGKILL: the process dies mid-work, as on a power cut or an out-of-memory kill.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
 
     public async ValueTask DisposeAsync()
     {

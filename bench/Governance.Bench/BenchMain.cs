@@ -22,7 +22,7 @@ public static class BenchMain
         var root = Environment.GetEnvironmentVariable("GOVERNANCE_ROOT") ?? Directory.GetCurrentDirectory();
         var fresh = args.Contains("--fresh");
         var quick = args.Contains("--quick");
-        var all = new[] { "classifier", "scans", "indexes", "digest", "broadcast", "gateway", "twonodes" };
+        string[] all = ["classifier", "scans", "indexes", "digest", "broadcast", "gateway", "twonodes", "reliability"];
         var chosen = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         if (chosen.Count == 0)
             chosen = [.. all];
@@ -72,6 +72,9 @@ public static class BenchMain
                             : [new(8, 1000), new(32, 2000), new(64, 2000), new(128, 2000)],
                         TimeSpan.FromSeconds(quick ? 20 : 90)
                     );
+                    break;
+                case "reliability":
+                    await ReliabilityScenario.RunAsync(context);
                     break;
                 case "twonodes":
                     await TwoNodesScenario.RunAsync(

@@ -49,12 +49,24 @@ public static class MySqlDriver
             MySqlException m => m.ErrorCode
                 is MySqlErrorCode.UnableToConnectToHost
                     or MySqlErrorCode.ServerShutdown
+                    or MySqlErrorCode.NormalShutdown
+                    or MySqlErrorCode.ShutdownComplete
+                    or MySqlErrorCode.AbortingConnection
+                    // A server shutting down interrupts the statements in flight.
+                    or MySqlErrorCode.QueryInterrupted
                     or MySqlErrorCode.ConnectionCountError
                     or MySqlErrorCode.TooManyUserConnections
+                // MariaDB's ER_CONNECTION_KILLED, sent to every session when the server stops.
+                || (int)m.ErrorCode == 1927
                 || m.InnerException is System.Net.Sockets.SocketException or IOException
                 || m.IsTransient,
             System.Net.Sockets.SocketException or EndOfStreamException => true,
             InvalidOperationException { InnerException: { } inner } => IsUnavailable(inner),
+            // A pooled session the server dropped mid-request (a restart): the driver marks it Broken.
+            InvalidOperationException { Source: "MySqlConnector" } i => i.Message.Contains(
+                "state is Broken",
+                StringComparison.Ordinal
+            ),
             _ => false,
         };
 

@@ -89,4 +89,44 @@ public sealed class DatabaseOutageTests(TestApp app) : DbTest(app)
         Assert.True(back, "the node did not recover after the database came back");
         await resident.ReportCodeAsync();
     }
+
+    /// <summary>
+    /// What the driver throws on a connection the server dropped — first the failed statement, then every use of the
+    /// now Broken connection — is recognised as the database being away (503), not as a bug (500).
+    /// </summary>
+    [Fact]
+    public async Task ADroppedConnectionIsRecognisedAsAnOutageEveryWayTheDriverReportsIt()
+    {
+        var target = new MySqlConnectionStringBuilder(TestDatabase.ConnectionString);
+        await using var proxy = new TcpProxy(target.Server, (int)target.Port);
+        proxy.Start();
+        var viaProxy = new MySqlConnectionStringBuilder(TestDatabase.ConnectionString)
+        {
+            Server = "127.0.0.1",
+            Port = (uint)proxy.Port,
+            Pooling = false,
+        }.ConnectionString;
+        await using var c = new MySqlConnection(viaProxy);
+        await c.OpenAsync();
+        await using (var ok = new MySqlCommand("SELECT 1", c))
+            Assert.Equal(1, Convert.ToInt32(await ok.ExecuteScalarAsync()));
+        proxy.Cut();
+        var seen = new List<Exception>();
+        for (var i = 0; i < 3; i++)
+        {
+            try
+            {
+                await using var command = new MySqlCommand("SELECT 1", c);
+                await command.ExecuteScalarAsync();
+            }
+            catch (Exception ex)
+            {
+                seen.Add(ex);
+            }
+        }
+        Assert.Equal(3, seen.Count);
+        Assert.Contains(seen, e => e is InvalidOperationException);
+        Assert.All(seen, e => Assert.True(MySqlDriver.IsUnavailable(e), $"{e.GetType().Name}: {e.Message}"));
+        Assert.False(MySqlDriver.IsUnavailable(new InvalidOperationException("Sequence contains no elements")));
+    }
 }

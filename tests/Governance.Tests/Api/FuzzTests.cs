@@ -91,40 +91,41 @@ public sealed class FuzzTests(TestApp app) : DbTest(app)
         var operations = 0;
         var requests = 0;
         foreach (var (path, item) in doc["paths"]!.AsObject())
-        foreach (var (method, operation) in item!.AsObject())
-        {
-            if (method is "parameters" or "summary" or "description")
-                continue;
-            operations++;
-            var concrete = Fill(path, code, "1");
-            foreach (var (who, client) in callers)
+            foreach (var (method, operation) in item!.AsObject())
             {
-                var bodies = Bodies(doc, operation!).ToList();
-                // The anonymous caller gets one of each kind; signed-in callers get them all.
-                if (who == "anonymous")
-                    bodies = bodies.Take(2).ToList();
-                foreach (var body in bodies)
-                {
-                    requests++;
-                    await CheckAsync(client, who, method, concrete, body);
-                }
-                if (who == "anonymous")
+                if (method is "parameters" or "summary" or "description")
                     continue;
-                foreach (var value in BadPathValues.Where(_ => path.Contains('{')))
+                operations++;
+                var concrete = Fill(path, code, "1");
+                foreach (var (who, client) in callers)
                 {
-                    requests++;
-                    var bad = Fill(path, value, value);
-                    await CheckAsync(client, who, method, bad, Bodies(doc, operation!).FirstOrDefault());
-                }
-                foreach (var query in method == "get" ? BadQueries : [])
-                {
-                    requests++;
-                    await CheckAsync(client, who, method, $"{concrete}?{query}", null);
+                    var bodies = Bodies(doc, operation!).ToList();
+                    // The anonymous caller gets one of each kind; signed-in callers get them all.
+                    if (who == "anonymous")
+                        bodies = bodies.Take(2).ToList();
+                    foreach (var body in bodies)
+                    {
+                        requests++;
+                        await CheckAsync(client, who, method, concrete, body);
+                    }
+                    if (who == "anonymous")
+                        continue;
+                    foreach (var value in BadPathValues.Where(_ => path.Contains('{')))
+                    {
+                        requests++;
+                        var bad = Fill(path, value, value);
+                        await CheckAsync(client, who, method, bad, Bodies(doc, operation!).FirstOrDefault());
+                    }
+                    foreach (var query in method == "get" ? BadQueries : [])
+                    {
+                        requests++;
+                        await CheckAsync(client, who, method, $"{concrete}?{query}", null);
+                    }
                 }
             }
-        }
         Assert.True(operations > 30, $"only {operations} operations in the document");
-        Assert.True(_failures.Count == 0, $"{_failures.Count} of {requests} requests:\n" + string.Join("\n", _failures.Take(40)));
+        var failures = string.Join("\n", _failures.Take(40));
+        Assert.True(_failures.Count == 0, $"{_failures.Count} of {requests} requests:\n{failures}");
     }
 
     private async Task CheckAsync(HttpClient client, string who, string method, string url, HttpContent? body)
@@ -169,7 +170,9 @@ public sealed class FuzzTests(TestApp app) : DbTest(app)
         }
     }
 
-    /// <summary>Every path parameter filled in (a NUL in a path is refused by Kestrel before the app sees it).</summary>
+    /// <summary>
+    /// Every path parameter filled in (a NUL in a path is refused by Kestrel before the app sees it).
+    /// </summary>
     private static string Fill(string path, string code, string id) =>
         System.Text.RegularExpressions.Regex.Replace(path.Replace("{code}", code), @"\{[A-Za-z]+\}", id);
 
@@ -178,7 +181,9 @@ public sealed class FuzzTests(TestApp app) : DbTest(app)
     private static async Task<string> DescribeAsync(HttpContent? body) =>
         body is null ? "no body" : Shorten(Encoding.UTF8.GetString(await body.ReadAsByteArrayAsync()));
 
-    /// <summary>The bad bodies for an operation: whole bodies of the wrong shape, and each property made wrong.</summary>
+    /// <summary>
+    /// The bad bodies for an operation: whole bodies of the wrong shape, and each property made wrong.
+    /// </summary>
     private static IEnumerable<HttpContent?> Bodies(JsonNode doc, JsonNode operation)
     {
         var content = operation["requestBody"]?["content"]?.AsObject();
@@ -191,7 +196,9 @@ public sealed class FuzzTests(TestApp app) : DbTest(app)
         {
             foreach (var text in BadBodies)
                 yield return Json(text);
-            yield return new ByteArrayContent([(byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}'])
+            // {"a":"\xC3("}: a lead byte followed by a byte that cannot continue it.
+            byte[] invalidUtf8 = [.. "{\"a\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+            yield return new ByteArrayContent(invalidUtf8)
             {
                 Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
             };
