@@ -33,6 +33,14 @@ public sealed class WechatOptions
     public string MiniProgramAppId { get; set; } = "";
     public string MiniProgramAppSecret { get; set; } = "";
 
+    /// <summary>
+    /// The mini-program's own message push (消息推送): WeChat sends subscribe-message events (accepted, switched off,
+    /// delivered) to /wechat/miniprogram/callback signed with this Token and encrypted with this key, not the official
+    /// account's.
+    /// </summary>
+    public string MiniProgramToken { get; set; } = "";
+    public string MiniProgramEncodingAesKey { get; set; } = "";
+
     /// <summary>Base of every API path; the sandbox points it at the simulator.</summary>
     public string ApiBaseAddress { get; set; } = "https://api.weixin.qq.com";
 

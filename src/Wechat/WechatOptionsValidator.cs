@@ -56,6 +56,22 @@ public sealed partial class WechatOptionsValidator : IValidateOptions<WechatOpti
                 SandboxAccount.MiniProgramAppSecret,
                 "32 letters or digits"
             );
+            Check(
+                problems,
+                "MiniProgramToken",
+                o.MiniProgramToken,
+                TokenFormat(),
+                SandboxAccount.MiniProgramToken,
+                "3 to 32 letters or digits"
+            );
+            Check(
+                problems,
+                "MiniProgramEncodingAesKey",
+                o.MiniProgramEncodingAesKey,
+                AesKeyFormat(),
+                SandboxAccount.MiniProgramEncodingAesKey,
+                "43 letters or digits"
+            );
             if (!o.ApiBaseAddress.StartsWith("https://", StringComparison.Ordinal))
                 problems.Add("Wechat:ApiBaseAddress must be an https address in live mode");
         }

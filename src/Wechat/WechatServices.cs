@@ -35,6 +35,7 @@ public static class WechatServices
         services.AddSingleton<ResidentDialog>();
         services.AddSingleton<DeferredReplies>();
         services.AddSingleton<WechatGateway>();
+        services.AddSingleton<MiniProgramPushes>();
         services.AddSingleton<SandboxSimulator>();
         services.AddHostedService(sp => sp.GetRequiredService<SandboxSimulator>());
         return services;

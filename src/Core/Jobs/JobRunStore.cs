@@ -64,7 +64,7 @@ public sealed class JobRunStore(Db db)
                     job,
                     scheduledAt,
                     outcome = ok ? "ok" : "failed",
-                    result = result is { Length: > 500 } ? result[..500] : result,
+                    result = result is null ? null : Text.Chars.Prefix(result, 500),
                     now,
                 },
                 cancellationToken: ct

@@ -405,14 +405,36 @@ public sealed class DeliveryStore(Db db)
             .ToList();
     }
 
+    /// <summary>Who reported an accept: the mini-program's own API call, or WeChat's push.</summary>
+    public enum GrantSource
+    {
+        Client,
+        Push,
+    }
+
+    /// <summary>
+    /// One accept is one more send. The mini-program reports it (after wx.requestSubscribeMessage) and WeChat pushes
+    /// it (subscribe_msg_popup_event): a report from the other source within ten seconds of the last one is the same
+    /// accept and counts once; two reports from the same source are two accepts. (MySQL evaluates the assignments
+    /// left to right, so remaining reads the row's previous source and time.)
+    /// </summary>
     private const string GrantSql = """
-        INSERT INTO subscribe_grant (person_id, template_id, remaining, updated_at) VALUES (@personId, @templateId, 1,
-          @now)
-        ON DUPLICATE KEY UPDATE remaining = remaining + 1, updated_at = VALUES(updated_at)
+        INSERT INTO subscribe_grant (person_id, template_id, remaining, updated_at, granted_at, grant_source)
+        VALUES (@personId, @templateId, 1, @now, @now, @source)
+        ON DUPLICATE KEY UPDATE
+          remaining = remaining + CASE WHEN grant_source IS NOT NULL AND grant_source <> VALUES(grant_source)
+                                        AND granted_at >= VALUES(granted_at) - INTERVAL 10 SECOND THEN 0 ELSE 1 END,
+          updated_at = VALUES(updated_at), granted_at = VALUES(granted_at), grant_source = VALUES(grant_source)
         """;
 
-    /// <summary>The user accepted a subscribe message in the mini-program: one more send is allowed.</summary>
-    public async Task GrantAsync(long personId, string templateId, DateTime now, CancellationToken ct = default)
+    /// <summary>The user accepted a subscribe message: one more send is allowed (see <see cref="GrantSql"/>).</summary>
+    public async Task GrantAsync(
+        long personId,
+        string templateId,
+        DateTime now,
+        GrantSource source = GrantSource.Client,
+        CancellationToken ct = default
+    )
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(
@@ -422,6 +444,43 @@ public sealed class DeliveryStore(Db db)
                 {
                     personId,
                     templateId,
+                    now,
+                    source = source == GrantSource.Push ? "push" : "client",
+                },
+                cancellationToken: ct
+            )
+        );
+    }
+
+    private const string RefuseSql = """
+        INSERT INTO subscribe_grant (person_id, template_id, remaining, updated_at, refused_at)
+        VALUES (@personId, @templateId, 0, @now, @now)
+        ON DUPLICATE KEY UPDATE remaining = CASE WHEN @switchedOff THEN 0 ELSE remaining END,
+          updated_at = VALUES(updated_at), refused_at = VALUES(refused_at)
+        """;
+
+    /// <summary>
+    /// The user rejected a subscribe message (a popup answered "reject": no new send, earlier accepts still stand) or
+    /// switched the template off in the mini-program's settings (<paramref name="switchedOff"/>: WeChat refuses every
+    /// send until it is switched on, so the remaining accepts are gone).
+    /// </summary>
+    public async Task RefuseAsync(
+        long personId,
+        string templateId,
+        bool switchedOff,
+        DateTime now,
+        CancellationToken ct = default
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                RefuseSql,
+                new
+                {
+                    personId,
+                    templateId,
+                    switchedOff,
                     now,
                 },
                 cancellationToken: ct
@@ -645,5 +704,5 @@ public sealed class DeliveryStore(Db db)
         return await c.ExecuteAsync(new CommandDefinition(RetrySql, new { id, now }, cancellationToken: ct)) == 1;
     }
 
-    private static string Cut(string s, int max) => s.Length > max ? s[..max] : s;
+    private static string Cut(string s, int max) => Text.Chars.Prefix(s, max);
 }

@@ -47,7 +47,7 @@ public sealed class Inbox(DeliveryStore store, TimeProvider clock)
             return NotificationErrors.SubscriptionsInvalid;
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var id in ids)
-            await store.GrantAsync(caller.PersonId, id, now, ct);
+            await store.GrantAsync(caller.PersonId, id, now, DeliveryStore.GrantSource.Client, ct);
         return ids.Count;
     }
 }

@@ -61,10 +61,15 @@ public static class TemplateRenderer
             _ => "有更新",
         };
 
+    /// <summary>
+    /// A value WeChat accepts for the keyword's type (docs/wechat/messages.md): within its length counted in UTF-16
+    /// units (an emoji counts two: the strictest reading of WeChat's limits), only the characters the type allows, and
+    /// never empty (WeChat refuses an empty value with 47003).
+    /// </summary>
     public static string Fit(string type, string value)
     {
         var text = value.ReplaceLineEndings(" ").Trim();
-        return type switch
+        var fitted = type switch
         {
             "thing" => Cut(text, 20),
             "name" => Cut(text, 10),
@@ -74,7 +79,7 @@ public static class TemplateRenderer
                 ellipsis: false
             ),
             "character_string" or "number" or "letter" => Cut(
-                new string(text.Where(char.IsAscii).ToArray()),
+                new string(text.Where(c => c is > ' ' and <= '~').ToArray()),
                 32,
                 ellipsis: false
             ),
@@ -83,13 +88,16 @@ public static class TemplateRenderer
             "car_number" => Cut(text, 8, ellipsis: false),
             _ => Cut(text, 20),
         };
+        return fitted.Length > 0 ? fitted
+            : type == "number" ? "0"
+            : type is "character_string" or "letter" ? "-"
+            : "无";
     }
 
     private static string Cut(string s, int max, bool ellipsis = true)
     {
-        var info = new StringInfo(s);
-        if (info.LengthInTextElements <= max)
+        if (s.Length <= max)
             return s;
-        return ellipsis ? info.SubstringByTextElements(0, max - 1) + "…" : info.SubstringByTextElements(0, max);
+        return ellipsis ? Text.Chars.Prefix(s, max - 1) + "…" : Text.Chars.Prefix(s, max);
     }
 }

@@ -372,6 +372,38 @@ public sealed class PersonStore(Db db)
         ).AsList();
     }
 
+    /// <summary>The person who uses the mini-program with this openid, if any.</summary>
+    public async Task<long?> IdByMpOpenidAsync(string openid, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long?>(
+            new CommandDefinition(
+                "SELECT id FROM person WHERE mp_openid = @openid",
+                new { openid },
+                cancellationToken: ct
+            )
+        );
+    }
+
+    /// <summary>
+    /// Who follows the official account and who has the mini-program, by openid: what WeChat itself knows about our
+    /// people, for the sandbox's simulator to start from.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Followers, IReadOnlyList<string> MiniProgramUsers)> OpenidsAsync(
+        CancellationToken ct = default
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        using var grid = await c.QueryMultipleAsync(
+            new CommandDefinition(
+                "SELECT oa_openid FROM person WHERE oa_following = 1 AND oa_openid IS NOT NULL ORDER BY id; "
+                    + "SELECT mp_openid FROM person WHERE mp_openid IS NOT NULL ORDER BY id",
+                cancellationToken: ct
+            )
+        );
+        return ((await grid.ReadAsync<string>()).AsList(), (await grid.ReadAsync<string>()).AsList());
+    }
+
     private const string StaffOverSql = """
         SELECT DISTINCT s.person_id FROM area a JOIN staff_role s ON s.area_id = a.id
         WHERE a.path IN @ancestors AND s.role IN @roles ORDER BY s.person_id

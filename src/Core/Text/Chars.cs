@@ -22,6 +22,27 @@ public static class Chars
     }
 
     /// <summary>
+    /// The longest start of <paramref name="s"/> made of whole characters (never half a surrogate pair or of an emoji
+    /// sequence) that is at most <paramref name="maxUnits"/> UTF-16 code units long: for limits counted in string
+    /// length, such as a column's or an API's.
+    /// </summary>
+    public static string Prefix(string s, int maxUnits)
+    {
+        if (s.Length <= maxUnits)
+            return s;
+        var end = 0;
+        var e = StringInfo.GetTextElementEnumerator(s);
+        while (e.MoveNext())
+        {
+            var next = e.ElementIndex + e.GetTextElement().Length;
+            if (next > maxUnits)
+                break;
+            end = next;
+        }
+        return s[..end];
+    }
+
+    /// <summary>
     /// The first <paramref name="max"/> characters followed by "…" when cut (the limit excludes the mark).
     /// </summary>
     public static string Shorten(string s, int max)

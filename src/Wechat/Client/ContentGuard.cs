@@ -12,7 +12,7 @@ namespace Governance.Wechat.Client;
 public sealed class ContentGuard(WechatApiClient wechat, PersonStore people, ILogger<ContentGuard> log)
     : ITextModeration
 {
-    /// <summary>msg_sec_check takes at most 2,500 characters.</summary>
+    /// <summary>msg_sec_check takes at most 2,500 characters (counted as UTF-16 units: an emoji is two).</summary>
     public const int MaxChars = 2500;
 
     public async Task<ModerationResult> CheckAsync(long personId, string text, TextScene scene, CancellationToken ct)
@@ -24,7 +24,7 @@ public sealed class ContentGuard(WechatApiClient wechat, PersonStore people, ILo
             return new ModerationResult(ModerationVerdict.Pass, "unchecked");
         var verdict = await wechat.CheckTextAsync(
             openid,
-            Core.Text.Chars.Cut(text, MaxChars, ellipsis: false),
+            Core.Text.Chars.Prefix(text, MaxChars),
             (int)scene,
             ct
         );

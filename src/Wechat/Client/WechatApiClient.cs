@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Governance.Core.Messaging;
@@ -9,10 +11,12 @@ namespace Governance.Wechat.Client;
 /// <summary>
 /// The one client for WeChat's server APIs, with a configurable base address for every endpoint (the
 /// sandbox points it at the simulator). Access tokens come from stable_token, are cached in memory and in
-/// the database for all nodes, refreshed before expiry, and refreshed once more when an API answers
-/// 40001/40014/42001 — then the call is retried once (docs/wechat/access-token.md).
+/// the database for all nodes, refreshed in normal mode in their last five minutes, and recovered once when an API
+/// answers 40001/40014/42001 — in normal mode, forcing only when WeChat hands back the very token it refused — then
+/// the call is retried once (docs/wechat/access-token.md). Bodies are sent as WeChat's servers expect them: buffered
+/// with a Content-Length (never chunked) and in raw UTF-8 (a \uXXXX escape is refused with 40033).
 /// </summary>
-public sealed class WechatApiClient(
+public sealed partial class WechatApiClient(
     HttpClient http,
     WechatOptions options,
     AccessTokenStore tokens,
@@ -31,6 +35,40 @@ public sealed class WechatApiClient(
 
     private Uri Url(string pathAndQuery) => new(options.ApiBaseAddress.TrimEnd('/') + pathAndQuery);
 
+    /// <summary>Chinese and emoji as they are: WeChat answers 40033 to a body with \uXXXX escapes.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>
+    /// System.Text.Json escapes every character outside the Basic Multilingual Plane (an emoji becomes
+    /// \uD83D\uDD25) whatever the encoder; WeChat refuses any \uXXXX. A pair of escaped surrogates not preceded by
+    /// an escaped backslash is turned back into the character.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"(?<!\\)((?:\\\\)*)\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase
+    )]
+    private static partial System.Text.RegularExpressions.Regex SurrogateEscape();
+
+    /// <summary>
+    /// A JSON body in one buffer, so the request carries Content-Length: WeChat's API answers a chunked POST with 412.
+    /// </summary>
+    public static ByteArrayContent JsonBody(object body)
+    {
+        var json = SurrogateEscape().Replace(
+            JsonSerializer.Serialize(body, body.GetType(), Json),
+            m =>
+                m.Groups[1].Value
+                + (char)Convert.ToInt32(m.Groups[2].Value, 16)
+                + (char)Convert.ToInt32(m.Groups[3].Value, 16)
+        );
+        var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(json));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
     public async Task<string> AccessTokenAsync(App app, string? failed = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -45,14 +83,26 @@ public sealed class WechatApiClient(
         }
         var stored = failed is null ? await tokens.GetAsync(app.AppId, ct) : null;
         if (stored is null || stored.ExpiresAt - RefreshMargin <= now)
-            stored = await tokens.RefreshAsync(
+        {
+            var refresh = await tokens.RefreshAsync(
                 app.AppId,
                 failed,
                 RefreshMargin,
                 now,
-                c => FetchStableTokenAsync(app, force: failed is not null, c),
+                (force, c) => FetchStableTokenAsync(app, force, c),
                 ct
             );
+            if (refresh.Forced)
+                log.LogCritical(
+                    "WeChat refused the current access token of {AppId} and normal mode returned the same token: "
+                        + "force-refreshed it ({Count} of {Max} today). Force mode revokes the token for every other "
+                        + "system using this AppId; find who else refreshes it, or whether it leaked",
+                    app.AppId,
+                    refresh.ForcedToday,
+                    AccessTokenStore.ForcePerDay
+                );
+            stored = refresh.Token;
+        }
         lock (_memoryLock)
             _memory[app.AppId] = stored;
         return stored.AccessToken;
@@ -60,15 +110,17 @@ public sealed class WechatApiClient(
 
     private async Task<StoredToken> FetchStableTokenAsync(App app, bool force, CancellationToken ct)
     {
-        using var response = await http.PostAsJsonAsync(
+        using var response = await http.PostAsync(
             Url("/cgi-bin/stable_token"),
-            new
-            {
-                grant_type = "client_credential",
-                appid = app.AppId,
-                secret = app.Secret,
-                force_refresh = force,
-            },
+            JsonBody(
+                new
+                {
+                    grant_type = "client_credential",
+                    appid = app.AppId,
+                    secret = app.Secret,
+                    force_refresh = force,
+                }
+            ),
             ct
         );
         var json = await ReadJsonAsync(response, ct);
@@ -109,9 +161,9 @@ public sealed class WechatApiClient(
             JsonObject json;
             try
             {
-                using var response = await http.PostAsJsonAsync(
+                using var response = await http.PostAsync(
                     Url($"{path}?access_token={Uri.EscapeDataString(token)}"),
-                    body,
+                    JsonBody(body),
                     ct
                 );
                 json = await ReadJsonAsync(response, ct);
@@ -281,10 +333,20 @@ public sealed class WechatApiClient(
     )
     {
         var (result, json) = await CallAsync(MiniProgram, "/wxa/business/getuserphonenumber", new { code }, ct);
-        return (
-            result,
-            json["phone_info"]?["purePhoneNumber"]?.ToString() ?? json["phone_info"]?["phoneNumber"]?.ToString()
-        );
+        return (result, PhoneOf(json["phone_info"]));
+    }
+
+    /// <summary>
+    /// A mainland number as its 11 digits; any other keeps its country code, as +&lt;code&gt;&lt;number&gt;
+    /// (phoneNumber carries the code for foreign numbers, purePhoneNumber never does).
+    /// </summary>
+    public static string? PhoneOf(JsonNode? info)
+    {
+        var pure = info?["purePhoneNumber"]?.ToString();
+        var country = info?["countryCode"]?.ToString()?.TrimStart('+');
+        if (string.IsNullOrEmpty(pure))
+            return info?["phoneNumber"]?.ToString();
+        return string.IsNullOrEmpty(country) || country == "86" ? pure : $"+{country}{pure}";
     }
 
     /// <summary>Downloads a temporary media file (a picture the resident sent), or null.</summary>

@@ -14,8 +14,15 @@ public enum WechatOutcome
     RecipientRefused,
 
     /// <summary>
+    /// The account's daily quota for this API is used up (45009): nothing sent on it succeeds before the quota
+    /// resets at midnight, so a notice goes down the channel ladder (to the in-app inbox at the end) rather than
+    /// waiting or dying.
+    /// </summary>
+    QuotaReached,
+
+    /// <summary>
     /// Retrying will not help: bad template, data, page or configuration (47003, 40037, 41030, 48001, 40013, 40125,
-    /// 40164, 45009 quota).
+    /// 40164).
     /// </summary>
     GiveUp,
 }
@@ -31,6 +38,7 @@ public sealed record WechatResult(WechatOutcome Outcome, int ErrCode, string Err
                 0 => WechatOutcome.Ok,
                 -1 or 45011 or 43117 or 45033 => WechatOutcome.RetryLater,
                 43101 or 43004 or 45015 or 45047 or 40003 or 43019 => WechatOutcome.RecipientRefused,
+                45009 => WechatOutcome.QuotaReached,
                 40001 or 40014 or 42001 => WechatOutcome.RetryLater, // only after the one refresh-and-retry failed too
                 _ => WechatOutcome.GiveUp,
             },

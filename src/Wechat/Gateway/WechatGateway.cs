@@ -208,8 +208,9 @@ public sealed class WechatGateway(
     private TimeSpan Abandoned => Budget + TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// WeChat's final word on notices we sent (TEMPLATESENDJOBFINISH for template messages, subscribe_msg_sent_event
-    /// for subscribe messages), recorded on the deliveries; nobody is answered. False for anything else.
+    /// WeChat's final word on a template message we sent (TEMPLATESENDJOBFINISH), recorded on the delivery; nobody is
+    /// answered. False for anything else. (Subscribe messages report to the mini-program's push, <see
+    /// cref="MiniProgramPushes"/>.)
     /// </summary>
     private async Task<bool> ReceiptAsync(InboundMessage message, DateTime now, CancellationToken ct)
     {
@@ -223,16 +224,6 @@ public sealed class WechatGateway(
                         templateMsg,
                         DeliveryChannel.Template,
                         message.Status ?? "unknown",
-                        now,
-                        ct
-                    );
-                return true;
-            case "subscribe_msg_sent_event":
-                foreach (var r in message.SubscribeResults.Where(r => r.MsgId is not null))
-                    await deliveries.RecordReceiptAsync(
-                        r.MsgId!.Value,
-                        DeliveryChannel.Subscribe,
-                        r.ErrorCode is 0 or null ? r.Status ?? "success" : $"failed:{r.ErrorCode}",
                         now,
                         ct
                     );

@@ -224,7 +224,11 @@ public sealed class OutboxSender : IDisposable
             return result.Outcome switch
             {
                 WechatOutcome.Ok => Sent(row, result.MsgId, sent),
-                WechatOutcome.RecipientRefused => await RerouteAsync(row, $"{result.ErrCode} {result.ErrMsg}", ct),
+                WechatOutcome.RecipientRefused or WechatOutcome.QuotaReached => await RerouteAsync(
+                    row,
+                    $"{result.ErrCode} {result.ErrMsg}",
+                    ct
+                ),
                 WechatOutcome.GiveUp => await DeadAsync(row, $"{result.ErrCode} {result.ErrMsg}", ct),
                 _ => await RetryAsync(row, $"{result.ErrCode} {result.ErrMsg}", ct),
             };
@@ -246,9 +250,30 @@ public sealed class OutboxSender : IDisposable
         return Outcome.Sent;
     }
 
+    /// <summary>
+    /// WeChat drops a template message whose client_msg_id it saw in the last ten minutes. A send that timed out may
+    /// have reached WeChat, so its retries must all fall inside those ten minutes, or the resident could get it twice:
+    /// retries of a template message stop at nine minutes after the first attempt and the notice goes down the ladder
+    /// (to the in-app inbox, where a duplicate costs nothing).
+    /// </summary>
+    public static readonly TimeSpan TemplateRetryWindow = TimeSpan.FromMinutes(9);
+
+    /// <summary>
+    /// The latest time, after the first attempt, at which attempt <paramref name="attempts"/>+1 can happen.
+    /// </summary>
+    private TimeSpan LatestRetryAfterFirst(int attempts) =>
+        TimeSpan.FromSeconds(
+            Enumerable
+                .Range(1, attempts)
+                .Sum(a => Math.Min(_options.BaseBackoffSeconds * Math.Pow(2, a - 1), _options.MaxBackoffMinutes * 60.0))
+                * 1.1
+        );
+
     private async Task<Outcome> RetryAsync(DeliveryRow row, string error, CancellationToken ct)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
+        if (row.Channel == DeliveryChannel.Template && LatestRetryAfterFirst(row.Attempts) > TemplateRetryWindow)
+            return await RerouteAsync(row, $"no retry past client_msg_id's ten minutes: {error}", ct);
         if (row.Attempts >= _options.MaxAttempts)
             return await DeadAsync(row, $"gave up after {row.Attempts} attempts: {error}", ct);
         var seconds = Math.Min(

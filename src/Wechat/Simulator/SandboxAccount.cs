@@ -11,7 +11,9 @@ public static class SandboxAccount
         Token = "sandboxtoken",
         EncodingAesKey = "sandboxEncodingAesKey0123456789abcdefghijkl",
         MiniProgramAppId = "wxsandbox0000mp01",
-        MiniProgramAppSecret = "sandbox-mp-secret";
+        MiniProgramAppSecret = "sandbox-mp-secret",
+        MiniProgramToken = "sandboxmptoken",
+        MiniProgramEncodingAesKey = "sandboxMiniProgramAesKey0123456789abcdefghi";
 
     public static void FillIn(WechatOptions o)
     {
@@ -29,6 +31,10 @@ public static class SandboxAccount
             o.MiniProgramAppId = MiniProgramAppId;
         if (o.MiniProgramAppSecret.Length == 0)
             o.MiniProgramAppSecret = MiniProgramAppSecret;
+        if (o.MiniProgramToken.Length == 0)
+            o.MiniProgramToken = MiniProgramToken;
+        if (o.MiniProgramEncodingAesKey.Length == 0)
+            o.MiniProgramEncodingAesKey = MiniProgramEncodingAesKey;
         // The client talks to the built-in simulator instead of api.weixin.qq.com.
         if (o.SandboxPort > 0)
             o.ApiBaseAddress = $"http://127.0.0.1:{o.SandboxPort}";

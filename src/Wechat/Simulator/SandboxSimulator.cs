@@ -1,3 +1,4 @@
+using Governance.Core.People;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,6 +10,7 @@ namespace Governance.Wechat.Simulator;
 /// </summary>
 public sealed class SandboxSimulator(
     WechatOptions options,
+    PersonStore people,
     TimeProvider clock,
     ILoggerFactory logging,
     ILogger<SandboxSimulator> log
@@ -25,7 +27,23 @@ public sealed class SandboxSimulator(
         var callback = new Uri(options.SandboxCallbackUrl);
         Instance.Gateway = new HttpClient { BaseAddress = new Uri(callback.GetLeftPart(UriPartial.Authority)) };
         Instance.CallbackPath = callback.AbsolutePath;
+        Instance.MiniProgramCallbackPath = callback.AbsolutePath.Replace(
+            "/wechat/callback",
+            "/wechat/miniprogram/callback",
+            StringComparison.Ordinal
+        );
         _owned = true;
+        // What WeChat would know of the demo's people: who follows the account and who has the mini-program.
+        try
+        {
+            var (followers, miniProgramUsers) = await people.OpenidsAsync(ct);
+            Instance.Follow(followers);
+            Instance.Visit(miniProgramUsers);
+        }
+        catch (Exception ex) when (Core.Data.MySqlDriver.IsUnavailable(ex))
+        {
+            log.LogWarning("WeChat sandbox: could not read the demo's followers; the simulator starts knowing no one");
+        }
         log.LogInformation(
             "WeChat sandbox: simulator on {Address}, pushing to {Callback}",
             Instance.BaseAddress,

@@ -56,27 +56,17 @@ public sealed record Fault(
 /// codes, and pushes signed, encrypted messages into the gateway as WeChat does, retries included.
 /// State is in memory: it is a simulator, one per sandbox or test run.
 /// </summary>
-public sealed class WechatSimulator : IAsyncDisposable
+public sealed partial class WechatSimulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly WechatOptions _account;
     private readonly TimeProvider _clock;
-    private readonly ConcurrentDictionary<string, (string AppId, DateTimeOffset ExpiresAt, bool Revoked)> _tokens =
-        new();
-    private readonly ConcurrentDictionary<string, string> _stableTokenOf = new();
     private readonly ConcurrentQueue<SentMessage> _sent = new();
-    private readonly ConcurrentDictionary<string, long> _templateClientIds = new();
     private readonly List<Fault> _faults = [];
     private readonly Lock _faultLock = new();
-    private readonly ConcurrentDictionary<
-        string,
-        (string OpenId, string? UnionId, DateTimeOffset IssuedAt, bool Used)
-    > _loginCodes = new();
-    private readonly ConcurrentDictionary<string, string> _phoneCodes = new();
     private long _seq;
     private long _repeatedTemplateSends;
     private long _msgId = 7_300_000_000_000_000_000;
-    private int _tokenRequests;
 
     private WechatSimulator(WebApplication app, WechatOptions account, TimeProvider clock)
     {
@@ -215,11 +205,15 @@ public sealed class WechatSimulator : IAsyncDisposable
     public string TextXml(string openid, string content, long? msgId = null) =>
         WechatXml.Build(Head(openid, "text", msgId ?? NextMsgId()).Append(("Content", content)));
 
-    public string VoiceXml(string openid, string? recognition, long? msgId = null) =>
+    /// <summary>
+    /// A voice message. WeChat is retiring its speech recognition: <c>Recognition</c> arrives empty unless a test
+    /// says what it heard.
+    /// </summary>
+    public string VoiceXml(string openid, string? recognition = null, long? msgId = null) =>
         WechatXml.Build(
             Head(openid, "voice", msgId ?? NextMsgId())
                 .Concat([
-                    ("MediaId", (object?)"media_voice_" + Guid.NewGuid().ToString("N")[..8]),
+                    ("MediaId", (object?)IssueMedia("media_voice_")),
                     ("Format", "amr"),
                     ("Recognition", recognition ?? ""),
                 ])
@@ -227,7 +221,7 @@ public sealed class WechatSimulator : IAsyncDisposable
 
     public string ImageXml(string openid, string? mediaId = null, long? msgId = null)
     {
-        mediaId ??= "media_img_" + Guid.NewGuid().ToString("N")[..10];
+        mediaId ??= IssueMedia("media_img_");
         return WechatXml.Build(
             Head(openid, "image", msgId ?? NextMsgId())
                 .Concat([("PicUrl", (object?)$"{BaseAddress}/sim/media/{mediaId}.jpg"), ("MediaId", mediaId)])
@@ -317,6 +311,7 @@ public sealed class WechatSimulator : IAsyncDisposable
     )
     {
         var openid = WechatXml.ReadMessage(WechatXml.ParseSafe(innerXml)).FromUserName;
+        Learn(innerXml);
         var timestamp = Now.ToString();
         var nonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString();
         var signature = overrideSignature ?? WechatSignature.Compute(_account.Token, timestamp, nonce);
@@ -334,6 +329,129 @@ public sealed class WechatSimulator : IAsyncDisposable
                     + $"<Encrypt>{WechatXml.Cdata(encrypt)}</Encrypt></xml>"
                 : innerXml.Replace("</xml>", $"<Encrypt>{WechatXml.Cdata(encrypt)}</Encrypt></xml>");
         return (url, body);
+    }
+
+    // ---- the mini-program's message push ----
+
+    public string MiniProgramCallbackPath { get; set; } = "/wechat/miniprogram/callback";
+
+    /// <summary>The mini-program's original id, which its pushes carry in ToUserName.</summary>
+    public const string MiniProgramAccountId = "gh_sandboxmp0001";
+
+    private WechatCryptor MiniProgramCryptor =>
+        new(_account.MiniProgramToken, _account.MiniProgramAppId, _account.MiniProgramEncodingAesKey);
+
+    public sealed record SubscribeItem(string TemplateId, string Status, long? MsgId = null, int? ErrorCode = null);
+
+    /// <summary>
+    /// A subscribe-message event as the mini-program's push sends it, in XML or JSON: <paramref name="evt"/> is
+    /// subscribe_msg_popup_event (Status accept/reject), subscribe_msg_change_event (accept/reject in the settings) or
+    /// subscribe_msg_sent_event (MsgID, ErrorCode, ErrorStatus). In JSON, List is an object for one item and an array
+    /// for several, as WeChat sends it.
+    /// </summary>
+    public string SubscribeEvent(string openid, string evt, bool json, params SubscribeItem[] items)
+    {
+        var wrapper = evt switch
+        {
+            "subscribe_msg_popup_event" => "SubscribeMsgPopupEvent",
+            "subscribe_msg_change_event" => "SubscribeMsgChangeEvent",
+            _ => "SubscribeMsgSentEvent",
+        };
+        var sent = evt == "subscribe_msg_sent_event";
+        if (json)
+        {
+            var list = items
+                .Select(i =>
+                    sent
+                        ? new JsonObject
+                        {
+                            ["TemplateId"] = i.TemplateId,
+                            ["MsgID"] = i.MsgId?.ToString(),
+                            ["ErrorCode"] = (i.ErrorCode ?? 0).ToString(),
+                            ["ErrorStatus"] = i.Status,
+                        }
+                        : new JsonObject
+                        {
+                            ["TemplateId"] = i.TemplateId,
+                            ["SubscribeStatusString"] = i.Status,
+                            ["PopupScene"] = "0",
+                        }
+                )
+                .ToList();
+            var root = new JsonObject
+            {
+                ["ToUserName"] = MiniProgramAccountId,
+                ["FromUserName"] = openid,
+                ["CreateTime"] = Now,
+                ["MsgType"] = "event",
+                ["Event"] = evt,
+                [wrapper] = new JsonObject { ["List"] = list.Count == 1 ? list[0] : new JsonArray([.. list]) },
+            };
+            return root.ToJsonString();
+        }
+        var sb = new StringBuilder(
+            $"<xml><ToUserName><![CDATA[{MiniProgramAccountId}]]></ToUserName><FromUserName>{WechatXml.Cdata(openid)}"
+                + $"</FromUserName><CreateTime>{Now}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+                + $"<Event>{WechatXml.Cdata(evt)}</Event><{wrapper}>"
+        );
+        foreach (var i in items)
+            sb.Append(
+                sent
+                    ? $"<List><TemplateId>{WechatXml.Cdata(i.TemplateId)}</TemplateId><MsgID>{i.MsgId}</MsgID>"
+                        + $"<ErrorCode>{i.ErrorCode ?? 0}</ErrorCode><ErrorStatus>{WechatXml.Cdata(i.Status)}"
+                        + "</ErrorStatus></List>"
+                    : $"<List><TemplateId>{WechatXml.Cdata(i.TemplateId)}</TemplateId><SubscribeStatusString>"
+                        + $"{WechatXml.Cdata(i.Status)}</SubscribeStatusString><PopupScene>0</PopupScene></List>"
+            );
+        return sb.Append($"</{wrapper}></xml>").ToString();
+    }
+
+    /// <summary>
+    /// Pushes an event to the mini-program's push address, signed with its Token and encrypted with its key and AppId
+    /// (safe mode), in the body's own format. An accept in a popup is recorded first, as WeChat records it before
+    /// telling us; a switch-off leaves no sends.
+    /// </summary>
+    public async Task<PushResponse> PushMiniProgramAsync(string innerBody, CancellationToken ct = default)
+    {
+        var gateway = Gateway ?? throw new InvalidOperationException("Set Gateway before pushing.");
+        var json = innerBody.TrimStart().StartsWith('{');
+        var message = json
+            ? WechatJsonPush.ReadMessage(WechatJsonPush.Parse(innerBody))
+            : WechatXml.ReadMessage(WechatXml.ParseSafe(innerBody));
+        foreach (var r in message.SubscribeResults)
+        {
+            if (message.Event == "subscribe_msg_popup_event" && r.Status == "accept")
+                AcceptSubscribe(message.FromUserName, r.TemplateId);
+            else if (message.Event == "subscribe_msg_change_event" && r.Status == "reject")
+                _grants[(message.FromUserName, r.TemplateId)] = 0;
+        }
+        var timestamp = Now.ToString();
+        var nonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString();
+        var cryptor = MiniProgramCryptor;
+        var encrypt = cryptor.Encrypt(innerBody);
+        var signature = WechatSignature.Compute(_account.MiniProgramToken, timestamp, nonce);
+        var url =
+            $"{MiniProgramCallbackPath}?signature={signature}"
+            + $"&timestamp={timestamp}&nonce={nonce}&encrypt_type=aes"
+            + $"&msg_signature={cryptor.MessageSignature(timestamp, nonce, encrypt)}";
+        var body = json
+            ? new JsonObject { ["ToUserName"] = MiniProgramAccountId, ["Encrypt"] = encrypt }.ToJsonString()
+            : $"<xml><ToUserName><![CDATA[{MiniProgramAccountId}]]></ToUserName>"
+                + $"<Encrypt>{WechatXml.Cdata(encrypt)}</Encrypt></xml>";
+        var started = Environment.TickCount64;
+        using var response = await gateway.PostAsync(
+            url,
+            new StringContent(body, Encoding.UTF8, json ? "application/json" : "text/xml"),
+            ct
+        );
+        var text = await response.Content.ReadAsStringAsync(ct);
+        return new PushResponse(
+            (int)response.StatusCode,
+            text,
+            null,
+            null,
+            TimeSpan.FromMilliseconds(Environment.TickCount64 - started)
+        );
     }
 
     /// <summary>
@@ -390,292 +508,6 @@ public sealed class WechatSimulator : IAsyncDisposable
             return new PushResponse(0, "", null, null, TimeSpan.FromMilliseconds(Environment.TickCount64 - started));
         }
     }
-
-    // ---- the API ----
-
-    private void Map(WebApplication app)
-    {
-        app.Use(
-            async (http, next) =>
-            {
-                if (await ApplyFaultAsync(http))
-                    return;
-                await next(http);
-            }
-        );
-        // Handlers that take only HttpContext would bind as RequestDelegate and drop their result: cast to Delegate.
-        app.MapPost("/cgi-bin/stable_token", (Delegate)StableTokenAsync);
-        app.MapGet(
-            "/cgi-bin/token",
-            (Delegate)((HttpContext http) => Issue(http.Request.Query["appid"].ToString(), forceNew: true))
-        );
-        app.MapPost("/cgi-bin/message/custom/send", (Delegate)((HttpContext http) => RecordAsync(http, "custom")));
-        app.MapPost("/cgi-bin/message/template/send", (Delegate)((HttpContext http) => RecordAsync(http, "template")));
-        app.MapPost(
-            "/cgi-bin/message/subscribe/send",
-            (Delegate)((HttpContext http) => RecordAsync(http, "subscribe"))
-        );
-        app.MapPost(
-            "/cgi-bin/message/subscribe/bizsend",
-            (Delegate)((HttpContext http) => RecordAsync(http, "bizsend"))
-        );
-        app.MapGet("/sns/jscode2session", Code2Session);
-        app.MapPost("/wxa/msg_sec_check", (Delegate)SecCheckAsync);
-        app.MapPost("/wxa/business/getuserphonenumber", (Delegate)PhoneNumberAsync);
-        app.MapGet("/cgi-bin/media/get", Media);
-        app.MapGet("/sim/media/{name}", (string name) => Results.Bytes(TinyJpeg, "image/jpeg"));
-        app.MapGet("/_sim/messages", (string? touser, long? after) => Results.Json(
-                Sent(touser)
-                    .Where(m => after is null || m.Seq > after)
-                    .Select(m => new
-                    {
-                        m.Seq,
-                        m.Api,
-                        m.ToUser,
-                        m.Text,
-                        m.Body,
-                        m.At,
-                    })
-            ));
-    }
-
-    private async Task<bool> ApplyFaultAsync(HttpContext http)
-    {
-        Fault? hit = null;
-        lock (_faultLock)
-        {
-            var i = _faults.FindIndex(f => http.Request.Path.Value!.Contains(f.Path, StringComparison.Ordinal));
-            if (i >= 0)
-            {
-                var f = _faults[i] with { Seen = _faults[i].Seen + 1 };
-                _faults[i] = f;
-                if (f.Seen % f.Every == 0)
-                {
-                    hit = f;
-                    if (f.Times <= 1)
-                        _faults.RemoveAt(i);
-                    else
-                        _faults[i] = f with { Times = f.Times - 1 };
-                }
-            }
-        }
-        if (hit is null)
-            return false;
-        if (hit.LatencyMs > 0)
-            await Task.Delay(hit.LatencyMs);
-        if (hit.HttpStatus != 200)
-        {
-            http.Response.StatusCode = hit.HttpStatus;
-            return true;
-        }
-        if (hit.ErrCode == 0)
-            return false;
-        await http.Response.WriteAsJsonAsync(new { errcode = hit.ErrCode, errmsg = hit.ErrMsg });
-        return true;
-    }
-
-    private bool KnownApp(string appId) => appId == _account.AppId || appId == _account.MiniProgramAppId;
-
-    private async Task<IResult> StableTokenAsync(HttpContext http)
-    {
-        var body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
-        var appId = body?["appid"]?.GetValue<string>() ?? "";
-        var force = body?["force_refresh"]?.GetValue<bool>() ?? false;
-        if (body?["grant_type"]?.GetValue<string>() != "client_credential")
-            return Err(40002, "invalid grant_type");
-        return Issue(appId, force);
-    }
-
-    private IResult Issue(string appId, bool forceNew)
-    {
-        if (!KnownApp(appId))
-            return Err(40013, "invalid appid");
-        Interlocked.Increment(ref _tokenRequests);
-        var now = _clock.GetUtcNow();
-        if (
-            !forceNew
-            && _stableTokenOf.TryGetValue(appId, out var existing)
-            && _tokens.TryGetValue(existing, out var t)
-            && !t.Revoked
-            && t.ExpiresAt > now
-        )
-            return Results.Json(new { access_token = existing, expires_in = (int)(t.ExpiresAt - now).TotalSeconds });
-        if (_stableTokenOf.TryGetValue(appId, out var old) && _tokens.TryGetValue(old, out var oldT))
-            _tokens[old] = oldT with { Revoked = true };
-        var token = "SIM_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        _tokens[token] = (appId, now.AddSeconds(7200), false);
-        _stableTokenOf[appId] = token;
-        return Results.Json(new { access_token = token, expires_in = 7200 });
-    }
-
-    private (bool Ok, IResult? Error, string AppId) CheckToken(HttpContext http)
-    {
-        var token = http.Request.Query["access_token"].ToString();
-        if (!_tokens.TryGetValue(token, out var t))
-            return (false, Err(40001, "invalid credential, access_token is invalid or not latest"), "");
-        if (t.Revoked || t.ExpiresAt <= _clock.GetUtcNow())
-            return (false, Err(42001, "access_token expired"), "");
-        return (true, null, t.AppId);
-    }
-
-    private async Task<IResult> RecordAsync(HttpContext http, string api)
-    {
-        var (ok, error, appId) = CheckToken(http);
-        if (!ok)
-            return error!;
-        if (await JsonNode.ParseAsync(http.Request.Body) is not JsonObject body)
-            return Err(47001, "data format error");
-        var touser = body["touser"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(touser))
-            return Err(40003, "invalid openid");
-        if (
-            api is "template" or "subscribe" or "bizsend"
-            && string.IsNullOrEmpty(body["template_id"]?.GetValue<string>())
-        )
-            return Err(40037, "invalid template_id");
-        if (api == "template" && body["client_msg_id"]?.GetValue<string>() is { Length: > 0 } clientId)
-        {
-            // WeChat drops a repeat of the same client_msg_id; so do we.
-            var first = false;
-            var id = _templateClientIds.GetOrAdd(clientId, _ =>
-            {
-                first = true;
-                return NextMsgId();
-            });
-            if (!first)
-            {
-                Interlocked.Increment(ref _repeatedTemplateSends);
-                return Results.Json(
-                    new
-                    {
-                        errcode = 0,
-                        errmsg = "ok",
-                        msgid = id,
-                    }
-                );
-            }
-            _sent.Enqueue(
-                new SentMessage(Interlocked.Increment(ref _seq), api, appId, touser, body, id, _clock.GetUtcNow())
-            );
-            return Results.Json(
-                new
-                {
-                    errcode = 0,
-                    errmsg = "ok",
-                    msgid = id,
-                }
-            );
-        }
-        var msgid = NextMsgId();
-        _sent.Enqueue(
-            new SentMessage(Interlocked.Increment(ref _seq), api, appId, touser, body, msgid, _clock.GetUtcNow())
-        );
-        return api == "custom"
-            ? Results.Json(new { errcode = 0, errmsg = "ok" })
-            : Results.Json(
-                new
-                {
-                    errcode = 0,
-                    errmsg = "ok",
-                    msgid,
-                }
-            );
-    }
-
-    private IResult Code2Session(string? appid, string? js_code)
-    {
-        if (appid != _account.MiniProgramAppId)
-            return Err(40013, "invalid appid");
-        if (js_code is null || !_loginCodes.TryGetValue(js_code, out var c))
-            return Err(40029, "invalid code");
-        if (c.Used)
-            return Err(40163, "code been used");
-        if (_clock.GetUtcNow() - c.IssuedAt > TimeSpan.FromMinutes(5))
-            return Err(40029, "invalid code");
-        _loginCodes[js_code] = c with { Used = true };
-        var sessionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        return c.UnionId is null
-            ? Results.Json(new { openid = c.OpenId, session_key = sessionKey })
-            : Results.Json(
-                new
-                {
-                    openid = c.OpenId,
-                    session_key = sessionKey,
-                    unionid = c.UnionId,
-                }
-            );
-    }
-
-    private async Task<IResult> SecCheckAsync(HttpContext http)
-    {
-        var (ok, error, _) = CheckToken(http);
-        if (!ok)
-            return error!;
-        var body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
-        var content = body?["content"]?.GetValue<string>() ?? "";
-        if (content.Length == 0)
-            return Err(44002, "empty content");
-        var risky = RiskyWords.FirstOrDefault(w => content.Contains(w, StringComparison.Ordinal));
-        var traceId = Guid.NewGuid().ToString("N");
-        return Results.Json(
-            new
-            {
-                errcode = 0,
-                errmsg = "ok",
-                trace_id = traceId,
-                result = new { suggest = risky is null ? "pass" : "risky", label = risky is null ? 100 : 20006 },
-                detail = risky is null
-                    ? Array.Empty<object>()
-                    :
-                    [
-                        new
-                        {
-                            strategy = "content_model",
-                            errcode = 0,
-                            suggest = "risky",
-                            label = 20006,
-                            keyword = risky,
-                        },
-                    ],
-            }
-        );
-    }
-
-    private async Task<IResult> PhoneNumberAsync(HttpContext http)
-    {
-        var (ok, error, _) = CheckToken(http);
-        if (!ok)
-            return error!;
-        var body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
-        var code = body?["code"]?.GetValue<string>();
-        if (code is null || !_phoneCodes.TryRemove(code, out var phone))
-            return Err(40029, "invalid code");
-        return Results.Json(
-            new
-            {
-                errcode = 0,
-                errmsg = "ok",
-                phone_info = new
-                {
-                    phoneNumber = phone,
-                    purePhoneNumber = phone,
-                    countryCode = "86",
-                },
-            }
-        );
-    }
-
-    private IResult Media(HttpContext http, string? media_id)
-    {
-        var (ok, error, _) = CheckToken(http);
-        if (!ok)
-            return error!;
-        if (media_id is null || !media_id.StartsWith("media_", StringComparison.Ordinal))
-            return Err(40007, "invalid media_id");
-        return Results.Bytes(TinyJpeg, "image/jpeg");
-    }
-
-    private static IResult Err(int errcode, string errmsg) => Results.Json(new { errcode, errmsg });
 
     /// <summary>A valid 1×1 JPEG, what the simulator hands out for every picture.</summary>
     public static readonly byte[] TinyJpeg = Convert.FromBase64String(

@@ -316,6 +316,12 @@ public sealed class BroadcastTests(TestApp app) : DbTest(app)
     public async Task ABroadcastToThousandsReachesEachPersonOnceThroughFailuresAndAnExpiredToken()
     {
         await App.Service<ScaleData>().GenerateAsync(new ScaleOptions { UnderPath = "/1/11/", Residents = 3000 });
+        // The generated residents follow the official account; WeChat knows it.
+        App.Wechat.Follow(
+            await TestDatabase.QueryAsync<string>(
+                "SELECT oa_openid FROM person WHERE oa_following = 1 AND oa_openid IS NOT NULL"
+            )
+        );
         var expected = await TestDatabase.ScalarAsync<int>(
             "SELECT COUNT(*) FROM resident r JOIN area b ON b.id = r.home_building_id WHERE b.path LIKE '/1/11/%'"
         );

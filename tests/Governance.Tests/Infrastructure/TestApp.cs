@@ -33,6 +33,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
             EncodingAesKey = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
             MiniProgramAppId = "wxtest00000000mp1",
             MiniProgramAppSecret = "mp-secret",
+            MiniProgramToken = "testmptoken456",
+            MiniProgramEncodingAesKey = "mPxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1bQ",
         };
 
     /// <summary>The WeChat simulator: API calls from the app go to it; it pushes callbacks into the app.</summary>
@@ -73,6 +75,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Wechat:EncodingAesKey", Account.EncodingAesKey);
         builder.UseSetting("Wechat:MiniProgramAppId", Account.MiniProgramAppId);
         builder.UseSetting("Wechat:MiniProgramAppSecret", Account.MiniProgramAppSecret);
+        builder.UseSetting("Wechat:MiniProgramToken", Account.MiniProgramToken);
+        builder.UseSetting("Wechat:MiniProgramEncodingAesKey", Account.MiniProgramEncodingAesKey);
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<Governance.Bench.Generator.ScaleData>();
@@ -81,6 +85,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
             services.RemoveAll<SandboxSimulator>();
             services.AddSingleton(sp => new SandboxSimulator(
                 sp.GetRequiredService<WechatOptions>(),
+                sp.GetRequiredService<Governance.Core.People.PersonStore>(),
                 Time,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SandboxSimulator>>()
@@ -135,9 +140,16 @@ public abstract class DbTest(TestApp app) : IAsyncLifetime
         App.ConnectSimulator();
         App.Wechat.ClearSent();
         App.Wechat.ClearFaults();
+        // What WeChat knows of the seed's people: who follows the official account, who has the mini-program.
+        App.Wechat.ForgetPeople();
+        var (followers, miniProgramUsers) = await App.Service<Governance.Core.People.PersonStore>().OpenidsAsync();
+        App.Wechat.Follow(followers);
+        App.Wechat.Visit(miniProgramUsers);
         var options = App.Service<WechatOptions>();
         options.TurnBudgetMilliseconds = 3000;
         options.MessageMode = WechatOptions.SafeMode;
+        var shipped = new Governance.Wechat.Sending.OutboxOptions();
+        App.Service<Governance.Wechat.Sending.OutboxOptions>().MaxAttempts = shipped.MaxAttempts;
     }
 
     public virtual Task DisposeAsync() => Task.CompletedTask;

@@ -27,6 +27,8 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
             "UPDATE person SET oa_openid = @oa, oa_following = 1 WHERE id = @id",
             new { oa, id }
         );
+        App.Wechat.Follow(oa);
+        App.Wechat.AcceptSubscribe(mp, grants);
         if (grants.Length > 0)
             Assert.Equal(
                 204,
@@ -158,10 +160,54 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
         Assert.Equal(["已受理", "已认领"], order);
     }
 
+    /// <summary>
+    /// WeChat drops a repeated client_msg_id only within ten minutes: a template send that timed out may have arrived,
+    /// so its retries stay inside that window (five attempts with the default backoff, the last at most 8¼ minutes
+    /// after the first) and then the notice goes to the in-app inbox instead of a sixth template that could arrive
+    /// twice.
+    /// </summary>
+    [Fact]
+    public async Task TemplateRetriesStayInsideTheClientMsgIdWindowThenTheNoticeGoesToTheInbox()
+    {
+        var code = await App.ClientFor(1001).ReportCodeAsync();
+        App.Wechat.Fail("/message/template/send", 0, times: 100, httpStatus: 502);
+        await App.Service<NotificationStore>()
+            .EnqueueAsync([1001], new Notice("order_accepted", "工单已受理", "正在安排办理", code), "window", Now);
+        var first = Now;
+        DateTime? last = null;
+        for (var attempt = 1; attempt <= 8; attempt++)
+        {
+            if ((await RowsAsync("window"))[0].Channel == "template")
+                last = App.Clock.GetUtcNow().UtcDateTime; // this drain makes a template attempt
+            await Dispatcher.DrainAsync(default);
+            var next = await TestDatabase.ScalarAsync<DateTime?>(
+                "SELECT next_attempt_at FROM delivery WHERE idempotency_key = 'window:1001' AND status <> 'sent'"
+            );
+            if (next is null)
+                break;
+            App.Clock.Advance(
+                DateTime.SpecifyKind(next.Value, DateTimeKind.Utc)
+                    - App.Clock.GetUtcNow().UtcDateTime
+                    + TimeSpan.FromSeconds(1)
+            );
+        }
+        var row = (await RowsAsync("window")).Single();
+        Assert.Equal(("inbox", "sent", 5), (row.Channel, row.Status, row.Attempts));
+        Assert.InRange((last!.Value - first).TotalMinutes, 4, 10);
+        Assert.Equal(
+            1,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT COUNT(*) FROM inbox_message WHERE person_id = 1001 AND title = '工单已受理'"
+            )
+        );
+    }
+
     [Fact]
     public async Task FailedSendsRetryWithBackoffThenDieVisiblyToTheAreasStaffWhoCanSendThemAgain()
     {
         var code = await App.ClientFor(1001).ReportCodeAsync();
+        // Four attempts fit in client_msg_id's ten minutes (see the next test): a template row can die of them.
+        App.Service<OutboxOptions>().MaxAttempts = 4;
         App.Wechat.Fail("/message/template/send", -1, "system error", times: 100);
         await App.Service<NotificationStore>()
             .EnqueueAsync([1001], new Notice("order_accepted", "工单已受理", "正在安排办理", code), "retry", Now);
@@ -172,14 +218,14 @@ public sealed class OutboxTests(TestApp app) : DbTest(app)
         );
         Assert.InRange((next - Now).TotalSeconds, 26, 34); // 30 s with jitter
         Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Claimed); // not due yet
-        for (var attempt = 2; attempt <= 6; attempt++)
+        for (var attempt = 2; attempt <= 4; attempt++)
         {
             App.Clock.Advance(TimeSpan.FromHours(1));
             await Dispatcher.DrainAsync(default);
         }
         var dead = (await RowsAsync("retry")).Single();
-        Assert.Equal(("dead", 6), (dead.Status, dead.Attempts));
-        Assert.StartsWith("gave up after 6 attempts: -1 system error", dead.LastError);
+        Assert.Equal(("dead", 4), (dead.Status, dead.Attempts));
+        Assert.StartsWith("gave up after 4 attempts: -1 system error", dead.LastError);
         App.Clock.Advance(TimeSpan.FromDays(1));
         Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Claimed); // dead stays dead
 

@@ -288,38 +288,6 @@ public sealed class GatewayTests(TestApp app) : DbTest(app)
     }
 
     [Fact]
-    public async Task SubscribeMessageSentEventsRecordEachReceipt()
-    {
-        await TestDatabase.ExecuteAsync(
-            """
-            INSERT INTO delivery (idempotency_key, person_id, openid, channel, kind, payload, status, attempts,
-              next_attempt_at, wechat_msgid, created_at, updated_at)
-            VALUES ('s1', 1001, 'o_mp_1001', 'subscribe', 'order_update', '{}', 'sent', 1, NOW(3), 1700000001, NOW(3),
-              NOW(3)),
-                   ('s2', 1002, 'o_mp_1002', 'subscribe', 'order_update', '{}', 'sent', 1, NOW(3), 1700000002, NOW(3),
-                     NOW(3))
-            """
-        );
-        var xml =
-            $"<xml><ToUserName><![CDATA[{Account.AccountId}]]></ToUserName><FromUserName><![CDATA[o_mp_1001]]></FromU"
-            + $"serName><CreateTime>{Now}</CreateTime>"
-            + "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_sent_event]]></Event><SubscribeMsgSent"
-            + "Event>"
-            + "<List><TemplateId><![CDATA[TPL1]]></TemplateId><MsgID>1700000001</MsgID><ErrorCode>0</ErrorCode><Erro"
-            + "rStatus><![CDATA[success]]></ErrorStatus></List>"
-            + "<List><TemplateId><![CDATA[TPL1]]></TemplateId><MsgID>1700000002</MsgID><ErrorCode>43101</ErrorCode><"
-            + "ErrorStatus><![CDATA[user refuse]]></ErrorStatus></List>"
-            + "</SubscribeMsgSentEvent></xml>";
-        Assert.Null(await App.PushAsync(xml));
-        Assert.Equal(
-            ["success", "failed:43101"],
-            await TestDatabase.QueryAsync<string>(
-                "SELECT receipt FROM delivery WHERE idempotency_key IN ('s1','s2') ORDER BY idempotency_key"
-            )
-        );
-    }
-
-    [Fact]
     public async Task AfterUnfollowingNoticesGoToTheInAppInboxInsteadOfTheAccount()
     {
         var openid = ChatHelpers.NewOpenid();
