@@ -63,6 +63,11 @@ public sealed class RefreshTokenStore(Db db)
         DateTime? RevokedAt
     );
 
+    /// <summary>
+    /// Rotates a refresh token. Two refreshes of one token at once can deadlock in InnoDB (the first inserts the
+    /// successor into the unique index the second is waiting on): the loser is rolled back by the server and simply
+    /// runs again, and then finds the successor within the grace.
+    /// </summary>
     public async Task<(RefreshOutcome Outcome, long PersonId, string? Token)> RotateAsync(
         string token,
         TimeSpan lifetime,
@@ -70,6 +75,28 @@ public sealed class RefreshTokenStore(Db db)
         Func<string, string> successorOf,
         DateTime now,
         CancellationToken ct = default
+    )
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RotateOnceAsync(token, lifetime, grace, successorOf, now, ct);
+            }
+            catch (Exception ex) when (MySqlDriver.IsDeadlockOrLockTimeout(ex) && attempt < 4)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt), ct);
+            }
+        }
+    }
+
+    private async Task<(RefreshOutcome Outcome, long PersonId, string? Token)> RotateOnceAsync(
+        string token,
+        TimeSpan lifetime,
+        TimeSpan grace,
+        Func<string, string> successorOf,
+        DateTime now,
+        CancellationToken ct
     )
     {
         await using var c = await db.OpenAsync(ct);
