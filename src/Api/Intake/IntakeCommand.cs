@@ -7,9 +7,11 @@ namespace Governance.Api.Intake;
 
 /// <summary>
 /// The intake classifier on a community's own data, from the command line:
-///   intake train    --data train.csv --model model.json
-///   intake evaluate --model model.json --data test.csv
-///   intake analyze  --model model.json --input messages.txt [--output analysis.jsonl]
+///   intake train    --data train.csv --model model.bin
+///   intake evaluate --model model.bin --data test.csv        (category: columns text,label)
+///   intake evaluate --data urgent.csv                        (urgency: columns text,urgent[,hazard])
+///   intake cv       [--data all.csv] [--folds 5] [--seeds 3]  (the database's examples without --data)
+///   intake analyze  --model model.bin --input messages.txt [--output analysis.jsonl]
 ///   intake split    --data all.csv --train train.csv --test test.csv [--every 5]
 ///   intake export   --out examples.csv          (the database's examples: seed set + staff corrections)
 /// CSV files have a header row with the columns text,label.
@@ -18,9 +20,11 @@ public static class IntakeCommand
 {
     public const string Usage = """
         usage:
-          intake train    --data train.csv --model model.json
-          intake evaluate --model model.json --data test.csv
-          intake analyze  --model model.json --input messages.txt [--output analysis.jsonl]
+          intake train    --data train.csv --model model.bin
+          intake evaluate --model model.bin --data test.csv     (category; columns text,label)
+          intake evaluate --data urgent.csv                     (urgency; columns text,urgent[,hazard])
+          intake cv       [--data all.csv] [--folds 5] [--seeds 3]
+          intake analyze  --model model.bin --input messages.txt [--output analysis.jsonl]
           intake split    --data all.csv --train train.csv --test test.csv [--every 5]
           intake export   --out examples.csv
         CSV files need a header row with the columns text,label (UTF-8).
@@ -65,6 +69,41 @@ public static class IntakeCommand
                         var self = Evaluation.Of(model, rows);
                         await output.WriteLineAsync(
                             $"training-set accuracy {self.Accuracy:0.000} (evaluate on held-out data for a fair number)"
+                        );
+                        return 0;
+                    }
+                case "evaluate" when Opt("data") is { } urgentData && HasColumn(urgentData, "urgent"):
+                    {
+                        using var reader = new StreamReader(urgentData, Encoding.UTF8);
+                        await output.WriteAsync(UrgencyEvaluation.Of(LabelledCsv.ReadUrgency(reader)).Report());
+                        return 0;
+                    }
+                case "cv":
+                    {
+                        var rows = Opt("data") is { } cvData ? ReadCsv(cvData) : await examples();
+                        var folds = Int(Opt("folds") ?? "5");
+                        var seedCount = Int(Opt("seeds") ?? "3");
+                        var watch = System.Diagnostics.Stopwatch.StartNew();
+                        var training = new TrainingOptions
+                        {
+                            MinCount = Opt("min-count") is { } mc ? Int(mc) : null,
+                            L2 = Opt("l2") is { } l2
+                                ? double.Parse(l2, System.Globalization.CultureInfo.InvariantCulture)
+                                : null,
+                            Epochs = Int(Opt("epochs") ?? "30"),
+                        };
+                        var seeds = Enumerable.Range(1, seedCount).ToList();
+                        var summary = CrossValidation.Run(rows, folds, seeds, training);
+                        var full = TextClassifier.Train(rows, training);
+                        using var size = new MemoryStream();
+                        full.Save(size);
+                        await output.WriteLineAsync(
+                            $"{rows.Count} examples, {rows.Select(r => r.Item2).Distinct().Count()} labels: "
+                                + $"{folds}-fold CV × {seedCount} seeds ({summary.Runs} runs) accuracy "
+                                + $"{summary.Accuracy:0.000} ± {summary.AccuracySd:0.000}, macro-F1 "
+                                + $"{summary.MacroF1:0.000} ± {summary.MacroF1Sd:0.000}; model on all of them "
+                                + $"{full.FeatureCount} features, {size.Length / 1024.0:0} KiB; "
+                                + $"{watch.Elapsed.TotalSeconds:0.0} s"
                         );
                         return 0;
                     }
@@ -170,6 +209,17 @@ public static class IntakeCommand
             if (args[i].StartsWith("--", StringComparison.Ordinal))
                 options[args[i][2..]] = args[i + 1];
         return options;
+    }
+
+    private static int Int(string value) => int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool HasColumn(string path, string column)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        return (reader.ReadLine() ?? "")
+            .TrimStart('\uFEFF')
+            .Split(',')
+            .Any(h => h.Trim().Equals(column, StringComparison.OrdinalIgnoreCase));
     }
 
     private static List<(string Text, string Label)> ReadCsv(string path)

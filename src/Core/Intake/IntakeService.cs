@@ -12,6 +12,26 @@ public sealed class IntakeOptions
     /// <summary>Below this confidence the dialog asks the resident to pick the category.</summary>
     public double ConfidenceThreshold { get; set; } = 0.35;
     public int RetrainAfterMinutes { get; set; } = 10;
+
+    /// <summary>
+    /// The category an emergency is filed under, by hazard (category codes): the hazard decides, not the classifier.
+    /// Configurable as Intake:HazardCategories:gas=security and so on.
+    /// </summary>
+    public Dictionary<string, string> HazardCategories { get; set; } =
+        new()
+        {
+            ["gas"] = "security",
+            ["fire"] = "security",
+            ["electric"] = "security",
+            ["flood"] = "security",
+            ["violence"] = "security",
+            ["distress"] = "security",
+            ["missing"] = "security",
+            ["trapped"] = "facility",
+            ["structure"] = "facility",
+            ["fall"] = "medical",
+            ["injury"] = "medical",
+        };
 }
 
 public sealed record IntakeAnalysis(
@@ -98,6 +118,15 @@ public sealed class IntakeService(
     {
         var urgency = UrgencyDetector.Detect(text);
         var place = PlaceExtractor.Extract(text, await PlacesAsync(ct));
+        if (
+            urgency.IsUrgent
+            && urgency
+                .Hazards.Select(h => options.HazardCategories.GetValueOrDefault(h))
+                .FirstOrDefault(c => c is not null)
+                is { } code
+            && (await categories.ListActiveAsync(ct)).FirstOrDefault(c => c.Code == code) is { } byHazard
+        )
+            return new IntakeAnalysis(byHazard, 1, true, urgency, place);
         var model = await ModelAsync(ct);
         if (model is null)
             return new IntakeAnalysis(null, 0, false, urgency, place);
