@@ -37,6 +37,17 @@ public sealed record Category(
     public IReadOnlyList<string> SkillList =>
         Skills.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The category's extra questions (问题出现多久了？影响几户？) in order, as key and text.</summary>
+    public IReadOnlyList<(string Key, string Text)> QuestionList =>
+        Questions is null
+            ? []
+            : System
+                .Text.Json.JsonDocument.Parse(Questions)
+                .RootElement.EnumerateArray()
+                .Where(q => q.TryGetProperty("key", out _) && q.TryGetProperty("text", out _))
+                .Select(q => (q.GetProperty("key").GetString()!, q.GetProperty("text").GetString()!))
+                .ToList();
+
     /// <summary>The keys of the category's extra questions (the form's answers are keyed by them).</summary>
     public IReadOnlySet<string> QuestionKeys =>
         Questions is null

@@ -18,6 +18,15 @@ public sealed record Draft
     public string Text { get; init; } = "";
     public long? CategoryId { get; init; }
     public string? CategoryName { get; init; }
+
+    /// <summary>The resident picked or named the category: added details no longer re-classify the draft.</summary>
+    public bool CategoryChosen { get; init; }
+
+    /// <summary>
+    /// Answers to the category's questions, by key; skipped questions are listed so they are not asked again.
+    /// </summary>
+    public Dictionary<string, string> Answers { get; init; } = [];
+    public List<string> Skipped { get; init; } = [];
     public bool Urgent { get; init; }
     public long? AreaId { get; init; }
     public string? PlaceName { get; init; }
@@ -34,6 +43,11 @@ public sealed record ChatState
     public Draft? Draft { get; init; }
     public string? Awaiting { get; init; }
     public string? RatingCode { get; init; }
+
+    /// <summary>
+    /// The category question asked with the summary, answered by the next message that is not more detail.
+    /// </summary>
+    public string? QuestionKey { get; init; }
     public int Asked { get; init; }
 
     public static readonly ChatState Empty = new();

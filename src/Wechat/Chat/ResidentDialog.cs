@@ -209,7 +209,22 @@ public sealed partial class ResidentDialog(
                         caller,
                         state with
                         {
-                            Draft = state.Draft! with { CategoryId = picked.Id, CategoryName = picked.Name },
+                            Draft = state.Draft! with
+                            {
+                                CategoryId = picked.Id,
+                                CategoryName = picked.Name,
+                                CategoryChosen = true,
+                            },
+                        },
+                        ct
+                    );
+                // Not a pick: more about the problem, which may make the category clear.
+                if (state.Draft is { } unclear && !OnlyAWishToReport(text))
+                    return await NextStepAsync(
+                        caller,
+                        state with
+                        {
+                            Draft = await MergeDetailAsync(caller, unclear, text, ct),
                         },
                         ct
                     );
@@ -231,6 +246,24 @@ public sealed partial class ResidentDialog(
                     {
                         Asked = state.Asked + 1,
                     }
+                );
+            case Awaiting.Confirm
+                when state.Draft is { } answering
+                    && state.QuestionKey is { } key
+                    && !await LooksLikeDetailAsync(caller, text, ct):
+                return await NextStepAsync(
+                    caller,
+                    state with
+                    {
+                        Draft = compact is "跳过" or "不知道" or "不清楚" or "不答" or "略" or "没有" or "无"
+                            ? answering with { Skipped = [.. answering.Skipped, key] }
+                            : answering with
+                            {
+                                Answers = new(answering.Answers) { [key] = Chars.Cut(text, 200, ellipsis: false) },
+                            },
+                        QuestionKey = null,
+                    },
+                    ct
                 );
             case Awaiting.Describe when state.Draft is { } describing:
                 return await NewReportAsync(caller, state, text, describing, ct);
@@ -257,6 +290,17 @@ public sealed partial class ResidentDialog(
     )
     {
         var analysis = await intake.AnalyzeAsync(text, ct);
+        // "有个问题想反映一下": the wish to report, but no problem yet. Ask for it instead of guessing a category.
+        if (!analysis.Urgency.IsUrgent && started is null && OnlyAWishToReport(text))
+            return (
+                "好的，请说说遇到了什么问题、在哪里，例如：金龙小区3栋楼道灯坏了。",
+                state with
+                {
+                    Draft = new Draft(),
+                    Awaiting = Awaiting.Describe,
+                    Asked = 0,
+                }
+            );
         if (!analysis.Urgency.IsUrgent && text.Length < 4 && started is null)
             return (
                 "没太明白您的意思。如需反映问题，请描述一下是什么问题、在哪里，例如：金龙小区3栋楼道灯坏了。回复「帮助」查看用法。",
@@ -278,8 +322,7 @@ public sealed partial class ResidentDialog(
 
         if (analysis.Urgency.IsUrgent)
         {
-            var warning =
-                $"⚠️ 紧急情况请立即拨打{string.Join("/", analysis.Urgency.EmergencyNumbers)}！\n{analysis.Urgency.SafetyAdvice}";
+            var warning = Warning(analysis.Urgency);
             if (draft.AreaId is null)
                 return (
                     $"{warning}\n请马上告诉我们具体位置（小区和楼栋），或发送定位，我们会立即通知网格员。",
@@ -323,18 +366,71 @@ public sealed partial class ResidentDialog(
                 }
             );
         if (draft.Urgent)
-            return await CreateAsync(caller, state, ct);
-        return (Summary(draft), state with { Awaiting = Awaiting.Confirm });
+        {
+            // Safety first, also when the danger came out in a later message.
+            var (created, after) = await CreateAsync(caller, state, ct);
+            var urgency = UrgencyDetector.Detect(draft.Text);
+            return (urgency.IsUrgent ? $"{Warning(urgency)}\n{created}" : created, after);
+        }
+        // The category's own questions (问题出现多久了？影响几户？) ride along with the summary, one at a time: the
+        // resident answers, or confirms without answering.
+        var category = (await categories.ListActiveAsync(ct)).FirstOrDefault(c => c.Id == draft.CategoryId);
+        var question = category
+            ?.QuestionList.Where(q => !draft.Answers.ContainsKey(q.Key) && !draft.Skipped.Contains(q.Key))
+            .Select(q => ((string Key, string Text)?)q)
+            .FirstOrDefault();
+        var summary = Summary(draft);
+        if (question is { } q)
+            summary += $"\n顺便问一下：{q.Text}（直接回复即可，不清楚回复「跳过」）";
+        return (summary, state with { Awaiting = Awaiting.Confirm, QuestionKey = question?.Key });
     }
 
+    /// <summary>
+    /// While a category question is pending, a message that names a place or a category is more detail for the
+    /// report; anything else answers the question.
+    /// </summary>
+    private async Task<bool> LooksLikeDetailAsync(Caller caller, string text, CancellationToken ct)
+    {
+        if (await PickCategoryAsync(text.Replace(" ", ""), ct) is { } named && named.Name.Length == text.Trim().Length)
+            return true;
+        var analysis = await intake.AnalyzeAsync(text, ct);
+        return analysis.Urgency.IsUrgent
+            || (!analysis.Place.IsEmpty && await ResolvePlaceAsync(caller, analysis.Place, ct) is not null);
+    }
+
+    private static string Warning(UrgencyResult urgency) =>
+        $"⚠️ 紧急情况请立即拨打{string.Join("/", urgency.EmergencyNumbers)}！\n{urgency.SafetyAdvice}";
+
+    /// <summary>Text that only says the resident wants to report something, with no problem in it.</summary>
+    private static bool OnlyAWishToReport(string text)
+    {
+        var rest = WishWords().Replace(text, "");
+        return rest.Count(c => c is >= '\u4E00' and <= '\u9FFF') < 2 && !rest.Any(char.IsAsciiLetter);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        "有个|有一个|有件事|有点事|问题|想要?|我要|要|反映|反应|投诉|报修|举报|咨询|求助|一下|请问|你好|您好|麻烦|帮忙|请|"
+            + "社区|网格员|书记|的|了|吗|呢|啊|呀|我|[\\s\\p{P}]"
+    )]
+    private static partial System.Text.RegularExpressions.Regex WishWords();
+
     private async Task<(string, ChatState)> AddDetailAsync(Caller caller, ChatState state, CancellationToken ct) =>
-        state.Awaiting == Awaiting.Confirm ? (Summary(state.Draft!), state) : await NextStepAsync(caller, state, ct);
+        state.Awaiting == Awaiting.Confirm && !state.Draft!.Urgent
+            ? (Summary(state.Draft!), state)
+            : await NextStepAsync(caller, state, ct);
 
     private async Task<Draft> MergeDetailAsync(Caller caller, Draft draft, string text, CancellationToken ct)
     {
         if (await PickCategoryAsync(text.Replace(" ", ""), ct) is { } named && named.Name.Length == text.Trim().Length)
-            return draft with { CategoryId = named.Id, CategoryName = named.Name };
+            return draft with { CategoryId = named.Id, CategoryName = named.Name, CategoryChosen = true };
         var analysis = await intake.AnalyzeAsync(text, ct);
+        // Every added detail re-reads the whole report: "小区门口的垃圾桶满了" turns 其他 into 环境卫生, and a detail
+        // that reveals danger makes the report urgent. A category the resident chose stays.
+        var whole = await intake.AnalyzeAsync(Join(draft.Text, text), ct);
+        if (whole.Urgency.IsUrgent)
+            draft = draft with { Urgent = true };
+        if (!draft.CategoryChosen && (whole.Confident || whole.Urgency.IsUrgent) && whole.Category is { } reread)
+            draft = draft with { CategoryId = reread.Id, CategoryName = reread.Name };
         var place = analysis.Place.IsEmpty ? null : await ResolvePlaceAsync(caller, analysis.Place, ct);
         draft =
             place is not null && (!analysis.Place.RelativeToHome || draft.AreaId is null)
@@ -379,7 +475,10 @@ public sealed partial class ResidentDialog(
                 d.Latitude,
                 d.Longitude,
                 OrderSource.WechatChat
-            ),
+            )
+            {
+                Answers = d.Answers.Count == 0 ? null : d.Answers,
+            },
             [],
             d.Photos,
             ct

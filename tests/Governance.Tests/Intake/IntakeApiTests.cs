@@ -63,7 +63,7 @@ public sealed class IntakeApiTests(TestApp app) : DbTest(app)
         Assert.Equal((text, 2L, "correction"), example);
         // The next analysis retrains with the correction included.
         var examples = await new IntakeExampleStore(TestDatabase.Db).ListAsync();
-        Assert.Equal(351, examples.Count);
+        Assert.Equal(371, examples.Count);
         Assert.Contains((text, "facility"), examples);
         await App.ClientFor(9101).PostAsJsonAsync("/api/intake/analyze", new { text }).OkAsync();
         var model = await App.Service<IntakeService>().ModelAsync();
