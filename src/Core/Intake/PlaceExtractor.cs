@@ -138,13 +138,19 @@ public static partial class PlaceExtractor
 {
     private const string Num = "[0-9０-９]{1,3}|[一二三四五六七八九十两]{1,3}";
 
-    [GeneratedRegex($@"({Num})\s*(?:号楼|号栋|栋|幢|座|#楼|#)")]
+    [GeneratedRegex(
+        $@"({Num})\s*(?:号楼|号栋|栋|幢|座|#楼|#)|\b(?:building|bldg\.?|block)\s*({Num})\b",
+        RegexOptions.IgnoreCase
+    )]
     private static partial Regex BuildingPattern();
 
     [GeneratedRegex($@"({Num})\s*单元")]
     private static partial Regex UnitPattern();
 
-    [GeneratedRegex(@"单元\s*([0-9０-９]{3,4})|([0-9０-９]{3,4})\s*(?:室|房间|号房)|[0-9]{1,2}-([0-9]{3,4})(?![0-9])")]
+    [GeneratedRegex(
+        @"单元\s*([0-9０-９]{3,4})|([0-9０-９]{3,4})\s*(?:室|房间|号房)|[0-9]{1,2}-([0-9]{3,4})(?![0-9])"
+            + @"|(?:栋|幢|号楼|座)\s*([0-9０-９]{3,4})(?![0-9０-９])"
+    )]
     private static partial Regex RoomPattern();
 
     private static readonly string[] HomeWords =
@@ -179,11 +185,13 @@ public static partial class PlaceExtractor
         var compound = named is null ? null : directory.CompoundOf(named);
         var grid = named?.Kind == AreaKind.Grid ? named : null;
 
-        int? building = BuildingPattern().Match(text) is { Success: true } bm ? ParseNumber(bm.Groups[1].Value) : null;
+        int? building = BuildingPattern().Match(text) is { Success: true } bm
+            ? ParseNumber(bm.Groups[1].Success ? bm.Groups[1].Value : bm.Groups[2].Value)
+            : null;
         int? unit = UnitPattern().Match(text) is { Success: true } um ? ParseNumber(um.Groups[1].Value) : null;
         string? room = null;
         if (RoomPattern().Match(text) is { Success: true } rm)
-            room = ToAscii(new[] { rm.Groups[1], rm.Groups[2], rm.Groups[3] }.First(g => g.Success).Value);
+            room = ToAscii(rm.Groups.Values.Skip(1).First(g => g.Success).Value);
         var relative = HomeWords.Any(w => text.Contains(w, StringComparison.Ordinal));
 
         long? buildingId = null;

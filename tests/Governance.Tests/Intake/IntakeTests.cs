@@ -122,6 +122,12 @@ public sealed class IntakeTests : IAsyncLifetime
         var p7 = PlaceExtractor.Extract("文化路小区十二栋2单元1201室", _places);
         Assert.Equal((12, 112212L, 2, "1201"), (p7.BuildingNumber, p7.BuildingId!.Value, p7.Unit!.Value, p7.Room));
 
+        // A room right after the building, and English.
+        var p9 = PlaceExtractor.Extract("金龙小区7栋302卫生间漏水", _places);
+        Assert.Equal((7, "302"), (p9.BuildingNumber, p9.Room));
+        var p10 = PlaceExtractor.Extract("Jinlong building 3, the light is broken", _places);
+        Assert.Equal(3, p10.BuildingNumber);
+
         var p8 = PlaceExtractor.Extract("床单厂8#楼", _places);
         Assert.Equal(("床单厂小区", 211208L), (p8.CompoundName, p8.BuildingId!.Value));
 
