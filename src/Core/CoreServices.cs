@@ -51,6 +51,7 @@ public static class CoreServices
         services.AddSingleton<OrderScans>();
         services.AddSingleton<OrderRecipients>();
         services.AddSingleton<ClaimExpiry>();
+        services.AddSingleton<UrgentAlerts>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();
         services.AddSingleton<OrderReports>();

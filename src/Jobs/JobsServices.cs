@@ -86,6 +86,7 @@ public static class JobsServices
             Cron<FollowUpResolvedJob>(q, "follow-up-resolved", o.FollowUpCron);
             Cron<CheckParticipationJob>(q, "check-participation", o.ParticipationCron);
             Cron<ExpireClaimsJob>(q, "expire-claims", o.ClaimExpiryCron);
+            Cron<RaiseUrgentAlertsJob>(q, "raise-urgent-alerts", o.UrgentAlertsCron);
             q.AddJobListener<JobRunListener>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);

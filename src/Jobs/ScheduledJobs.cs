@@ -56,6 +56,13 @@ public sealed class ExpireClaimsJob(Db db, ClaimExpiry expiry) : IJob
 }
 
 [DisallowConcurrentExecution]
+public sealed class RaiseUrgentAlertsJob(Db db, UrgentAlerts alerts) : IJob
+{
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await alerts.RunAsync(ct)} urgent alerts raised to the street");
+}
+
+[DisallowConcurrentExecution]
 public sealed class SendScheduledBroadcastsJob(Db db, BroadcastService broadcasts) : IJob
 {
     public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.RunAsync(db, async () =>

@@ -143,6 +143,14 @@ public static class OrdersEndpoints
             .WithSummary("Staff: extend the resolve deadline with a reason")
             .ProducesErrors(OrderErrors.Extend);
 
+        group
+            .MapPost("/{code}/acknowledge", (Me me, OrderTriage t, string code, CancellationToken ct) =>
+                Done(t.AcknowledgeAsync(me.Caller, code, ct))
+            )
+            .WithName("AcknowledgeUrgent")
+            .WithSummary("Staff: acknowledge an urgent alert so that it stops climbing to the street — 响应")
+            .ProducesErrors(OrderErrors.Acknowledge);
+
         // Residents
         group
             .MapPost("/{code}/urge", (Me me, OrderReports r, string code, CancellationToken ct) =>

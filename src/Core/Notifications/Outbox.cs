@@ -123,6 +123,27 @@ public static class Outbox
           area_path, created_at, updated_at)
         """;
 
+    /// <summary>
+    /// Kinds that go by the strongest channel each person has and also to the in-app inbox, where they stay until
+    /// read: an urgent alert must not depend on one channel.
+    /// </summary>
+    public static readonly IReadOnlySet<string> AlsoToInbox = new HashSet<string>
+    {
+        "urgent_alert",
+        "urgent_cancelled",
+    };
+
+    private static readonly string SelectInboxCopies = $"""
+        SELECT CONCAT(@key, ':inbox:', p.id), p.id, NULL, 'inbox', @kind,
+          @payload, 'pending', 0, @now,
+          @broadcastId, @orderCode,
+          COALESCE(@areaPath, (SELECT o.area_path FROM service_order o WHERE o.code = @orderCode),
+            {PersonArea}), @now, @now
+        FROM person p
+        {ChannelLadder.Joins("@kind")}
+        WHERE {ChannelLadder.ChannelSql()} <> 'inbox' AND p.id IN @ids
+        """;
+
     /// <summary>One notice to several people, keyed "{idempotencyKey}:{personId}".</summary>
     public static async Task<int> EnqueueAsync(
         DbConnection c,
@@ -137,24 +158,30 @@ public static class Outbox
         var ids = personIds.Distinct().ToArray();
         if (ids.Length == 0)
             return 0;
-        return await c.ExecuteAsync(
+        var args = new
+        {
+            ids,
+            key = idempotencyKey,
+            kind = notice.Kind,
+            payload = JsonSerializer.Serialize(notice, Json),
+            now,
+            broadcastId = (long?)null,
+            areaPath = (string?)null,
+            orderCode = notice.OrderCode,
+        };
+        var rows = await c.ExecuteAsync(
             new CommandDefinition(
                 $"{InsertPrefix} {SelectRecipients} WHERE p.id IN @ids",
-                new
-                {
-                    ids,
-                    key = idempotencyKey,
-                    kind = notice.Kind,
-                    payload = JsonSerializer.Serialize(notice, Json),
-                    now,
-                    broadcastId = (long?)null,
-                    areaPath = (string?)null,
-                    orderCode = notice.OrderCode,
-                },
+                args,
                 tx,
                 cancellationToken: ct
             )
         );
+        if (AlsoToInbox.Contains(notice.Kind))
+            rows += await c.ExecuteAsync(
+                new CommandDefinition($"{InsertPrefix} {SelectInboxCopies}", args, tx, cancellationToken: ct)
+            );
+        return rows;
     }
 
     /// <summary>

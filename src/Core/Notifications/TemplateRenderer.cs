@@ -54,6 +54,7 @@ public static class TemplateRenderer
             "order_comment" => "新留言",
             "claim_expired" => "认领超时",
             "urgent_alert" => "紧急诉求",
+            "urgent_cancelled" => "已撤销",
             "handover" => "转人工",
             "followup" => "待评价",
             "reminder" => "即将到期",

@@ -308,6 +308,14 @@ public static class OrderErrors
         StateChanged,
     ];
     public static readonly ErrorCode[] Urge = [NotFound, ReporterOnly, NotOpen, UrgeThrottled];
+
+    public static readonly ErrorCode NotUrgent = new("order.not_urgent", ErrorKind.Conflict, "这不是紧急工单，无需响应确认");
+    public static readonly ErrorCode AlreadyAcknowledged = new(
+        "order.already_acknowledged",
+        ErrorKind.Conflict,
+        "这条紧急诉求已经有人响应了"
+    );
+    public static readonly ErrorCode[] Acknowledge = [NotFound, StaffOnly, NotUrgent, AlreadyAcknowledged];
     public static readonly ErrorCode[] Cancel =
     [
         NotFound,

@@ -36,7 +36,8 @@ public static class OrderEventKind
         Released = "released",
         ClaimExpired = "claim_expired",
         DeadlineExtended = "deadline_extended",
-        Comment = "comment";
+        Comment = "comment",
+        Acknowledged = "acknowledged";
 
     public static string ChineseName(string kind) =>
         kind switch
@@ -66,6 +67,7 @@ public static class OrderEventKind
             ClaimExpired => "认领超时，退回认领池",
             DeadlineExtended => "延长办理期限",
             Comment => "居民补充",
+            Acknowledged => "已响应",
             _ => kind,
         };
 }
@@ -86,6 +88,9 @@ public record OrderRow
     public decimal? Latitude { get; init; }
     public decimal? Longitude { get; init; }
     public string Urgency { get; init; } = "";
+
+    /// <summary>Who an urgent alert reached: 1 grid workers and secretary, 2 also the street.</summary>
+    public int UrgentAlertLevel { get; init; }
     public string Status { get; init; } = "";
     public DateTime AckDueAt { get; init; }
     public DateTime ResolveDueAt { get; init; }

@@ -251,6 +251,13 @@ public sealed class OrderReports(
                             now,
                             ct
                         );
+                        await OrderStore.ScheduleUrgentAlertAsync(
+                            c,
+                            tx,
+                            orderId,
+                            now.AddHours(Math.Max(1, category.UrgentAckHours)),
+                            ct
+                        );
                     }
             );
         }
@@ -425,7 +432,30 @@ public sealed class OrderReports(
                 reason
             )
         );
-        return await changes.MoveAsync(caller, row, move, now, null, ct);
+        if (row.Urgency != Urgency.Urgent)
+            return await changes.MoveAsync(caller, row, move, now, null, ct);
+        // The staff an urgent alert reached are told it was withdrawn, in the same commit, so nobody rushes out.
+        var alerted = (await recipients.GridWorkersAsync(row.AreaPath, ct))
+            .Concat(await recipients.SecretariesAsync(row.AreaPath, ct))
+            .Concat(
+                row.UrgentAlertLevel >= UrgentAlerts.StreetLevel ? await recipients.StreetAsync(row.AreaPath, ct) : []
+            )
+            .Distinct()
+            .ToList();
+        var notice = new Notice(
+            "urgent_cancelled",
+            $"紧急诉求已撤销 {row.CategoryName}",
+            $"居民撤销了紧急诉求：{reason ?? "未说明原因"}",
+            row.Code
+        );
+        return await changes.MoveAsync(
+            caller,
+            row,
+            move,
+            now,
+            (c, tx) => Outbox.EnqueueAsync(c, tx, alerted, notice, $"urgent-cancelled:{row.Code}", now, ct),
+            ct
+        );
     }
 
     public static readonly string[] Ratings = ["satisfied", "basically_satisfied", "unsatisfied"];

@@ -179,6 +179,89 @@ public sealed class OrderScans(Db db, Categories.CategoryStore categories)
         return true;
     }
 
+    public sealed record UrgentAlertRow(
+        long Id,
+        string Code,
+        string Status,
+        string AreaPath,
+        string Description,
+        string CategoryName,
+        int UrgentAckHours,
+        int UrgentAlertLevel,
+        DateTime UrgentAlertNextAt
+    );
+
+    private const string UrgentAlertsDueSql = """
+        SELECT o.id, o.code, o.status, o.area_path AS AreaPath, o.description, c.name AS CategoryName,
+               c.urgent_ack_hours AS UrgentAckHours, o.urgent_alert_level AS UrgentAlertLevel,
+               o.urgent_alert_next_at AS UrgentAlertNextAt
+          FROM service_order o JOIN category c ON c.id = o.category_id
+         WHERE o.urgent_alert_next_at <= @now
+         ORDER BY o.urgent_alert_next_at LIMIT @limit
+        """;
+
+    /// <summary>Urgent orders whose next alert level is due (an index range on urgent_alert_next_at).</summary>
+    public async Task<IReadOnlyList<UrgentAlertRow>> UrgentAlertsDueAsync(DateTime now, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<UrgentAlertRow>(
+                new CommandDefinition(UrgentAlertsDueSql, new { now, limit }, cancellationToken: ct)
+            )
+        ).AsList();
+    }
+
+    private const string UrgentAlertStepSql = """
+        UPDATE service_order SET urgent_alert_level = @level, urgent_alert_next_at = @next
+         WHERE id = @id AND urgent_alert_level = @seenLevel AND urgent_alert_next_at = @seenAt
+           AND urgent_acked_at IS NULL
+        """;
+
+    /// <summary>
+    /// Moves an urgent alert to <paramref name="level"/> (or stops it: <paramref name="level"/> unchanged and no next
+    /// time) from exactly the state read, so two nodes' scans move it once; the timeline event and the notices join the
+    /// same commit.
+    /// </summary>
+    public async Task<bool> StepUrgentAlertAsync(
+        UrgentAlertRow row,
+        int level,
+        DateTime? next,
+        NewOrderEvent? e,
+        DateTime now,
+        Func<DbConnection, DbTransaction, Task>? alsoInTransaction,
+        CancellationToken ct
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var moved = await c.ExecuteAsync(
+            new CommandDefinition(
+                UrgentAlertStepSql,
+                new
+                {
+                    id = row.Id,
+                    level,
+                    next,
+                    seenLevel = row.UrgentAlertLevel,
+                    seenAt = row.UrgentAlertNextAt,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
+        if (moved != 1)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        if (e is not null)
+            await OrderStore.AppendEventAsync(c, tx, row.Id, e, now, ct);
+        if (alsoInTransaction is not null)
+            await alsoInTransaction(c, tx);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
     private static readonly string FollowUpSql = $"""
         SELECT {Columns} FROM service_order o
         WHERE o.status = 'resolved' AND o.resolved_at <= @before AND o.followed_up_at IS NULL

@@ -13,7 +13,8 @@ public sealed class OrderStore(Db db)
     private const string OrderColumns = """
         o.id, o.code, o.source, o.resident_id AS ResidentId, o.area_id AS AreaId, o.area_path AS AreaPath,
         o.category_id AS CategoryId, c.name AS CategoryName, o.description, o.location_text AS LocationText,
-        o.latitude, o.longitude, o.urgency, o.status, o.ack_due_at AS AckDueAt, o.resolve_due_at AS ResolveDueAt,
+        o.latitude, o.longitude, o.urgency, o.urgent_alert_level AS UrgentAlertLevel, o.status,
+        o.ack_due_at AS AckDueAt, o.resolve_due_at AS ResolveDueAt,
         o.claimer_person_id AS ClaimerPersonId, o.claimer_unit_id AS ClaimerUnitId,
           o.escalation_level AS EscalationLevel,
         o.satisfaction, o.merged_into_id AS MergedIntoId, m.code AS MergedIntoCode, o.reject_reason AS RejectReason,
@@ -626,6 +627,66 @@ public sealed class OrderStore(Db db)
     /// reached changes nothing and records nothing). With <paramref name="reschedule"/>, the next step is due at
     /// <paramref name="next"/> (null: no further step).
     /// </summary>
+    /// <summary>An urgent order's first alert went out: the next level is due at <paramref name="next"/>.</summary>
+    public static Task ScheduleUrgentAlertAsync(
+        DbConnection c,
+        DbTransaction tx,
+        long orderId,
+        DateTime next,
+        CancellationToken ct
+    ) =>
+        c.ExecuteAsync(
+            new CommandDefinition(
+                "UPDATE service_order SET urgent_alert_level = 1, urgent_alert_next_at = @next WHERE id = @orderId",
+                new { orderId, next },
+                tx,
+                cancellationToken: ct
+            )
+        );
+
+    private const string AcknowledgeSql = """
+        UPDATE service_order SET urgent_acked_at = @now, urgent_acked_by = @personId, urgent_alert_next_at = NULL
+         WHERE id = @orderId AND urgency = 'urgent' AND urgent_acked_at IS NULL
+        """;
+
+    /// <summary>
+    /// Staff acknowledge an urgent alert: no further level is alerted; the timeline says who and when. False when it
+    /// was already acknowledged (or is not urgent).
+    /// </summary>
+    public async Task<bool> AcknowledgeUrgentAsync(
+        long orderId,
+        NewOrderEvent e,
+        long personId,
+        DateTime now,
+        CancellationToken ct
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (
+            await c.ExecuteAsync(
+                new CommandDefinition(
+                    AcknowledgeSql,
+                    new
+                    {
+                        orderId,
+                        personId,
+                        now,
+                    },
+                    tx,
+                    cancellationToken: ct
+                )
+            ) != 1
+        )
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        await AppendEventAsync(c, tx, orderId, e, now, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
     public static async Task<bool> EscalateAsync(
         DbConnection c,
         DbTransaction tx,

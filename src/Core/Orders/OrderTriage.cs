@@ -36,6 +36,36 @@ public sealed class OrderTriage(
             notifyReporter: "已受理，正在安排办理"
         );
 
+    /// <summary>
+    /// Staff acknowledge an urgent alert (收到，正在处置): the alert stops climbing the hierarchy and the timeline shows
+    /// who responded and when. The order's status does not change.
+    /// </summary>
+    public async Task<Result<OrderDetail>> AcknowledgeAsync(Caller caller, string code, CancellationToken ct)
+    {
+        var row = await reader.VisibleAsync(caller, code, ct);
+        if (row is null)
+            return OrderErrors.NotFound;
+        if (!caller.IsStaffOver(row.AreaPath))
+            return OrderErrors.StaffOnly.With("只有负责该区域的工作人员可以响应紧急诉求");
+        if (row.Urgency != Urgency.Urgent)
+            return OrderErrors.NotUrgent;
+        var acknowledged = await orders.AcknowledgeUrgentAsync(
+            row.Id,
+            new NewOrderEvent(
+                OrderEventKind.Acknowledged,
+                null,
+                null,
+                caller.PersonId,
+                caller.RoleFor(row.AreaPath),
+                "已响应紧急诉求，正在处置"
+            ),
+            caller.PersonId,
+            changes.Now,
+            ct
+        );
+        return acknowledged ? await reader.DetailAsync(row.Id, caller, ct) : OrderErrors.AlreadyAcknowledged;
+    }
+
     public Task<Result<OrderDetail>> PublishAsync(Caller caller, string code, CancellationToken ct) =>
         StaffMoveAsync(caller, code, OrderAction.Publish, OrderEventKind.Published, null, (_, move) => move, ct);
 

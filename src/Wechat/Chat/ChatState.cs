@@ -9,7 +9,8 @@ public static class Awaiting
         Place = "place",
         Category = "category",
         Describe = "describe",
-        RatingReason = "rating_reason";
+        RatingReason = "rating_reason",
+        CancelUrgent = "cancel_urgent";
 }
 
 /// <summary>A report being drafted in the chat.</summary>
@@ -43,6 +44,9 @@ public sealed record ChatState
     public Draft? Draft { get; init; }
     public string? Awaiting { get; init; }
     public string? RatingCode { get; init; }
+
+    /// <summary>The urgent order the resident is asked to confirm withdrawing (Awaiting.CancelUrgent).</summary>
+    public string? PendingCode { get; init; }
 
     /// <summary>
     /// The category question asked with the summary, answered by the next message that is not more detail.

@@ -169,10 +169,23 @@ public sealed partial class ResidentDialog(
             return (await UrgeAsync(caller, CodeIn(text), ct), state);
         if (compact.StartsWith("人工", StringComparison.Ordinal) || compact is "转人工" or "找网格员" or "客服")
             return (await HandoverAsync(caller, state, text, ct), state);
+        if (state.Awaiting == Awaiting.CancelUrgent && state.PendingCode is { } pendingCode)
+            return await ConfirmUrgentCancelAsync(caller, pendingCode, compact, ct);
         if (
             compact.StartsWith("取消", StringComparison.Ordinal) || compact.StartsWith("撤销", StringComparison.Ordinal)
         )
             return await CancelAsync(caller, state, CodeIn(text), ct);
+        // "没有煤气味了，刚才是误会": the danger is gone; offer to withdraw the urgent report it raised.
+        if (state.Draft is null && await UrgentToWithdrawAsync(caller, text, ct) is { } offer)
+            return (
+                $"您之前反映的紧急情况（工单 {offer.Code}）已经解除了吗？如需撤销，请回复「确认撤销」；"
+                    + "回复其他内容则保留工单，工作人员会继续跟进。",
+                state with
+                {
+                    Awaiting = Awaiting.CancelUrgent,
+                    PendingCode = offer.Code,
+                }
+            );
         if (
             compact is "满意" or "非常满意" or "很满意" or "基本满意"
             || compact.StartsWith("不满意", StringComparison.Ordinal)
@@ -577,10 +590,58 @@ public sealed partial class ResidentDialog(
             ?.Code;
         if (code is null)
             return ("您目前没有可以撤销的工单（已有人认领的工单不能撤销）。", state);
+        // An urgent report alerted people who may already be on their way: withdrawing it takes a confirmation.
+        var mine = (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o =>
+            string.Equals(o.Code, code, StringComparison.OrdinalIgnoreCase)
+        );
+        if (mine?.Urgency == Urgency.Urgent)
+            return (
+                $"工单 {mine.Code} 是紧急工单，已经通知了网格员和社区书记。确定要撤销吗？回复「确认撤销」撤销，"
+                    + "回复其他内容则保留。",
+                state with
+                {
+                    Awaiting = Awaiting.CancelUrgent,
+                    PendingCode = mine.Code,
+                }
+            );
         if (Throttled(caller) is { } wait)
             return (wait, state);
         var result = await reports.CancelAsync(caller, code, "居民在公众号撤销", ct);
         return (result.IsOk ? $"已撤销工单 {code}。" : result.Error!.Message + "。", state);
+    }
+
+    private async Task<(string, ChatState)> ConfirmUrgentCancelAsync(
+        Caller caller,
+        string code,
+        string compact,
+        CancellationToken ct
+    )
+    {
+        if (compact is not ("确认撤销" or "确认" or "撤销" or "是" or "是的" or "对" or "好" or "确定"))
+            return ($"好的，紧急工单 {code} 保留，工作人员会尽快处理。", ChatState.Empty);
+        var result = await reports.CancelAsync(caller, code, "居民确认紧急情况已解除", ct);
+        return (
+            result.IsOk ? $"已撤销紧急工单 {code}，并已告知收到警报的工作人员。" : result.Error!.Message + "。",
+            ChatState.Empty
+        );
+    }
+
+    /// <summary>
+    /// The resident's open urgent report from the last day, when this message says the danger is gone (a hazard
+    /// mentioned only to clear it) and raises none.
+    /// </summary>
+    private async Task<OrderRow?> UrgentToWithdrawAsync(Caller caller, string text, CancellationToken ct)
+    {
+        var urgency = UrgencyDetector.Detect(text);
+        if (urgency.IsUrgent || urgency.Cleared.Count == 0)
+            return null;
+        var since = clock.GetUtcNow().UtcDateTime.AddDays(-1);
+        return (await orders.MineAsync(caller, 20, ct)).FirstOrDefault(o =>
+            o.Urgency == Urgency.Urgent
+            && o.ResidentId == caller.PersonId
+            && o.CreatedAt >= since
+            && o.Status is OrderStatus.Submitted or OrderStatus.Accepted or OrderStatus.Published
+        );
     }
 
     private async Task<(string, ChatState)> RateAsync(

@@ -21,6 +21,7 @@ public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
         "FollowUpCron",
         "ParticipationCron",
         "ClaimExpiryCron",
+        "UrgentAlertsCron",
     ];
 
     private Process StartNode(string name, StringBuilder output)

@@ -106,7 +106,7 @@ public sealed class ChatTests(TestApp app) : DbTest(app)
         Assert.Equal(111103, order.AreaId);
         Assert.Equal(["created", "escalated"], await EventsAsync(code));
         var alerted = await TestDatabase.QueryAsync<long>(
-            "SELECT person_id FROM delivery WHERE kind = 'urgent_alert' ORDER BY person_id"
+            "SELECT DISTINCT person_id FROM delivery WHERE kind = 'urgent_alert' ORDER BY person_id"
         );
         Assert.Equal([9011L, 9101L], alerted); // the secretary of 城东社区 and the grid worker of 金龙小区第一网格
     }
