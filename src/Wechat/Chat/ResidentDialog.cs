@@ -263,7 +263,7 @@ public sealed partial class ResidentDialog(
             case Awaiting.Confirm
                 when state.Draft is { } answering
                     && state.QuestionKey is { } key
-                    && !await LooksLikeDetailAsync(caller, text, ct):
+                    && !await LooksLikeDetailAsync(text, ct):
                 return await NextStepAsync(
                     caller,
                     state with
@@ -281,7 +281,10 @@ public sealed partial class ResidentDialog(
             case Awaiting.Describe when state.Draft is { } describing:
                 return await NewReportAsync(caller, state, text, describing, ct);
             case Awaiting.Confirm when state.Draft is { } pending:
-                // Anything else while confirming is more detail: a place, a category hint or more description.
+                // Anything else while confirming is more detail: a place, a category hint or more description. A
+                // building that is not in the compound or grid already named is questioned, not taken.
+                if ((await BuildingInScopeAsync(pending, text, ct)).Problem is { } problem)
+                    return (problem, state);
                 return await AddDetailAsync(
                     caller,
                     state with
@@ -402,13 +405,12 @@ public sealed partial class ResidentDialog(
     /// While a category question is pending, a message that names a place or a category is more detail for the
     /// report; anything else answers the question.
     /// </summary>
-    private async Task<bool> LooksLikeDetailAsync(Caller caller, string text, CancellationToken ct)
+    private async Task<bool> LooksLikeDetailAsync(string text, CancellationToken ct)
     {
         if (await PickCategoryAsync(text.Replace(" ", ""), ct) is { } named && named.Name.Length == text.Trim().Length)
             return true;
         var analysis = await intake.AnalyzeAsync(text, ct);
-        return analysis.Urgency.IsUrgent
-            || (!analysis.Place.IsEmpty && await ResolvePlaceAsync(caller, analysis.Place, ct) is not null);
+        return analysis.Urgency.IsUrgent || !analysis.Place.IsEmpty;
     }
 
     private static string Warning(UrgencyResult urgency) =>
@@ -437,6 +439,8 @@ public sealed partial class ResidentDialog(
         if (await PickCategoryAsync(text.Replace(" ", ""), ct) is { } named && named.Name.Length == text.Trim().Length)
             return draft with { CategoryId = named.Id, CategoryName = named.Name, CategoryChosen = true };
         var analysis = await intake.AnalyzeAsync(text, ct);
+        if ((await BuildingInScopeAsync(draft, text, ct)).Place is { } inScope)
+            draft = ApplyPlace(draft, inScope);
         // Every added detail re-reads the whole report: "小区门口的垃圾桶满了" turns 其他 into 环境卫生, and a detail
         // that reveals danger makes the report urgent. A category the resident chose stays.
         var whole = await intake.AnalyzeAsync(Join(draft.Text, text), ct);
@@ -444,7 +448,10 @@ public sealed partial class ResidentDialog(
             draft = draft with { Urgent = true };
         if (!draft.CategoryChosen && (whole.Confident || whole.Urgency.IsUrgent) && whole.Category is { } reread)
             draft = draft with { CategoryId = reread.Id, CategoryName = reread.Name };
-        var place = analysis.Place.IsEmpty ? null : await ResolvePlaceAsync(caller, analysis.Place, ct);
+        var place =
+            analysis.Place.IsEmpty || IsBareBuilding(analysis.Place) && draft.AreaId is not null
+                ? null
+                : await ResolvePlaceAsync(caller, analysis.Place, ct);
         draft =
             place is not null && (!analysis.Place.RelativeToHome || draft.AreaId is null)
                 ? ApplyPlace(draft, place.Value)
@@ -806,6 +813,41 @@ public sealed partial class ResidentDialog(
     }
 
     private readonly record struct Place(long AreaId, string Name, bool IsHome);
+
+    private static bool IsBareBuilding(ExtractedPlace p) =>
+        p is { BuildingNumber: not null, BuildingId: null, GridId: null, CompoundId: null };
+
+    /// <summary>
+    /// "5号楼" after "世纪山水二期": the building is looked for in the compound or grid the draft already names. Found,
+    /// it is the place; in another grid of the same compound, or nowhere, the resident is told and asked.
+    /// </summary>
+    private async Task<(Place? Place, string? Problem)> BuildingInScopeAsync(
+        Draft draft,
+        string text,
+        CancellationToken ct
+    )
+    {
+        var directory = await intake.PlacesAsync(ct);
+        var extracted = PlaceExtractor.Extract(text, directory);
+        if (
+            !IsBareBuilding(extracted)
+            || draft.AreaId is not { } current
+            || directory.Get(current) is not { Kind: AreaKind.Grid or AreaKind.Compound } scope
+        )
+            return (null, null);
+        var n = extracted.BuildingNumber!.Value;
+        var scopeName = scope.Kind == AreaKind.Grid ? scope.Name.Replace("网格", "") : scope.Name;
+        if (directory.Building(scope, n) is { } building)
+            return (new Place(building.Id, $"{scopeName} {n}栋", false), null);
+        var compound = directory.CompoundOf(scope);
+        if (compound is not null && directory.Building(compound, n) is { } elsewhere)
+        {
+            var grid = elsewhere.PathIds.Select(directory.Get).FirstOrDefault(a => a?.Kind == AreaKind.Grid);
+            var there = grid?.Name.Replace("网格", "") ?? compound.Name;
+            return (null, $"{scopeName}没有{n}栋，{n}栋在{there}。请回复「{there}{n}栋」确认，或告诉我们正确的楼栋。");
+        }
+        return (null, $"{scopeName}没有{n}栋，请核对楼栋号后再回复，例如「{scopeName}3栋」。");
+    }
 
     private static Draft ApplyPlace(Draft d, Place p) =>
         d with

@@ -50,4 +50,23 @@ public sealed class DialogAskTests(TestApp app) : DbTest(app)
         Assert.Contains("since", extra);
         Assert.DoesNotContain("scope", extra);
     }
+
+    [Fact]
+    public async Task ABuildingIsCheckedAgainstTheGridAlreadyNamed()
+    {
+        var openid = ChatHelpers.NewOpenid();
+        Assert.Contains("请问问题在哪里", await App.SayAsync(openid, "楼道灯坏了"));
+        Assert.Contains("位置：世纪山水二期", await App.SayAsync(openid, "世纪山水二期"));
+        // Building 5 is in 一期: said so, and the draft keeps its place.
+        var wrong = await App.SayAsync(openid, "5号楼");
+        Assert.Contains("世纪山水二期没有5栋，5栋在世纪山水一期", wrong);
+        Assert.Contains("位置：世纪山水二期\n", await App.SayAsync(openid, "嗯我再看看"));
+        // Building 8 is in 二期: it becomes the place.
+        Assert.Contains("位置：世纪山水二期 8栋", await App.SayAsync(openid, "8号楼"));
+        var code = ChatHelpers.CodeIn(await App.SayAsync(openid, "确认"));
+        Assert.Equal(
+            121208L,
+            await TestDatabase.ScalarAsync<long>("SELECT area_id FROM service_order WHERE code = @code", new { code })
+        );
+    }
 }
