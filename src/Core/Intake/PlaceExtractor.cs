@@ -15,10 +15,15 @@ public sealed record ExtractedPlace(
 )
 {
     public static readonly ExtractedPlace None = new(null, null, null, null, null, null, null, false);
+
+    /// <summary>A building named by a letter ("B座", "C栋"), as compounds of towers name them.</summary>
+    public string? BuildingLetter { get; init; }
+
     public bool IsEmpty =>
         CompoundId is null
         && GridId is null
         && BuildingNumber is null
+        && BuildingLetter is null
         && Unit is null
         && Room is null
         && !RelativeToHome;
@@ -30,7 +35,9 @@ public sealed record ExtractedPlace(
             new[]
             {
                 CompoundName,
-                BuildingNumber is { } b ? $"{b}栋" : null,
+                BuildingNumber is { } b ? $"{b}栋"
+                    : BuildingLetter is { } l ? $"{l}座"
+                    : null,
                 Unit is { } u ? $"{u}单元" : null,
                 Room is { } r ? $"{r}室" : null,
             }.Where(s => s is not null)
@@ -95,6 +102,18 @@ public sealed class PlaceDirectory
             .FirstOrDefault(b => b.Kind == AreaKind.Building && b.Name == name);
     }
 
+    /// <summary>The building "{letter}座" (or 栋, 幢) under a compound (through its grids) or under a grid.</summary>
+    public Area? BuildingByLetter(Area compoundOrGrid, string letter)
+    {
+        string[] names = [$"{letter}座", $"{letter}栋", $"{letter}幢", $"{letter}区"];
+        var grids = compoundOrGrid.Kind == AreaKind.Grid ? [compoundOrGrid] : _children[compoundOrGrid.Id].ToList();
+        return grids
+            .SelectMany(g => _children[g.Id])
+            .FirstOrDefault(b =>
+                b.Kind == AreaKind.Building && names.Contains(b.Name, StringComparer.OrdinalIgnoreCase)
+            );
+    }
+
     /// <summary>The grid whose centre is nearest to a point, within maxMeters.</summary>
     public Area? NearestGrid(double latitude, double longitude, double maxMeters = 1500)
     {
@@ -143,6 +162,9 @@ public static partial class PlaceExtractor
         RegexOptions.IgnoreCase
     )]
     private static partial Regex BuildingPattern();
+
+    [GeneratedRegex(@"(?<![A-Za-z])([A-Za-z])\s*(?:座|栋|幢|号楼)")]
+    private static partial Regex LetterBuildingPattern();
 
     [GeneratedRegex($@"({Num})\s*单元")]
     private static partial Regex UnitPattern();
@@ -194,13 +216,26 @@ public static partial class PlaceExtractor
             room = ToAscii(rm.Groups.Values.Skip(1).First(g => g.Success).Value);
         var relative = HomeWords.Any(w => text.Contains(w, StringComparison.Ordinal));
 
+        var letter = building is null && LetterBuildingPattern().Match(text) is { Success: true } lm
+            ? lm.Groups[1].Value.ToUpperInvariant()
+            : null;
+
         long? buildingId = null;
         if (building is { } n && (grid ?? compound) is { } scope && directory.Building(scope, n) is { } b)
             buildingId = b.Id;
         else if (building is { } n2 && compound is not null && directory.Building(compound, n2) is { } b2)
             buildingId = b2.Id;
+        else if (
+            letter is not null
+            && (grid ?? compound) is { } lettered
+            && directory.BuildingByLetter(lettered, letter) is { } b3
+        )
+            buildingId = b3.Id;
 
-        return new ExtractedPlace(compound?.Id, compound?.Name, grid?.Id, building, buildingId, unit, room, relative);
+        return new ExtractedPlace(compound?.Id, compound?.Name, grid?.Id, building, buildingId, unit, room, relative)
+        {
+            BuildingLetter = letter,
+        };
     }
 
     public static int? ParseNumber(string s)

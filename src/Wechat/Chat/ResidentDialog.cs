@@ -871,7 +871,13 @@ public sealed partial class ResidentDialog(
         var directory = await intake.PlacesAsync(ct);
         string Extra(ExtractedPlace p) => (p.Unit is { } u ? $" {u}单元" : "") + (p.Room is { } r ? $" {r}室" : "");
         if (place.BuildingId is { } b)
-            return new Place(b, $"{place.CompoundName} {place.BuildingNumber}栋{Extra(place)}", false);
+            return new Place(
+                b,
+                $"{place.CompoundName} "
+                    + (place.BuildingNumber is { } bn ? $"{bn}栋" : $"{place.BuildingLetter}座")
+                    + Extra(place),
+                false
+            );
         if (place.GridId is { } g)
             return new Place(g, directory.Get(g)!.Name.Replace("网格", ""), false);
         if (place.CompoundId is { } c)

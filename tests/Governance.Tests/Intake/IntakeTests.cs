@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Governance.Api.Intake;
 using Governance.Core.Intake;
+using Governance.Core.Areas;
 
 namespace Governance.Tests.Intake;
 
@@ -127,6 +128,19 @@ public sealed class IntakeTests : IAsyncLifetime
         Assert.Equal((7, "302"), (p9.BuildingNumber, p9.Room));
         var p10 = PlaceExtractor.Extract("Jinlong building 3, the light is broken", _places);
         Assert.Equal(3, p10.BuildingNumber);
+
+        // Towers named by letters.
+        var towers = new PlaceDirectory(
+            [
+                new Area(7, null, AreaKind.Community, "星河社区", "/7/", 1, null, null),
+                new Area(71, 7, AreaKind.Compound, "星河湾小区", "/7/71/", 2, null, null),
+                new Area(711, 71, AreaKind.Grid, "星河湾第一网格", "/7/71/711/", 3, null, null),
+                new Area(71101, 711, AreaKind.Building, "A座", "/7/71/711/71101/", 4, null, null),
+                new Area(71102, 711, AreaKind.Building, "B座", "/7/71/711/71102/", 4, null, null),
+            ]
+        );
+        var p11 = PlaceExtractor.Extract("星河湾b座电梯坏了", towers);
+        Assert.Equal(("B", 71102L), (p11.BuildingLetter, p11.BuildingId!.Value));
 
         var p8 = PlaceExtractor.Extract("床单厂8#楼", _places);
         Assert.Equal(("床单厂小区", 211208L), (p8.CompoundName, p8.BuildingId!.Value));
