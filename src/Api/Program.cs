@@ -7,6 +7,7 @@ using Governance.Api.Health;
 using Governance.Api.Inbox;
 using Governance.Api.Infrastructure;
 using Governance.Api.Intake;
+using Governance.Api.Lists;
 using Governance.Api.Members;
 using Governance.Api.Orders;
 using Governance.Api.Registrations;
@@ -81,6 +82,7 @@ api.MapBroadcasts();
 api.MapDeliveries();
 api.MapInbox();
 api.MapIntake();
+api.MapLists();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
     app.MapSandbox();

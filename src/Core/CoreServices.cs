@@ -52,6 +52,8 @@ public static class CoreServices
         services.AddSingleton<OrderRecipients>();
         services.AddSingleton<ClaimExpiry>();
         services.AddSingleton<UrgentAlerts>();
+        services.AddSingleton<Lists.ListStore>();
+        services.AddSingleton<Lists.CommunityLists>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();
         services.AddSingleton<OrderReports>();

@@ -66,6 +66,11 @@ public static class TestDatabase
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync(
             """
+            DELETE FROM resource_slot;
+            DELETE FROM resource_booking;
+            DELETE FROM list_progress;
+            DELETE FROM list_claim;
+            DELETE FROM list_item;
             DELETE FROM inbox_message;
             DELETE FROM delivery;
             DELETE FROM broadcast;
