@@ -8,6 +8,7 @@ using Governance.Api.Inbox;
 using Governance.Api.Infrastructure;
 using Governance.Api.Intake;
 using Governance.Api.Lists;
+using Governance.Api.Meetings;
 using Governance.Api.Members;
 using Governance.Api.Orders;
 using Governance.Api.Registrations;
@@ -83,6 +84,7 @@ api.MapDeliveries();
 api.MapInbox();
 api.MapIntake();
 api.MapLists();
+api.MapMeetings();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
     app.MapSandbox();

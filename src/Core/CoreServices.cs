@@ -54,6 +54,8 @@ public static class CoreServices
         services.AddSingleton<UrgentAlerts>();
         services.AddSingleton<Lists.ListStore>();
         services.AddSingleton<Lists.CommunityLists>();
+        services.AddSingleton<Meetings.MeetingStore>();
+        services.AddSingleton<Meetings.JointMeetings>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();
         services.AddSingleton<OrderReports>();

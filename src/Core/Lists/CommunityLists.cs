@@ -116,6 +116,31 @@ public sealed class CommunityLists(
     }
 
     /// <summary>
+    /// A point raised at a joint meeting becomes a need of the community (source "meeting"), listed in the name of
+    /// whoever scheduled the meeting.
+    /// </summary>
+    public async Task<long> AddFromMeetingAsync(long communityId, string title, long meetingId, CancellationToken ct)
+    {
+        var createdBy = await store.MeetingOwnerAsync(meetingId, ct);
+        return await store.AddItemAsync(
+            communityId,
+            new NewListItem(
+                ListKind.Need,
+                Chars.Cut(title, 100),
+                $"联席会议提出（会议 {meetingId}）",
+                null,
+                "meeting",
+                null,
+                null,
+                null
+            ),
+            createdBy,
+            Now,
+            ct
+        );
+    }
+
+    /// <summary>
     /// A unit (its admin, for a community it serves) or a member registered in the community claims a need or a
     /// project; the community's secretaries are told. The deadline is the item's, or 30 days.
     /// </summary>

@@ -273,6 +273,18 @@ public sealed class ListStore(Db db)
         return true;
     }
 
+    public async Task<long> MeetingOwnerAsync(long meetingId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                "SELECT created_by FROM meeting WHERE id = @meetingId",
+                new { meetingId },
+                cancellationToken: ct
+            )
+        );
+    }
+
     public async Task<IReadOnlyList<long>> UnitAdminsAsync(long unitId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

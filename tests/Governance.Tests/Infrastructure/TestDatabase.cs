@@ -66,6 +66,9 @@ public static class TestDatabase
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync(
             """
+            DELETE FROM meeting_item;
+            DELETE FROM meeting_invitee;
+            DELETE FROM meeting;
             DELETE FROM resource_slot;
             DELETE FROM resource_booking;
             DELETE FROM list_progress;
