@@ -85,6 +85,7 @@ api.MapInbox();
 api.MapIntake();
 api.MapLists();
 api.MapMeetings();
+api.MapLedgerExports();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
     app.MapSandbox();

@@ -55,6 +55,7 @@ public static class CoreServices
         services.AddSingleton<Lists.ListStore>();
         services.AddSingleton<Lists.CommunityLists>();
         services.AddSingleton<Meetings.MeetingStore>();
+        services.AddSingleton<Lists.Ledgers>();
         services.AddSingleton<Meetings.JointMeetings>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();

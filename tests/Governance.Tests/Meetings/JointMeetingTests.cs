@@ -127,6 +127,18 @@ public sealed class JointMeetingTests(TestApp app) : DbTest(app)
         Assert.Equal(items[1], carried.GetProperty("carriedFrom").GetInt64());
         Assert.Equal("claimed", carried.GetProperty("state").GetString());
 
+        // The meetings ledger as a spreadsheet: every item of both meetings, the carried one marked.
+        var file = await secretary.GetAsync("/api/communities/11/exports/meetings");
+        using var sheet = new MemoryStream(await file.Content.ReadAsByteArrayAsync());
+        var rows = MiniExcelLibs
+            .MiniExcel.Query(sheet, useHeaderRow: true)
+            .Cast<IDictionary<string, object>>()
+            .ToList();
+        Assert.Equal(
+            [("老年活动室缺桌椅", "已办结", ""), ("小区东门路灯不亮", "办理中", ""), ("小区东门路灯不亮", "办理中", "结转")],
+            rows.Select(r => (r["议题"]?.ToString(), r["办理情况"]?.ToString(), r["是否结转"]?.ToString() ?? ""))
+        );
+
         var ledger = await secretary.GetAsync("/api/communities/11/ledger").OkAsync();
         Assert.Equal(
             [(1L, 1L, 1L), (5L, 1L, 0L)],

@@ -1,0 +1,89 @@
+using System.Text;
+using Governance.Api.Auth;
+using Governance.Api.Infrastructure;
+using Governance.Core.Errors;
+using Governance.Core.Intake;
+using Governance.Core.Lists;
+using MiniExcelLibs;
+using MiniExcelLibs.Attributes;
+using MiniExcelLibs.OpenXml;
+
+namespace Governance.Api.Lists;
+
+/// <summary>
+/// Ledgers as files: .xlsx through MiniExcel (Chinese headings, column widths set) or CSV in UTF-8 with a byte-order
+/// mark, so that Excel on a Chinese Windows opens it without garbling.
+/// </summary>
+public static class LedgerExport
+{
+    public static void MapLedgerExports(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api")
+            .WithTags("Lists")
+            .RequireAuthorization()
+            .MapGet("/communities/{id:long}/exports/{ledger}", ExportAsync)
+            .WithName("ExportLedger")
+            .WithSummary("Staff: a ledger (claims, meetings) as a spreadsheet (format=xlsx, the default) or CSV")
+            .ProducesErrors(LedgerErrors.Export);
+    }
+
+    private static async Task<IResult> ExportAsync(
+        Me me,
+        long id,
+        string ledger,
+        string? format,
+        Ledgers ledgers,
+        CancellationToken ct
+    )
+    {
+        format ??= "xlsx";
+        if (format is not ("xlsx" or "csv"))
+            return ((Error)LedgerErrors.UnknownFormat).ToProblem();
+        var result = await ledgers.ExportAsync(me.Caller, id, ledger, ct);
+        if (!result.IsOk)
+            return result.Error!.ToProblem();
+        var l = result.Value!;
+        var fileName = $"{l.Title}.{format}";
+        return format == "csv"
+            ? Results.File(Csv(l), "text/csv; charset=utf-8", fileName)
+            : Results.File(
+                Xlsx(l),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                fileName
+            );
+    }
+
+    public static byte[] Xlsx(Ledger ledger)
+    {
+        var rows = ledger.Rows.Select(r =>
+            (IDictionary<string, object?>)ledger.Columns.ToDictionary(c => c.Key, c => r.GetValueOrDefault(c.Key))
+        );
+        var configuration = new OpenXmlConfiguration
+        {
+            DynamicColumns =
+            [
+                .. ledger.Columns.Select((c, i) => new DynamicExcelColumn(c.Key)
+                {
+                    Name = c.Heading,
+                    Width = c.Width,
+                    Index = i,
+                }),
+            ],
+        };
+        using var stream = new MemoryStream();
+        stream.SaveAs(rows, sheetName: "台账", configuration: configuration);
+        return stream.ToArray();
+    }
+
+    public static byte[] Csv(Ledger ledger)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Join(',', ledger.Columns.Select(c => LabelledCsv.Escape(c.Heading))));
+        foreach (var row in ledger.Rows)
+        {
+            var cells = ledger.Columns.Select(c => LabelledCsv.Escape(row.GetValueOrDefault(c.Key)?.ToString() ?? ""));
+            sb.AppendLine(string.Join(',', cells));
+        }
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
+    }
+}

@@ -1,0 +1,163 @@
+using Dapper;
+using Governance.Core.Areas;
+using Governance.Core.Data;
+using Governance.Core.Errors;
+using Governance.Core.People;
+
+namespace Governance.Core.Lists;
+
+/// <summary>A column of a ledger: its Chinese heading and a width in characters for the spreadsheet.</summary>
+public sealed record LedgerColumn(string Key, string Heading, int Width);
+
+/// <summary>A ledger (台账) as rows, ready to be written as a spreadsheet or CSV.</summary>
+public sealed record Ledger(
+    string Title,
+    IReadOnlyList<LedgerColumn> Columns,
+    IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows
+);
+
+public static class LedgerErrors
+{
+    public static readonly ErrorCode UnknownLedger = new(
+        "ledgers.unknown",
+        ErrorKind.NotFound,
+        "没有这种台账：可导出 claims（认领台账）或 meetings（会议台账）"
+    );
+    public static readonly ErrorCode UnknownFormat = new(
+        "ledgers.unknown_format",
+        ErrorKind.Validation,
+        "导出格式应为 xlsx 或 csv",
+        "format"
+    );
+    public static readonly ErrorCode CommunityNotFound = new(
+        "ledgers.community_not_found",
+        ErrorKind.NotFound,
+        "社区不存在"
+    );
+    public static readonly ErrorCode StaffOnly = new(
+        "ledgers.staff_only",
+        ErrorKind.Forbidden,
+        "只有本社区（或上级）工作人员可以导出台账"
+    );
+
+    public static readonly ErrorCode[] Export = [UnknownLedger, UnknownFormat, CommunityNotFound, StaffOnly];
+}
+
+/// <summary>
+/// The community's ledgers for export: the claims ledger (every need and project claimed, by whom, by when, where it
+/// stands and the evidence) and the meetings ledger (every meeting's items and how each ended). Times in China time.
+/// </summary>
+public sealed class Ledgers(Db db, AreaStore areas)
+{
+    public static readonly string[] Names = ["claims", "meetings"];
+
+    private static readonly LedgerColumn[] ClaimColumns =
+    [
+        new("item", "事项", 30),
+        new("kind", "清单", 8),
+        new("claimant", "认领方", 20),
+        new("owner", "负责人", 10),
+        new("claimed", "认领时间", 18),
+        new("deadline", "截止日期", 12),
+        new("status", "状态", 8),
+        new("evidence", "完成情况", 40),
+    ];
+
+    private static readonly LedgerColumn[] MeetingColumns =
+    [
+        new("meeting", "会议", 24),
+        new("date", "时间", 18),
+        new("item", "议题", 30),
+        new("claimant", "认领方", 20),
+        new("state", "办理情况", 10),
+        new("carried", "是否结转", 8),
+    ];
+
+    public async Task<Result<Ledger>> ExportAsync(Caller caller, long communityId, string name, CancellationToken ct)
+    {
+        if (!Names.Contains(name))
+            return LedgerErrors.UnknownLedger;
+        if (await areas.GetAsync(communityId, ct) is not { Kind: AreaKind.Community } community)
+            return LedgerErrors.CommunityNotFound;
+        if (!caller.IsStaffOver(community.Path))
+            return LedgerErrors.StaffOnly;
+        await using var c = await db.OpenAsync(ct);
+        if (name == "claims")
+        {
+            var rows = await c.QueryAsync<(string, string, string?, string, DateTime, DateTime, string, string?)>(
+                new CommandDefinition(
+                    """
+                    SELECT i.title, i.kind, u.name, p.name, l.created_at, l.deadline, l.status, l.evidence
+                      FROM list_claim l JOIN list_item i ON i.id = l.item_id JOIN person p ON p.id = l.owner_person_id
+                      LEFT JOIN unit u ON u.id = l.unit_id
+                     WHERE i.community_id = @communityId ORDER BY l.id
+                    """,
+                    new { communityId },
+                    cancellationToken: ct
+                )
+            );
+            return new Ledger(
+                $"{community.Name}认领台账",
+                ClaimColumns,
+                rows.Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                {
+                    ["item"] = r.Item1,
+                    ["kind"] = ListKind.ChineseName(r.Item2),
+                    ["claimant"] = r.Item3 ?? r.Item4,
+                    ["owner"] = r.Item4,
+                    ["claimed"] = Time.ChinaTime.ToChina(r.Item5.Utc()).ToString("yyyy-MM-dd HH:mm"),
+                    ["deadline"] = r.Item6.ToString("yyyy-MM-dd"),
+                    ["status"] = ClaimStatusName(r.Item7),
+                    ["evidence"] = r.Item8 ?? "",
+                })
+                    .ToList()
+            );
+        }
+        var items = await c.QueryAsync<(string, DateTime, string, string?, string?, long?)>(
+            new CommandDefinition(
+                """
+                SELECT m.title, m.scheduled_at, mi.title,
+                  (SELECT COALESCE(u.name, p.name) FROM list_claim lc JOIN person p ON p.id = lc.owner_person_id
+                     LEFT JOIN unit u ON u.id = lc.unit_id
+                    WHERE lc.item_id = mi.list_item_id AND lc.status <> 'withdrawn' ORDER BY lc.id DESC LIMIT 1),
+                  li.status, mi.carried_from
+                  FROM meeting m JOIN meeting_item mi ON mi.meeting_id = m.id
+                  LEFT JOIN list_item li ON li.id = mi.list_item_id
+                 WHERE m.area_id = @communityId ORDER BY m.scheduled_at, mi.id
+                """,
+                new { communityId },
+                cancellationToken: ct
+            )
+        );
+        return new Ledger(
+            $"{community.Name}会议台账",
+            MeetingColumns,
+            items
+                .Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                {
+                    ["meeting"] = r.Item1,
+                    ["date"] = Time.ChinaTime.ToChina(r.Item2.Utc()).ToString("yyyy-MM-dd HH:mm"),
+                    ["item"] = r.Item3,
+                    ["claimant"] = r.Item4 ?? "未认领",
+                    ["state"] = r.Item5 switch
+                    {
+                        "done" => "已办结",
+                        "claimed" => "办理中",
+                        _ => "未认领",
+                    },
+                    ["carried"] = r.Item6 is null ? "" : "结转",
+                })
+                .ToList()
+        );
+    }
+
+    private static string ClaimStatusName(string status) =>
+        status switch
+        {
+            ClaimStatus.Claimed => "办理中",
+            ClaimStatus.Submitted => "待确认",
+            ClaimStatus.Returned => "已退回",
+            ClaimStatus.Done => "已办结",
+            _ => "已撤回",
+        };
+}

@@ -1,0 +1,79 @@
+using System.Net.Http.Json;
+using System.Text;
+using MiniExcelLibs;
+
+namespace Governance.Tests.Lists;
+
+/// <summary>The claims and meetings ledgers exported as .xlsx and CSV, opened again and their rows checked.</summary>
+[Collection(DbCollection.Name)]
+public sealed class LedgerExportTests(TestApp app) : DbTest(app)
+{
+    private async Task ClaimedNeedAsync(string title, long admin, long unit)
+    {
+        var item = await App.ClientFor(9011)
+            .PostAsJsonAsync("/api/communities/11/lists", new { kind = "need", title })
+            .OkAsync();
+        await App.ClientFor(admin)
+            .PostAsJsonAsync($"/api/lists/{item.GetProperty("id").GetInt64()}/claim", new { unitId = unit })
+            .OkAsync();
+    }
+
+    [Fact]
+    public async Task TheClaimsLedgerOpensAsASpreadsheetAndAsCsvWithChineseHeadings()
+    {
+        await ClaimedNeedAsync("老年活动室缺桌椅", 3001, 1);
+        await ClaimedNeedAsync("东门路灯不亮", 3005, 5);
+        var secretary = App.ClientFor(9011);
+
+        var xlsx = await secretary.GetAsync("/api/communities/11/exports/claims");
+        Assert.Equal(200, (int)xlsx.StatusCode);
+        Assert.Equal(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx.Content.Headers.ContentType?.MediaType
+        );
+        using var sheet = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        var rows = sheet.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(
+            ["事项", "清单", "认领方", "负责人", "认领时间", "截止日期", "状态", "完成情况"],
+            rows[0].Keys.ToArray()
+        );
+        Assert.Equal(("老年活动室缺桌椅", "需求清单", "县医院", "办理中"), (
+            rows[0]["事项"]?.ToString(),
+            rows[0]["清单"]?.ToString(),
+            rows[0]["认领方"]?.ToString(),
+            rows[0]["状态"]?.ToString()
+        ));
+        Assert.Equal("市应急局", rows[1]["认领方"]?.ToString());
+
+        var csv = await secretary.GetAsync("/api/communities/11/exports/claims?format=csv");
+        var bytes = await csv.Content.ReadAsByteArrayAsync();
+        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (lines.Count == 1)
+            lines = Encoding.UTF8.GetString(bytes[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.StartsWith("事项,清单,认领方", lines[0]);
+        Assert.StartsWith("老年活动室缺桌椅,需求清单,县医院", lines[1]);
+    }
+
+    [Fact]
+    public async Task ExportsAreForTheCommunitysStaffAndNamedLedgersOnly()
+    {
+        await (await App.ClientFor(3001).GetAsync("/api/communities/11/exports/claims")).ProblemAsync(
+            403,
+            "ledgers.staff_only"
+        );
+        await (await App.ClientFor(9011).GetAsync("/api/communities/11/exports/salaries")).ProblemAsync(
+            404,
+            "ledgers.unknown"
+        );
+        await (await App.ClientFor(9011).GetAsync("/api/communities/11/exports/claims?format=pdf")).ProblemAsync(
+            400,
+            "ledgers.unknown_format"
+        );
+        var empty = await App.ClientFor(9011).GetAsync("/api/communities/11/exports/meetings?format=csv");
+        Assert.Equal(200, (int)empty.StatusCode);
+        Assert.StartsWith("会议,时间,议题", Encoding.UTF8.GetString((await empty.Content.ReadAsByteArrayAsync())[3..]));
+    }
+}
