@@ -2,6 +2,7 @@ using Governance.Api.Areas;
 using Governance.Api.Auth;
 using Governance.Api.Broadcasts;
 using Governance.Api.Categories;
+using Governance.Api.Committee;
 using Governance.Api.Deliveries;
 using Governance.Api.Health;
 using Governance.Api.Inbox;
@@ -86,6 +87,7 @@ api.MapIntake();
 api.MapLists();
 api.MapMeetings();
 api.MapLedgerExports();
+api.MapCommittee();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
     app.MapSandbox();

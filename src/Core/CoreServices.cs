@@ -56,6 +56,7 @@ public static class CoreServices
         services.AddSingleton<Lists.CommunityLists>();
         services.AddSingleton<Meetings.MeetingStore>();
         services.AddSingleton<Lists.Ledgers>();
+        services.AddSingleton<Committee.Commitments>();
         services.AddSingleton<Meetings.JointMeetings>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();

@@ -66,6 +66,8 @@ public static class TestDatabase
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync(
             """
+            DELETE FROM commitment;
+            DELETE FROM committee_member;
             DELETE FROM meeting_item;
             DELETE FROM meeting_invitee;
             DELETE FROM meeting;
