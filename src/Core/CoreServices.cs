@@ -57,6 +57,7 @@ public static class CoreServices
         services.AddSingleton<Meetings.MeetingStore>();
         services.AddSingleton<Lists.Ledgers>();
         services.AddSingleton<Committee.Commitments>();
+        services.AddSingleton<Lists.PracticeReminders>();
         services.AddSingleton<Meetings.JointMeetings>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();

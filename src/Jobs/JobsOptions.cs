@@ -21,6 +21,7 @@ public sealed class JobsOptions
     public string ParticipationCron { get; set; } = "0 0 9 ? * MON";
     public string ClaimExpiryCron { get; set; } = "0 */10 * * * ?";
     public string UrgentAlertsCron { get; set; } = "15 * * * * ?";
+    public string PracticeRemindersCron { get; set; } = "0 20 * * * ?";
 
     [Range(1, 3600)]
     public int BroadcastIntervalSeconds { get; set; } = 15;

@@ -87,6 +87,7 @@ public static class JobsServices
             Cron<CheckParticipationJob>(q, "check-participation", o.ParticipationCron);
             Cron<ExpireClaimsJob>(q, "expire-claims", o.ClaimExpiryCron);
             Cron<RaiseUrgentAlertsJob>(q, "raise-urgent-alerts", o.UrgentAlertsCron);
+            Cron<RemindPracticesJob>(q, "remind-practices", o.PracticeRemindersCron);
             q.AddJobListener<JobRunListener>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);

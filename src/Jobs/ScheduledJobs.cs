@@ -63,6 +63,13 @@ public sealed class RaiseUrgentAlertsJob(Db db, UrgentAlerts alerts) : IJob
 }
 
 [DisallowConcurrentExecution]
+public sealed class RemindPracticesJob(Db db, Governance.Core.Lists.PracticeReminders reminders) : IJob
+{
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await reminders.RunAsync(ct)} practice reminders queued");
+}
+
+[DisallowConcurrentExecution]
 public sealed class SendScheduledBroadcastsJob(Db db, BroadcastService broadcasts) : IJob
 {
     public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => context.RunAsync(db, async () =>

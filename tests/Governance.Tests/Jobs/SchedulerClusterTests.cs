@@ -22,6 +22,7 @@ public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
         "ParticipationCron",
         "ClaimExpiryCron",
         "UrgentAlertsCron",
+        "PracticeRemindersCron",
     ];
 
     private Process StartNode(string name, StringBuilder output)
