@@ -10,6 +10,7 @@ using Governance.Api.Infrastructure;
 using Governance.Api.Intake;
 using Governance.Api.Lists;
 using Governance.Api.Meetings;
+using Governance.Api.Reports;
 using Governance.Api.Members;
 using Governance.Api.Orders;
 using Governance.Api.Registrations;
@@ -88,6 +89,7 @@ api.MapLists();
 api.MapMeetings();
 api.MapLedgerExports();
 api.MapCommittee();
+api.MapUnitReports();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
     app.MapSandbox();

@@ -58,6 +58,7 @@ public static class CoreServices
         services.AddSingleton<Lists.Ledgers>();
         services.AddSingleton<Committee.Commitments>();
         services.AddSingleton<Lists.PracticeReminders>();
+        services.AddSingleton<Reports.UnitReports>();
         services.AddSingleton<Meetings.JointMeetings>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();

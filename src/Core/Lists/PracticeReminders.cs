@@ -11,9 +11,16 @@ namespace Governance.Core.Lists;
 /// The reminders the practices need, in one idempotent pass (every notice has a key, so a re-run or a second node
 /// sends nothing twice): a meeting within a day → its invitees; a live claim due within three days → its owner, and
 /// once overdue → its owner and the community's secretaries; a commitment due within a week → the member who made
-/// it; a confirmed booking within a day → whoever booked it.
+/// it; a confirmed booking within a day → whoever booked it; last month's unit reports due and overdue
+/// (<see cref="Reports.UnitReports.RemindAsync"/>).
 /// </summary>
-public sealed class PracticeReminders(Db db, OrderRecipients recipients, NotificationStore notices, TimeProvider clock)
+public sealed class PracticeReminders(
+    Db db,
+    OrderRecipients recipients,
+    NotificationStore notices,
+    Reports.UnitReports unitReports,
+    TimeProvider clock
+)
 {
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -134,6 +141,6 @@ public sealed class PracticeReminders(Db db, OrderRecipients recipients, Notific
                 now,
                 ct
             );
-        return sent;
+        return sent + await unitReports.RemindAsync(ct);
     }
 }

@@ -66,6 +66,7 @@ public static class TestDatabase
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync(
             """
+            DELETE FROM unit_report;
             DELETE FROM commitment;
             DELETE FROM committee_member;
             DELETE FROM meeting_item;
