@@ -21,7 +21,7 @@ public static class LedgerErrors
     public static readonly ErrorCode UnknownLedger = new(
         "ledgers.unknown",
         ErrorKind.NotFound,
-        "没有这种台账：可导出 claims（认领台账）或 meetings（会议台账）"
+        "没有这种台账：可导出 claims（认领）、meetings（会议）、members（报到党员）或 services（服务）"
     );
     public static readonly ErrorCode UnknownFormat = new(
         "ledgers.unknown_format",
@@ -49,7 +49,33 @@ public static class LedgerErrors
 /// </summary>
 public sealed class Ledgers(Db db, AreaStore areas)
 {
-    public static readonly string[] Names = ["claims", "meetings"];
+    public static readonly string[] Names = ["claims", "meetings", "members", "services"];
+
+    /// <summary>两台账 (1): the members registered in the community (双报到), with their unit and service hours.</summary>
+    private static readonly LedgerColumn[] MemberColumns =
+    [
+        new("name", "姓名", 10),
+        new("unit", "工作单位", 20),
+        new("phone", "手机", 14),
+        new("kind", "报到方式", 10),
+        new("skills", "特长", 20),
+        new("status", "报到状态", 10),
+        new("registered", "报到时间", 18),
+        new("hours", "服务时长（小时）", 14),
+    ];
+
+    /// <summary>两台账 (2): the services done in the community — resolved orders, who did them and how it went.</summary>
+    private static readonly LedgerColumn[] ServiceColumns =
+    [
+        new("code", "工单号", 18),
+        new("category", "类别", 10),
+        new("description", "诉求", 36),
+        new("handler", "办理人", 12),
+        new("unit", "办理单位", 20),
+        new("resolved", "办结时间", 18),
+        new("hours", "服务时长（小时）", 14),
+        new("rating", "居民评价", 10),
+    ];
 
     private static readonly LedgerColumn[] ClaimColumns =
     [
@@ -82,6 +108,83 @@ public sealed class Ledgers(Db db, AreaStore areas)
         if (!caller.IsStaffOver(community.Path))
             return LedgerErrors.StaffOnly;
         await using var c = await db.OpenAsync(ct);
+        if (name == "members")
+        {
+            var members = await c.QueryAsync<(string, string?, string?, string, string, string, DateTime, int?)>(
+                new CommandDefinition(
+                    """
+                    SELECT p.name, u.name, p.phone, r.kind, r.skills, r.status, r.created_at, m.service_minutes
+                      FROM registration r JOIN person p ON p.id = r.person_id
+                      LEFT JOIN member m ON m.person_id = r.person_id LEFT JOIN unit u ON u.id = m.unit_id
+                     WHERE r.community_id = @communityId ORDER BY r.id
+                    """,
+                    new { communityId },
+                    cancellationToken: ct
+                )
+            );
+            return new Ledger(
+                $"{community.Name}报到党员台账",
+                MemberColumns,
+                members
+                    .Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                    {
+                        ["name"] = r.Item1,
+                        ["unit"] = r.Item2 ?? "",
+                        ["phone"] = r.Item3 ?? "",
+                        ["kind"] = r.Item4 == "residence" ? "居住地报到" : "单位报到",
+                        ["skills"] = r.Item5,
+                        ["status"] = r.Item6 switch
+                        {
+                            "approved" => "已通过",
+                            "pending" => "待审核",
+                            _ => "未通过",
+                        },
+                        ["registered"] = Time.ChinaTime.ToChina(r.Item7.Utc()).ToString("yyyy-MM-dd HH:mm"),
+                        ["hours"] = Math.Round((r.Item8 ?? 0) / 60.0, 1),
+                    })
+                    .ToList()
+            );
+        }
+        if (name == "services")
+        {
+            var services = await c.QueryAsync<(string, string, string, string?, string?, DateTime, int, string?)>(
+                new CommandDefinition(
+                    """
+                    SELECT o.code, k.name, o.description, p.name, u.name, o.resolved_at, COALESCE(o.service_minutes, 0),
+                      o.satisfaction
+                      FROM service_order o JOIN category k ON k.id = o.category_id
+                      LEFT JOIN person p ON p.id = o.claimer_person_id LEFT JOIN unit u ON u.id = o.claimer_unit_id
+                     WHERE o.area_path LIKE CONCAT(@path, '%') AND o.resolved_at IS NOT NULL ORDER BY o.resolved_at
+                    """,
+                    new { path = community.Path },
+                    cancellationToken: ct
+                )
+            );
+            return new Ledger(
+                $"{community.Name}服务台账",
+                ServiceColumns,
+                services
+                    .Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                    {
+                        ["code"] = r.Item1,
+                        ["category"] = r.Item2,
+                        ["description"] = r.Item3,
+                        ["handler"] = r.Item4 ?? "",
+                        ["unit"] = r.Item5 ?? "",
+                        ["resolved"] = Time.ChinaTime.ToChina(r.Item6.Utc()).ToString("yyyy-MM-dd HH:mm"),
+                        ["hours"] = Math.Round(r.Item7 / 60.0, 1),
+                        ["rating"] = r.Item8 switch
+                        {
+                            "satisfied" => "满意",
+                            "basically_satisfied" => "基本满意",
+                            "unsatisfied" => "不满意",
+                            "unrated" => "未评价",
+                            _ => "",
+                        },
+                    })
+                    .ToList()
+            );
+        }
         if (name == "claims")
         {
             var rows = await c.QueryAsync<(string, string, string?, string, DateTime, DateTime, string, string?)>(

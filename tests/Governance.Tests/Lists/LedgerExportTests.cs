@@ -76,4 +76,37 @@ public sealed class LedgerExportTests(TestApp app) : DbTest(app)
         Assert.Equal(200, (int)empty.StatusCode);
         Assert.StartsWith("会议,时间,议题", Encoding.UTF8.GetString((await empty.Content.ReadAsByteArrayAsync())[3..]));
     }
+
+    /// <summary>两台账: the registered members and the services done in the community, as spreadsheets.</summary>
+    [Fact]
+    public async Task TheMembersAndServicesLedgersListWhoRegisteredAndWhatWasDone()
+    {
+        var code = await App.ResolvedOrderAsync(member: 2001, hours: 2.5);
+        var secretary = App.ClientFor(9011);
+
+        using var members = new MemoryStream(
+            await secretary.GetByteArrayAsync("/api/communities/11/exports/members")
+        );
+        var memberRows = members.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(
+            await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM registration WHERE community_id = 11"),
+            memberRows.Count
+        );
+        Assert.Equal(
+            ["姓名", "工作单位", "手机", "报到方式", "特长", "报到状态", "报到时间", "服务时长（小时）"],
+            memberRows[0].Keys.ToArray()
+        );
+        var name2001 = await TestDatabase.ScalarAsync<string>("SELECT name FROM person WHERE id = 2001");
+        Assert.Contains(memberRows, r => r["姓名"]?.ToString() == name2001 && r["报到状态"]?.ToString() == "已通过");
+
+        using var services = new MemoryStream(
+            await secretary.GetByteArrayAsync("/api/communities/11/exports/services")
+        );
+        var serviceRows = services.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        var row = Assert.Single(serviceRows);
+        Assert.Equal(
+            (code, name2001, "2.5"),
+            (row["工单号"]?.ToString(), row["办理人"]?.ToString(), row["服务时长（小时）"]?.ToString())
+        );
+    }
 }
