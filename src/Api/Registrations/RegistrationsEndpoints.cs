@@ -51,6 +51,14 @@ public static class RegistrationsEndpoints
             .WithName("DecideRegistration")
             .WithSummary("Secretary or street admin: approve, or reject with a reason; the member is told")
             .ProducesErrors(RegistrationErrors.Decide);
+        r.MapGet(
+                "/{id:long}/receipt",
+                async (Me me, long id, RegistrationService s, CancellationToken ct) =>
+                    (await s.ReceiptAsync(me.Caller, id, ct)).ToOk()
+            )
+            .WithName("RegistrationReceipt")
+            .WithSummary("报到回执 of an approved registration: for the member, the community staff and the unit")
+            .ProducesErrors(RegistrationErrors.Receipt);
         r.MapPost("/{id:long}/withdraw", async (Me me, long id, RegistrationService s, CancellationToken ct) =>
                 (await s.WithdrawAsync(me.Caller, id, ct)).ToOk()
             )

@@ -1,4 +1,5 @@
 using Governance.Core.Areas;
+using Governance.Core.Data;
 using Governance.Core.Errors;
 using Governance.Core.Notifications;
 using Governance.Core.Paging;
@@ -14,6 +15,18 @@ public static class RegistrationKind
     public const string Residence = "residence",
         Unit = "unit";
 }
+
+/// <summary>报到回执: what the member's unit keeps (and prints).</summary>
+public sealed record RegistrationReceipt(
+    string Number,
+    string PersonName,
+    string? UnitName,
+    string CommunityName,
+    string Kind,
+    IReadOnlyList<string> Skills,
+    DateTimeOffset ApprovedAt,
+    string Text
+);
 
 public sealed record RegistrationView(
     long Id,
@@ -247,6 +260,13 @@ public static class RegistrationErrors
         AlreadyDecided,
     ];
     public static readonly ErrorCode[] Withdraw = [NotFound, NotActive];
+
+    public static readonly ErrorCode NotApproved = new(
+        "registration.not_approved",
+        Conflict,
+        "报到通过后才有报到回执"
+    );
+    public static readonly ErrorCode[] Receipt = [NotFound, NotApproved];
     public static readonly ErrorCode[] RegisterUnit =
     [
         UnitNameRequired,
@@ -481,6 +501,39 @@ public sealed class RegistrationService(
             ct
         );
         return ForViewer((await store.GetAsync(id, ct))!, caller);
+    }
+
+    /// <summary>
+    /// The registration receipt (报到回执) of an approved registration: for the member, the community's staff and the
+    /// admins of the member's unit, whose Party organisation keeps it (two ledgers and a receipt, 两台账一回执).
+    /// </summary>
+    public async Task<Result<RegistrationReceipt>> ReceiptAsync(Caller caller, long id, CancellationToken ct)
+    {
+        var row = await store.GetAsync(id, ct);
+        if (
+            row is null
+            || !(
+                row.PersonId == caller.PersonId
+                || caller.IsStaffOver(row.CommunityPath)
+                || (row.UnitId is { } unit && caller.UnitAdminOf.Contains(unit))
+            )
+        )
+            return RegistrationErrors.NotFound;
+        if (row.Status != "approved" || row.DecidedAt is not { } approved)
+            return RegistrationErrors.NotApproved;
+        var china = ChinaTime.ToChina(approved.Utc());
+        var kind = row.Kind == "residence" ? "居住地报到" : "单位所在地报到";
+        return new RegistrationReceipt(
+            $"BD{china:yyyyMMdd}-{row.Id:D6}",
+            row.PersonName,
+            row.UnitName,
+            row.CommunityName,
+            kind,
+            row.Skills.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            china,
+            $"兹证明{row.PersonName}同志{(row.UnitName is { } u ? $"（{u}）" : "")}已于{china:yyyy年M月d日}到{row.CommunityName}"
+                + $"{kind}，特此回执。"
+        );
     }
 
     // ---- units and pairings ----
