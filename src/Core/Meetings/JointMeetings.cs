@@ -206,8 +206,7 @@ public sealed class JointMeetings(MeetingStore store, AreaStore areas, Community
         if (m is null)
             return (null, false, null);
         var staff = caller.IsStaffOver(m.AreaPath);
-        var (_, invitees) = await store.DetailAsync(id, ct);
-        var invitee = invitees.FirstOrDefault(i => i.PersonId == caller.PersonId);
+        var invitee = await store.InviteeAsync(id, caller.PersonId, ct);
         return staff || invitee is not null ? (m, staff, invitee) : (null, false, null);
     }
 
@@ -245,12 +244,13 @@ public sealed class JointMeetings(MeetingStore store, AreaStore areas, Community
             return MeetingErrors.StaffOnly;
         if (m.Status != "scheduled")
             return MeetingErrors.Closed;
-        var (_, proposal) = await store.ProposalAsync(m.AreaId, m.AreaPath, Now, ct);
         var label = title?.Trim();
-        if (listItemId is { } li && proposal.FirstOrDefault(p => p.Id == li) is { Title: { } itemTitle })
+        if (listItemId is { } li)
+        {
+            if (await store.OpenItemTitleAsync(m.AreaId, li, ct) is not { } itemTitle)
+                return MeetingErrors.ItemRequired.With("只能把本社区未认领的需求或项目列入议程");
             label ??= itemTitle;
-        else if (listItemId is not null)
-            return MeetingErrors.ItemRequired.With("只能把本社区未认领的需求或项目列入议程");
+        }
         if (string.IsNullOrEmpty(label) || Chars.Count(label) > 200)
             return MeetingErrors.ItemRequired;
         await store.AddItemAsync(m.Id, label, orderCode?.Trim().ToUpperInvariant(), listItemId, Now, ct);

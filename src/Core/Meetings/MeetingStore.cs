@@ -244,6 +244,38 @@ public sealed class MeetingStore(Db db)
         );
     }
 
+    /// <summary>One invitee of a meeting (whether and when they checked in), or null.</summary>
+    public async Task<MeetingInvitee?> InviteeAsync(long meetingId, long personId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<MeetingInvitee>(
+            new CommandDefinition(
+                """
+                SELECT i.person_id AS PersonId, p.name, i.unit_id AS UnitId, u.name AS UnitName,
+                  i.checked_in_at AS CheckedInAt
+                FROM meeting_invitee i JOIN person p ON p.id = i.person_id LEFT JOIN unit u ON u.id = i.unit_id
+                WHERE i.meeting_id = @meetingId AND i.person_id = @personId
+                """,
+                new { meetingId, personId },
+                cancellationToken: ct
+            )
+        );
+    }
+
+    /// <summary>The title of an unclaimed need or project of the community, or null.</summary>
+    public async Task<string?> OpenItemTitleAsync(long areaId, long listItemId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string?>(
+            new CommandDefinition(
+                "SELECT title FROM list_item WHERE id = @listItemId AND community_id = @areaId "
+                    + "AND kind IN ('need', 'project') AND status = 'open'",
+                new { areaId, listItemId },
+                cancellationToken: ct
+            )
+        );
+    }
+
     public async Task<bool> CheckInAsync(long meetingId, long personId, DateTime now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

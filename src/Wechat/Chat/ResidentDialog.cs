@@ -283,7 +283,8 @@ public sealed partial class ResidentDialog(
             case Awaiting.Confirm when state.Draft is { } pending:
                 // Anything else while confirming is more detail: a place, a category hint or more description. A
                 // building that is not in the compound or grid already named is questioned, not taken.
-                if ((await BuildingInScopeAsync(pending, text, ct)).Problem is { } problem)
+                var detailPlace = PlaceExtractor.Extract(text, await intake.PlacesAsync(ct));
+                if ((await BuildingInScopeAsync(pending, detailPlace, ct)).Problem is { } problem)
                     return (problem, state);
                 return await AddDetailAsync(
                     caller,
@@ -409,8 +410,8 @@ public sealed partial class ResidentDialog(
     {
         if (await PickCategoryAsync(text.Replace(" ", ""), ct) is { } named && named.Name.Length == text.Trim().Length)
             return true;
-        var analysis = await intake.AnalyzeAsync(text, ct);
-        return analysis.Urgency.IsUrgent || !analysis.Place.IsEmpty;
+        return UrgencyDetector.Detect(text).IsUrgent
+            || !PlaceExtractor.Extract(text, await intake.PlacesAsync(ct)).IsEmpty;
     }
 
     private static string Warning(UrgencyResult urgency) =>
@@ -438,8 +439,9 @@ public sealed partial class ResidentDialog(
     {
         if (await PickCategoryAsync(text.Replace(" ", ""), ct) is { } named && named.Name.Length == text.Trim().Length)
             return draft with { CategoryId = named.Id, CategoryName = named.Name, CategoryChosen = true };
-        var analysis = await intake.AnalyzeAsync(text, ct);
-        if ((await BuildingInScopeAsync(draft, text, ct)).Place is { } inScope)
+        // The detail's own place (the classifier runs once, below, on the whole report).
+        var said = PlaceExtractor.Extract(text, await intake.PlacesAsync(ct));
+        if ((await BuildingInScopeAsync(draft, said, ct)).Place is { } inScope)
             draft = ApplyPlace(draft, inScope);
         // Every added detail re-reads the whole report: "小区门口的垃圾桶满了" turns 其他 into 环境卫生, and a detail
         // that reveals danger makes the report urgent. A category the resident chose stays.
@@ -449,11 +451,11 @@ public sealed partial class ResidentDialog(
         if (!draft.CategoryChosen && (whole.Confident || whole.Urgency.IsUrgent) && whole.Category is { } reread)
             draft = draft with { CategoryId = reread.Id, CategoryName = reread.Name };
         var place =
-            analysis.Place.IsEmpty || IsBareBuilding(analysis.Place) && draft.AreaId is not null
+            said.IsEmpty || IsBareBuilding(said) && draft.AreaId is not null
                 ? null
-                : await ResolvePlaceAsync(caller, analysis.Place, ct);
+                : await ResolvePlaceAsync(caller, said, ct);
         draft =
-            place is not null && (!analysis.Place.RelativeToHome || draft.AreaId is null)
+            place is not null && (!said.RelativeToHome || draft.AreaId is null)
                 ? ApplyPlace(draft, place.Value)
                 : draft;
         return draft with { Text = Join(draft.Text, text) };
@@ -823,12 +825,11 @@ public sealed partial class ResidentDialog(
     /// </summary>
     private async Task<(Place? Place, string? Problem)> BuildingInScopeAsync(
         Draft draft,
-        string text,
+        ExtractedPlace extracted,
         CancellationToken ct
     )
     {
         var directory = await intake.PlacesAsync(ct);
-        var extracted = PlaceExtractor.Extract(text, directory);
         if (
             !IsBareBuilding(extracted)
             || draft.AreaId is not { } current

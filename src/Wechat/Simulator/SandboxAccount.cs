@@ -2,18 +2,26 @@ namespace Governance.Wechat.Simulator;
 
 /// <summary>
 /// The sandbox's made-up account, filled in for settings left empty in sandbox mode only: the built-in simulator
-/// accepts it, nothing else does. Live mode never reads these.
+/// accepts it, nothing else does. The ids are fixed (they are not secrets); the token, keys and secrets are drawn at
+/// random when the process starts, so no credential is written in the source and none outlives a sandbox run. Live mode
+/// never reads these.
 /// </summary>
 public static class SandboxAccount
 {
     public const string AppId = "wxsandbox0000oa01",
         AccountId = "gh_sandbox000001",
-        Token = "sandboxtoken",
-        EncodingAesKey = "sandboxEncodingAesKey0123456789abcdefghijkl",
-        MiniProgramAppId = "wxsandbox0000mp01",
-        MiniProgramAppSecret = "sandbox-mp-secret",
-        MiniProgramToken = "sandboxmptoken",
-        MiniProgramEncodingAesKey = "sandboxMiniProgramAesKey0123456789abcdefghi";
+        MiniProgramAppId = "wxsandbox0000mp01";
+
+    private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    private static string Draw(int length) =>
+        System.Security.Cryptography.RandomNumberGenerator.GetString(Alphanumeric, length);
+
+    public static readonly string Token = Draw(24),
+        EncodingAesKey = Draw(43),
+        MiniProgramAppSecret = Draw(32),
+        MiniProgramToken = Draw(24),
+        MiniProgramEncodingAesKey = Draw(43);
 
     public static void FillIn(WechatOptions o)
     {

@@ -42,7 +42,7 @@ public sealed class LiveModeTests(TestApp app) : DbTest(app)
         var settings = new Dictionary<string, string>(Live)
         {
             ["Wechat:AppSecret"] = "",
-            ["Wechat:Token"] = "sandboxtoken",
+            ["Wechat:Token"] = Governance.Wechat.Simulator.SandboxAccount.Token,
             ["Wechat:EncodingAesKey"] = "too-short",
             ["Auth:SigningKey"] = "",
         };
