@@ -12,8 +12,39 @@ public sealed record NewListItemRequest(
     string? Source,
     long? UnitId,
     int? Capacity,
-    DateOnly? Deadline
+    DateOnly? Deadline,
+    IReadOnlyList<OpeningRuleRequest>? Rules
 );
+
+/// <summary>
+/// An opening window: audience own_staff|other_unit|community|resident, days workday|rest_day|any, "HH:mm".
+/// </summary>
+public sealed record OpeningRuleRequest(string? Audience, string? Days, string? Opens, string? Closes)
+{
+    /// <summary>Null when a time is not "HH:mm" (24:00 allowed for the close).</summary>
+    public static IReadOnlyList<OpeningRule>? Parse(IReadOnlyList<OpeningRuleRequest>? rules)
+    {
+        if (rules is null)
+            return [];
+        var parsed = new List<OpeningRule>();
+        foreach (var r in rules)
+        {
+            if (Clock(r.Opens) is not { } opens || Clock(r.Closes) is not { } closes)
+                return null;
+            parsed.Add(new OpeningRule(r.Audience ?? "", r.Days ?? "", opens, closes));
+        }
+        return parsed;
+    }
+
+    private static TimeSpan? Clock(string? text)
+    {
+        if (text is "24:00")
+            return TimeSpan.FromHours(24);
+        return TimeOnly.TryParseExact(text, "HH:mm", out var t) ? t.ToTimeSpan() : null;
+    }
+}
+
+public sealed record OpeningRulesRequest(IReadOnlyList<OpeningRuleRequest>? Rules);
 
 public sealed record ClaimItemRequest(long? UnitId);
 
@@ -21,7 +52,12 @@ public sealed record ClaimNoteRequest(string? Note);
 
 public sealed record ClaimDecisionRequest(bool Accept, string? Reason);
 
-public sealed record BookingRequest(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Purpose);
+public sealed record BookingRequest(
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    string? Purpose,
+    string? Audience
+);
 
 public sealed record BookingDecisionRequest(bool Confirm);
 
@@ -45,7 +81,9 @@ public static class ListsEndpoints
         g.MapPost(
                 "/communities/{id:long}/lists",
                 async (Me me, long id, NewListItemRequest b, CommunityLists lists, CancellationToken ct) =>
-                    (
+                    OpeningRuleRequest.Parse(b.Rules) is not { } rules
+                        ? ListErrors.InvalidRules.With("开放时段应写成 HH:mm，例如 08:30").ToProblem()
+                        : (
                         await lists.AddAsync(
                             me.Caller,
                             id,
@@ -57,7 +95,8 @@ public static class ListsEndpoints
                                 b.Source,
                                 b.UnitId,
                                 b.Capacity,
-                                b.Deadline
+                                b.Deadline,
+                                rules
                             ),
                             ct
                         )
@@ -101,13 +140,37 @@ public static class ListsEndpoints
         g.MapPost(
                 "/lists/{id:long}/bookings",
                 async (Me me, long id, BookingRequest b, CommunityLists lists, CancellationToken ct) =>
-                    (await lists.BookAsync(me.Caller, id, b.StartsAt, b.EndsAt, b.Purpose, ct)).ToOk()
+                    (await lists.BookAsync(me.Caller, id, b.StartsAt, b.EndsAt, b.Purpose, b.Audience, ct)).ToOk()
             )
             .WithName("BookResource")
             .WithSummary(
-                "Community staff book a unit's resource for whole hours; one booking per hour, enforced by the database"
+                "Book a unit's resource for whole hours: community staff for the community or residents (audience), "
+                    + "another serving unit's admin for that unit, the owning unit's admin for its own staff "
+                    + "(confirmed at once); the resource's opening rules decide who may book which hours; "
+                    + "one booking per hour, enforced by the database"
             )
             .ProducesErrors(ListErrors.Book);
+        g.MapPut(
+                "/lists/{id:long}/rules",
+                async (Me me, long id, OpeningRulesRequest b, CommunityLists lists, CancellationToken ct) =>
+                    OpeningRuleRequest.Parse(b.Rules) is not { } rules
+                        ? ListErrors.InvalidRules.With("开放时段应写成 HH:mm，例如 08:30").ToProblem()
+                        : (await lists.SetRulesAsync(me.Caller, id, rules, ct)).ToOk()
+            )
+            .WithName("SetResourceRules")
+            .WithSummary(
+                "The owning unit's admin sets when a resource is open and to whom (\"1+3\": own staff on working days, "
+                    + "other units after hours, residents on rest days), on the working-day calendar"
+            )
+            .ProducesErrors(ListErrors.Rules);
+        g.MapGet(
+                "/lists/{id:long}/availability",
+                async (Me me, long id, DateOnly? date, string? audience, CommunityLists lists, CancellationToken ct) =>
+                    (await lists.AvailabilityAsync(me.Caller, id, date, audience, ct)).ToOk()
+            )
+            .WithName("ResourceAvailability")
+            .WithSummary("A resource's 24 hours on a day (China time) for an audience: open by its rules, and taken")
+            .ProducesErrors(ListErrors.Availability);
         g.MapPost(
                 "/bookings/{id:long}/decision",
                 async (Me me, long id, BookingDecisionRequest b, CommunityLists lists, CancellationToken ct) =>

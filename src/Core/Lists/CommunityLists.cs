@@ -1,4 +1,5 @@
 using Governance.Core.Areas;
+using Governance.Core.Calendar;
 using Governance.Core.Errors;
 using Governance.Core.Notifications;
 using Governance.Core.Orders;
@@ -24,6 +25,7 @@ public sealed class CommunityLists(
     ListStore store,
     AreaStore areas,
     OrderRecipients recipients,
+    WorkCalendarCache calendars,
     TimeProvider clock
 )
 {
@@ -90,6 +92,8 @@ public sealed class CommunityLists(
             if (input.UnitId is not { } unitId || caller.UnitServing(unitId, path) is null)
                 return ListErrors.UnitRequired;
             source = "unit";
+            if (input.Rules is { } rules && ResourceRules.Check(rules) is { } wrong)
+                return ListErrors.InvalidRules.With(wrong);
         }
         else
         {
@@ -107,6 +111,7 @@ public sealed class CommunityLists(
                 Description = input.Description?.Trim(),
                 Source = source,
                 UnitId = input.Kind == ListKind.Resource ? input.UnitId : null,
+                Rules = input.Kind == ListKind.Resource ? input.Rules : null,
             },
             caller.PersonId,
             Now,
@@ -354,6 +359,7 @@ public sealed class CommunityLists(
         DateTimeOffset? startsAt,
         DateTimeOffset? endsAt,
         string? purpose,
+        string? audience,
         CancellationToken ct
     )
     {
@@ -362,8 +368,21 @@ public sealed class CommunityLists(
             return ListErrors.ItemNotFound;
         if (item.Kind != ListKind.Resource || item.UnitId is null)
             return ListErrors.NotAResource;
-        if (!caller.IsStaffOver(item.CommunityPath))
-            return ListErrors.StaffOnly.With("资源由社区工作人员预约");
+        // Who books decides for whom: the owning unit's admins book for its own staff (confirmed at once), another
+        // serving unit's admins for their unit, and community staff for the community or its residents.
+        string who;
+        if (caller.UnitAdminOf.Contains(item.UnitId.Value))
+            who = Audience.OwnStaff;
+        else if (caller.IsStaffOver(item.CommunityPath))
+        {
+            who = audience ?? Audience.Community;
+            if (who is not (Audience.Community or Audience.Resident))
+                return ListErrors.InvalidAudience;
+        }
+        else if (caller.UnitAdminOf.Any(u => caller.UnitServing(u, item.CommunityPath) is not null))
+            who = Audience.OtherUnit;
+        else
+            return ListErrors.StaffOnly.With("资源由社区工作人员或共建单位管理员预约");
         var now = Now;
         if (
             startsAt is not { } from
@@ -379,12 +398,18 @@ public sealed class CommunityLists(
             return ListErrors.InvalidSlot;
         if (purpose?.Trim() is not { Length: > 0 } why || Chars.Count(why) > 200 || Chars.HasControl(why))
             return ListErrors.PurposeRequired;
+        var rules = await store.RulesAsync(item.Id, ct);
+        var calendar = await calendars.GetAsync(ct);
+        var (chinaFrom, chinaTo) = (ChinaTime.ToChina(from).DateTime, ChinaTime.ToChina(to).DateTime);
+        if (!ResourceRules.Admits(rules, who, calendar, chinaFrom, chinaTo))
+            return ListErrors.Closed.With(ClosedMessage(rules, who));
         var admins = await store.UnitAdminsAsync(item.UnitId.Value, ct);
         var china = ChinaTime.ToChina(from);
         var notice = new Notice(
             "booking_requested",
             "资源预约待确认",
-            $"社区预约「{Chars.Shorten(item.Title, 20)}」{china:M月d日 HH:mm}起{(to - from).TotalHours:0}小时：{why}",
+            $"{Audience.Label(who)}预约「{Chars.Shorten(item.Title, 20)}」{china:M月d日 HH:mm}起"
+                + $"{(to - from).TotalHours:0}小时：{why}",
             Ref: $"list:{item.Id}"
         );
         var id = await store.BookAsync(
@@ -392,14 +417,95 @@ public sealed class CommunityLists(
             from.UtcDateTime,
             to.UtcDateTime,
             why,
+            who,
+            who == Audience.OwnStaff,
             caller.PersonId,
             now,
-            (c, tx, bookingId) => Outbox.EnqueueAsync(c, tx, admins, notice, $"booking:{bookingId}", now, ct),
+            (c, tx, bookingId) =>
+                who == Audience.OwnStaff
+                    ? Task.CompletedTask
+                    : Outbox.EnqueueAsync(c, tx, admins, notice, $"booking:{bookingId}", now, ct),
             ct
         );
         if (id is null)
             return ListErrors.SlotTaken;
         return (await store.BookingAsync(id.Value, ct))!;
+    }
+
+    private static string ClosedMessage(IReadOnlyList<OpeningRule> rules, string audience)
+    {
+        var open = rules.Where(r => r.Audience == audience).Select(r => r.Describe()).ToList();
+        return open.Count == 0
+            ? $"这项资源不对{Audience.Label(audience)}开放"
+            : $"这个时段不对{Audience.Label(audience)}开放，开放时间为" + string.Join("；", open);
+    }
+
+    /// <summary>The owning unit's admin replaces a resource's opening rules ("1+3").</summary>
+    public async Task<Result<ResourceOpening>> SetRulesAsync(
+        Caller caller,
+        long itemId,
+        IReadOnlyList<OpeningRule>? rules,
+        CancellationToken ct
+    )
+    {
+        var item = await store.ItemAsync(itemId, ct);
+        if (item is null || !CanSee(caller, item.CommunityPath))
+            return ListErrors.ItemNotFound;
+        if (item.Kind != ListKind.Resource || item.UnitId is null)
+            return ListErrors.NotAResource;
+        if (!caller.UnitAdminOf.Contains(item.UnitId.Value))
+            return ListErrors.UnitAdminOnly.With("只有开放该资源的单位管理员可以设置开放规则");
+        if (ResourceRules.Check(rules ?? []) is { } wrong)
+            return ListErrors.InvalidRules.With(wrong);
+        await store.ReplaceRulesAsync(item.Id, rules ?? [], ct);
+        return await OpeningAsync(item, ct);
+    }
+
+    private async Task<ResourceOpening> OpeningAsync(ListItem item, CancellationToken ct)
+    {
+        var rules = await store.RulesAsync(item.Id, ct);
+        return new ResourceOpening(item, rules, rules.Select(r => r.Describe()).ToList());
+    }
+
+    /// <summary>
+    /// A resource's hours on one day (China time) for an audience: open or closed by the rules, taken or free, so
+    /// whoever books sees what is left before asking.
+    /// </summary>
+    public async Task<Result<ResourceDay>> AvailabilityAsync(
+        Caller caller,
+        long itemId,
+        DateOnly? date,
+        string? audience,
+        CancellationToken ct
+    )
+    {
+        var item = await store.ItemAsync(itemId, ct);
+        if (item is null || !CanSee(caller, item.CommunityPath))
+            return ListErrors.ItemNotFound;
+        if (item.Kind != ListKind.Resource || item.UnitId is null)
+            return ListErrors.NotAResource;
+        var who = audience ?? Audience.Community;
+        if (!Audience.All.Contains(who))
+            return ListErrors.InvalidAudience;
+        var day = date ?? ChinaTime.Today(Now);
+        var opening = await OpeningAsync(item, ct);
+        var calendar = await calendars.GetAsync(ct);
+        var start = ChinaTime.ToUtc(day, TimeOnly.MinValue);
+        var taken = (await store.TakenSlotsAsync(item.Id, start, start.AddDays(1), ct)).ToHashSet();
+        var hours = Enumerable
+            .Range(0, 24)
+            .Select(h =>
+            {
+                var china = day.ToDateTime(new TimeOnly(h, 0));
+                var utc = start.AddHours(h);
+                return new SlotState(
+                    new DateTimeOffset(china, ChinaTime.Offset),
+                    ResourceRules.Admits(opening.Rules, who, calendar, china, china.AddHours(1)),
+                    taken.Contains(utc)
+                );
+            })
+            .ToList();
+        return new ResourceDay(opening, day, calendar.IsWorkingDay(day), who, hours);
     }
 
     /// <summary>The resource's unit confirms or declines a booking; whoever asked is told.</summary>

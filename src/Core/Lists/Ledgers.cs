@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Governance.Core.Areas;
 using Governance.Core.Data;
@@ -21,7 +22,7 @@ public static class LedgerErrors
     public static readonly ErrorCode UnknownLedger = new(
         "ledgers.unknown",
         ErrorKind.NotFound,
-        "没有这种台账：可导出 claims（认领）、meetings（会议）、members（报到党员）或 services（服务）"
+        "没有这种台账：可导出 claims（认领）、meetings（会议）、members（报到党员）、services（服务）或 inspections（督查）"
     );
     public static readonly ErrorCode UnknownFormat = new(
         "ledgers.unknown_format",
@@ -32,12 +33,12 @@ public static class LedgerErrors
     public static readonly ErrorCode CommunityNotFound = new(
         "ledgers.community_not_found",
         ErrorKind.NotFound,
-        "社区不存在"
+        "社区或街道不存在"
     );
     public static readonly ErrorCode StaffOnly = new(
         "ledgers.staff_only",
         ErrorKind.Forbidden,
-        "只有本社区（或上级）工作人员可以导出台账"
+        "只有本社区（街道）或上级工作人员可以导出台账"
     );
 
     public static readonly ErrorCode[] Export = [UnknownLedger, UnknownFormat, CommunityNotFound, StaffOnly];
@@ -49,7 +50,7 @@ public static class LedgerErrors
 /// </summary>
 public sealed class Ledgers(Db db, AreaStore areas)
 {
-    public static readonly string[] Names = ["claims", "meetings", "members", "services"];
+    public static readonly string[] Names = ["claims", "meetings", "members", "services", "inspections"];
 
     /// <summary>两台账 (1): the members registered in the community (双报到), with their unit and service hours.</summary>
     private static readonly LedgerColumn[] MemberColumns =
@@ -99,26 +100,56 @@ public sealed class Ledgers(Db db, AreaStore areas)
         new("carried", "是否结转", 8),
     ];
 
-    public async Task<Result<Ledger>> ExportAsync(Caller caller, long communityId, string name, CancellationToken ct)
+    private static readonly LedgerColumn[] InspectionColumns =
+    [
+        new("round", "督查", 20),
+        new("quarter", "季度", 8),
+        new("responsible", "整改责任方", 20),
+        new("problem", "发现问题", 36),
+        new("requirement", "整改要求", 30),
+        new("deadline", "整改期限", 12),
+        new("status", "状态", 8),
+        new("evidence", "整改情况", 36),
+        new("closed", "销号时间", 18),
+    ];
+
+    private static readonly LedgerColumn CommunityColumn = new("community", "社区", 14);
+
+    /// <summary>
+    /// A ledger of a community, or of a street (or any area above) with every community under it and a 社区 column
+    /// first.
+    /// </summary>
+    public async Task<Result<Ledger>> ExportAsync(Caller caller, long areaId, string name, CancellationToken ct)
     {
         if (!Names.Contains(name))
             return LedgerErrors.UnknownLedger;
-        if (await areas.GetAsync(communityId, ct) is not { Kind: AreaKind.Community } community)
+        if (await areas.GetAsync(areaId, ct) is not { Kind: AreaKind.Street or AreaKind.Community } area)
             return LedgerErrors.CommunityNotFound;
-        if (!caller.IsStaffOver(community.Path))
+        if (!caller.IsStaffOver(area.Path))
             return LedgerErrors.StaffOnly;
+        var ledger = await LedgerAsync(area, name, ct);
+        return area.Kind == AreaKind.Community
+            ? ledger
+            : ledger with { Columns = [CommunityColumn, .. ledger.Columns] };
+    }
+
+    private async Task<Ledger> LedgerAsync(Area community, string name, CancellationToken ct)
+    {
+        var path = community.Path;
         await using var c = await db.OpenAsync(ct);
         if (name == "members")
         {
-            var members = await c.QueryAsync<(string, string?, string?, string, string, string, DateTime, int?)>(
+            var members = await c.QueryAsync<
+                (string, string?, string?, string, string, string, DateTime, int?, string)
+            >(
                 new CommandDefinition(
                     """
-                    SELECT p.name, u.name, p.phone, r.kind, r.skills, r.status, r.created_at, m.service_minutes
-                      FROM registration r JOIN person p ON p.id = r.person_id
+                    SELECT p.name, u.name, p.phone, r.kind, r.skills, r.status, r.created_at, m.service_minutes, a.name
+                      FROM registration r JOIN area a ON a.id = r.community_id JOIN person p ON p.id = r.person_id
                       LEFT JOIN member m ON m.person_id = r.person_id LEFT JOIN unit u ON u.id = m.unit_id
-                     WHERE r.community_id = @communityId ORDER BY r.id
+                     WHERE a.path LIKE CONCAT(@path, '%') ORDER BY r.id
                     """,
-                    new { communityId },
+                    new { path },
                     cancellationToken: ct
                 )
             );
@@ -128,6 +159,7 @@ public sealed class Ledgers(Db db, AreaStore areas)
                 members
                     .Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                     {
+                        ["community"] = r.Item9,
                         ["name"] = r.Item1,
                         ["unit"] = r.Item2 ?? "",
                         ["phone"] = r.Item3 ?? "",
@@ -147,16 +179,19 @@ public sealed class Ledgers(Db db, AreaStore areas)
         }
         if (name == "services")
         {
-            var services = await c.QueryAsync<(string, string, string, string?, string?, DateTime, int, string?)>(
+            var services = await c.QueryAsync<
+                (string, string, string, string?, string?, DateTime, int, string?, string)
+            >(
                 new CommandDefinition(
                     """
                     SELECT o.code, k.name, o.description, p.name, u.name, o.resolved_at, COALESCE(o.service_minutes, 0),
-                      o.satisfaction
+                      o.satisfaction, a.name
                       FROM service_order o JOIN category k ON k.id = o.category_id
+                      JOIN area a ON a.path = CONCAT(SUBSTRING_INDEX(o.area_path, '/', 3), '/')
                       LEFT JOIN person p ON p.id = o.claimer_person_id LEFT JOIN unit u ON u.id = o.claimer_unit_id
                      WHERE o.area_path LIKE CONCAT(@path, '%') AND o.resolved_at IS NOT NULL ORDER BY o.resolved_at
                     """,
-                    new { path = community.Path },
+                    new { path },
                     cancellationToken: ct
                 )
             );
@@ -166,6 +201,7 @@ public sealed class Ledgers(Db db, AreaStore areas)
                 services
                     .Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                     {
+                        ["community"] = r.Item9,
                         ["code"] = r.Item1,
                         ["category"] = r.Item2,
                         ["description"] = r.Item3,
@@ -187,15 +223,17 @@ public sealed class Ledgers(Db db, AreaStore areas)
         }
         if (name == "claims")
         {
-            var rows = await c.QueryAsync<(string, string, string?, string, DateTime, DateTime, string, string?)>(
+            var rows = await c.QueryAsync<
+                (string, string, string?, string, DateTime, DateTime, string, string?, string)
+            >(
                 new CommandDefinition(
                     """
-                    SELECT i.title, i.kind, u.name, p.name, l.created_at, l.deadline, l.status, l.evidence
-                      FROM list_claim l JOIN list_item i ON i.id = l.item_id JOIN person p ON p.id = l.owner_person_id
-                      LEFT JOIN unit u ON u.id = l.unit_id
-                     WHERE i.community_id = @communityId ORDER BY l.id
+                    SELECT i.title, i.kind, u.name, p.name, l.created_at, l.deadline, l.status, l.evidence, a.name
+                      FROM list_claim l JOIN list_item i ON i.id = l.item_id JOIN area a ON a.id = i.community_id
+                      JOIN person p ON p.id = l.owner_person_id LEFT JOIN unit u ON u.id = l.unit_id
+                     WHERE a.path LIKE CONCAT(@path, '%') ORDER BY a.id, l.id
                     """,
-                    new { communityId },
+                    new { path },
                     cancellationToken: ct
                 )
             );
@@ -204,6 +242,7 @@ public sealed class Ledgers(Db db, AreaStore areas)
                 ClaimColumns,
                 rows.Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                 {
+                    ["community"] = r.Item9,
                     ["item"] = r.Item1,
                     ["kind"] = ListKind.ChineseName(r.Item2),
                     ["claimant"] = r.Item3 ?? r.Item4,
@@ -216,19 +255,21 @@ public sealed class Ledgers(Db db, AreaStore areas)
                     .ToList()
             );
         }
-        var items = await c.QueryAsync<(string, DateTime, string, string?, string?, long?)>(
+        if (name == "inspections")
+            return await InspectionsAsync(c, community, ct);
+        var items = await c.QueryAsync<(string, DateTime, string, string?, string?, long?, string)>(
             new CommandDefinition(
                 """
                 SELECT m.title, m.scheduled_at, mi.title,
                   (SELECT COALESCE(u.name, p.name) FROM list_claim lc JOIN person p ON p.id = lc.owner_person_id
                      LEFT JOIN unit u ON u.id = lc.unit_id
                     WHERE lc.item_id = mi.list_item_id AND lc.status <> 'withdrawn' ORDER BY lc.id DESC LIMIT 1),
-                  li.status, mi.carried_from
-                  FROM meeting m JOIN meeting_item mi ON mi.meeting_id = m.id
+                  li.status, mi.carried_from, a.name
+                  FROM meeting m JOIN area a ON a.id = m.area_id JOIN meeting_item mi ON mi.meeting_id = m.id
                   LEFT JOIN list_item li ON li.id = mi.list_item_id
-                 WHERE m.area_id = @communityId ORDER BY m.scheduled_at, mi.id
+                 WHERE a.path LIKE CONCAT(@path, '%') ORDER BY m.scheduled_at, mi.id
                 """,
-                new { communityId },
+                new { path },
                 cancellationToken: ct
             )
         );
@@ -238,6 +279,7 @@ public sealed class Ledgers(Db db, AreaStore areas)
             items
                 .Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                 {
+                    ["community"] = r.Item7,
                     ["meeting"] = r.Item1,
                     ["date"] = Time.ChinaTime.ToChina(r.Item2.Utc()).ToString("yyyy-MM-dd HH:mm"),
                     ["item"] = r.Item3,
@@ -250,6 +292,44 @@ public sealed class Ledgers(Db db, AreaStore areas)
                     },
                     ["carried"] = r.Item6 is null ? "" : "结转",
                 })
+                .ToList()
+        );
+    }
+
+    /// <summary>督查台账: every finding in communities under the area, who must rectify it and how it ended.</summary>
+    private static async Task<Ledger> InspectionsAsync(DbConnection c, Area area, CancellationToken ct)
+    {
+        var rows = await c.QueryAsync<
+            (string, string, string, string?, string, string, DateTime, string, string?, DateTime?)
+        >(
+            new CommandDefinition(
+                """
+                SELECT r.title, r.quarter, a.name, u.name, f.problem, f.requirement, f.deadline, f.status, f.evidence,
+                  f.closed_at
+                  FROM inspection_finding f JOIN inspection_round r ON r.id = f.round_id
+                  JOIN area a ON a.id = f.community_id LEFT JOIN unit u ON u.id = f.unit_id
+                 WHERE a.path LIKE CONCAT(@path, '%') ORDER BY r.quarter, r.id, f.id
+                """,
+                new { path = area.Path },
+                cancellationToken: ct
+            )
+        );
+        return new Ledger(
+            $"{area.Name}督查台账",
+            InspectionColumns,
+            rows.Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+            {
+                ["community"] = r.Item3,
+                ["round"] = r.Item1,
+                ["quarter"] = r.Item2,
+                ["responsible"] = r.Item4 ?? r.Item3,
+                ["problem"] = r.Item5,
+                ["requirement"] = r.Item6,
+                ["deadline"] = r.Item7.ToString("yyyy-MM-dd"),
+                ["status"] = Inspections.FindingStatus.Chinese(r.Item8),
+                ["evidence"] = r.Item9 ?? "",
+                ["closed"] = r.Item10 is { } at ? Time.ChinaTime.ToChina(at.Utc()).ToString("yyyy-MM-dd HH:mm") : "",
+            })
                 .ToList()
         );
     }

@@ -95,9 +95,25 @@ public sealed record Booking(
     DateTime StartsAt,
     DateTime EndsAt,
     string Purpose,
+    string Audience,
     string Status,
     long RequestedBy
 );
+
+public sealed record ResourceOpening(ListItem Item, IReadOnlyList<OpeningRule> Rules, IReadOnlyList<string> Described);
+
+public sealed record ResourceDay(
+    ResourceOpening Resource,
+    DateOnly Date,
+    bool WorkingDay,
+    string Audience,
+    IReadOnlyList<SlotState> Hours
+);
+
+/// <summary>
+/// One hour of a resource on a day: open to the audience asked about, and whether a booking holds it.
+/// </summary>
+public sealed record SlotState(DateTimeOffset StartsAt, bool Open, bool Taken);
 
 public sealed record NewListItem(
     string? Kind,
@@ -107,7 +123,8 @@ public sealed record NewListItem(
     string? Source,
     long? UnitId,
     int? Capacity,
-    DateOnly? Deadline
+    DateOnly? Deadline,
+    IReadOnlyList<OpeningRule>? Rules = null
 );
 
 public static class ListErrors
@@ -230,6 +247,23 @@ public static class ListErrors
         ErrorKind.Conflict,
         "这个时段已被预约，请换一个时间"
     );
+    public static readonly ErrorCode InvalidRules = new(
+        "lists.invalid_rules",
+        ErrorKind.Validation,
+        "开放规则不正确",
+        "rules"
+    );
+    public static readonly ErrorCode InvalidAudience = new(
+        "lists.invalid_audience",
+        ErrorKind.Validation,
+        "预约对象应为 community（社区）或 resident（居民）；单位管理员预约时由系统判定",
+        "audience"
+    );
+    public static readonly ErrorCode Closed = new(
+        "lists.resource_closed",
+        ErrorKind.Conflict,
+        "这个时段不对该对象开放"
+    );
     public static readonly ErrorCode BookingNotFound = new(
         "lists.booking_not_found",
         ErrorKind.NotFound,
@@ -258,6 +292,7 @@ public static class ListErrors
         UnitRequired,
         InvalidCapacity,
         InvalidDeadline,
+        InvalidRules,
     ];
     public static readonly ErrorCode[] Claim = [ItemNotFound, NotClaimable, AlreadyClaimed, CannotClaim];
     public static readonly ErrorCode[] Progress = [ClaimNotFound, OwnerOnly, NoteRequired, WrongClaimState];
@@ -269,7 +304,11 @@ public static class ListErrors
         StaffOnly,
         InvalidSlot,
         PurposeRequired,
+        InvalidAudience,
+        Closed,
         SlotTaken,
     ];
+    public static readonly ErrorCode[] Rules = [ItemNotFound, NotAResource, UnitAdminOnly, InvalidRules];
+    public static readonly ErrorCode[] Availability = [ItemNotFound, NotAResource, InvalidAudience];
     public static readonly ErrorCode[] DecideBooking = [BookingNotFound, UnitAdminOnly, AlreadyDecided];
 }

@@ -64,7 +64,8 @@ public sealed class ListStore(Db db)
     )
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long>(
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var id = await c.ExecuteScalarAsync<long>(
             new CommandDefinition(
                 InsertItemSql,
                 new
@@ -81,9 +82,96 @@ public sealed class ListStore(Db db)
                     createdBy,
                     now,
                 },
+                tx,
                 cancellationToken: ct
             )
         );
+        await InsertRulesAsync(c, tx, id, item.Rules ?? [], ct);
+        await tx.CommitAsync(ct);
+        return id;
+    }
+
+    private static Task InsertRulesAsync(
+        DbConnection c,
+        DbTransaction tx,
+        long itemId,
+        IReadOnlyList<OpeningRule> rules,
+        CancellationToken ct
+    ) =>
+        rules.Count == 0
+            ? Task.CompletedTask
+            : c.ExecuteAsync(
+                new CommandDefinition(
+                    "INSERT INTO resource_rule (item_id, audience, days, opens, closes) "
+                        + "VALUES (@itemId, @Audience, @Days, @Opens, @Closes)",
+                    rules.Select(r => new
+                    {
+                        itemId,
+                        r.Audience,
+                        r.Days,
+                        r.Opens,
+                        r.Closes,
+                    }),
+                    tx,
+                    cancellationToken: ct
+                )
+            );
+
+    /// <summary>Replaces a resource's opening rules in one commit.</summary>
+    public async Task ReplaceRulesAsync(long itemId, IReadOnlyList<OpeningRule> rules, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM resource_rule WHERE item_id = @itemId",
+                new { itemId },
+                tx,
+                cancellationToken: ct
+            )
+        );
+        await InsertRulesAsync(c, tx, itemId, rules, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<OpeningRule>> RulesAsync(long itemId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<OpeningRule>(
+                new CommandDefinition(
+                    "SELECT audience, days, opens, closes FROM resource_rule WHERE item_id = @itemId ORDER BY id",
+                    new { itemId },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
+    }
+
+    /// <summary>The hours of a resource held by bookings between two instants (UTC).</summary>
+    public async Task<IReadOnlyList<DateTime>> TakenSlotsAsync(
+        long itemId,
+        DateTime from,
+        DateTime to,
+        CancellationToken ct
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<DateTime>(
+                new CommandDefinition(
+                    "SELECT slot_start FROM resource_slot WHERE item_id = @itemId AND slot_start >= @from "
+                        + "AND slot_start < @to ORDER BY slot_start",
+                    new
+                    {
+                        itemId,
+                        from,
+                        to,
+                    },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 
     private const string ClaimColumns = """
@@ -309,6 +397,8 @@ public sealed class ListStore(Db db)
         DateTime startsAt,
         DateTime endsAt,
         string purpose,
+        string audience,
+        bool confirmed,
         long requestedBy,
         DateTime now,
         Func<DbConnection, DbTransaction, long, Task> alsoInTransaction,
@@ -320,8 +410,10 @@ public sealed class ListStore(Db db)
         var id = await c.ExecuteScalarAsync<long>(
             new CommandDefinition(
                 """
-                INSERT INTO resource_booking (item_id, starts_at, ends_at, purpose, status, requested_by, created_at)
-                VALUES (@itemId, @startsAt, @endsAt, @purpose, 'requested', @requestedBy, @now);
+                INSERT INTO resource_booking (item_id, starts_at, ends_at, purpose, audience, status, requested_by,
+                  decided_by, decided_at, created_at)
+                VALUES (@itemId, @startsAt, @endsAt, @purpose, @audience, @status, @requestedBy,
+                  @decidedBy, @decidedAt, @now);
                 SELECT LAST_INSERT_ID();
                 """,
                 new
@@ -330,7 +422,11 @@ public sealed class ListStore(Db db)
                     startsAt,
                     endsAt,
                     purpose,
+                    audience,
+                    status = confirmed ? BookingStatus.Confirmed : BookingStatus.Requested,
                     requestedBy,
+                    decidedBy = confirmed ? requestedBy : (long?)null,
+                    decidedAt = confirmed ? now : (DateTime?)null,
                     now,
                 },
                 tx,
@@ -374,7 +470,8 @@ public sealed class ListStore(Db db)
                 """
                 SELECT b.id, b.item_id AS ItemId, i.title AS ItemTitle, i.unit_id AS UnitId,
                   i.community_id AS CommunityId,
-                  a.path AS CommunityPath, b.starts_at AS StartsAt, b.ends_at AS EndsAt, b.purpose, b.status,
+                  a.path AS CommunityPath, b.starts_at AS StartsAt, b.ends_at AS EndsAt, b.purpose, b.audience,
+                  b.status,
                   b.requested_by AS RequestedBy
                 FROM resource_booking b JOIN list_item i ON i.id = b.item_id JOIN area a ON a.id = i.community_id
                 WHERE b.id = @id

@@ -12,13 +12,15 @@ namespace Governance.Core.Lists;
 /// sends nothing twice): a meeting within a day → its invitees; a live claim due within three days → its owner, and
 /// once overdue → its owner and the community's secretaries; a commitment due within a week → the member who made
 /// it; a confirmed booking within a day → whoever booked it; last month's unit reports due and overdue
-/// (<see cref="Reports.UnitReports.RemindAsync"/>).
+/// (<see cref="Reports.UnitReports.RemindAsync"/>); inspection findings due and overdue
+/// (<see cref="Inspections.Inspections.RemindAsync"/>).
 /// </summary>
 public sealed class PracticeReminders(
     Db db,
     OrderRecipients recipients,
     NotificationStore notices,
     Reports.UnitReports unitReports,
+    Inspections.Inspections inspections,
     TimeProvider clock
 )
 {
@@ -141,6 +143,6 @@ public sealed class PracticeReminders(
                 now,
                 ct
             );
-        return sent + await unitReports.RemindAsync(ct);
+        return sent + await unitReports.RemindAsync(ct) + await inspections.RemindAsync(ct);
     }
 }
