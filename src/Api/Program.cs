@@ -6,6 +6,7 @@ using Governance.Api.Committee;
 using Governance.Api.Deliveries;
 using Governance.Api.Health;
 using Governance.Api.Inbox;
+using Governance.Api.Inspections;
 using Governance.Api.Infrastructure;
 using Governance.Api.Intake;
 using Governance.Api.Lists;
@@ -90,6 +91,7 @@ api.MapMeetings();
 api.MapLedgerExports();
 api.MapCommittee();
 api.MapUnitReports();
+api.MapInspections();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
     app.MapSandbox();

@@ -59,6 +59,7 @@ public static class CoreServices
         services.AddSingleton<Committee.Commitments>();
         services.AddSingleton<Lists.PracticeReminders>();
         services.AddSingleton<Reports.UnitReports>();
+        services.AddSingleton<Inspections.Inspections>();
         services.AddSingleton<Meetings.JointMeetings>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();

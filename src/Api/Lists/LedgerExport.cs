@@ -18,12 +18,20 @@ public static class LedgerExport
 {
     public static void MapLedgerExports(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api")
-            .WithTags("Lists")
-            .RequireAuthorization()
-            .MapGet("/communities/{id:long}/exports/{ledger}", ExportAsync)
+        var g = app.MapGroup("/api").WithTags("Lists").RequireAuthorization();
+        g.MapGet("/areas/{id:long}/exports/{ledger}", ExportAsync)
+            .WithName("ExportAreaLedger")
+            .WithSummary(
+                "Street or community staff: a ledger of every community under the area, with a 社区 column first "
+                    + "(format=xlsx, the default, or csv)"
+            )
+            .ProducesErrors(LedgerErrors.Export);
+        g.MapGet("/communities/{id:long}/exports/{ledger}", ExportAsync)
             .WithName("ExportLedger")
-            .WithSummary("Staff: a ledger (claims, meetings) as a spreadsheet (format=xlsx, the default) or CSV")
+            .WithSummary(
+                "Staff: a ledger of a community or a whole street (claims, meetings, members, services, inspections) "
+                    + "as a spreadsheet (format=xlsx, the default) or CSV"
+            )
             .ProducesErrors(LedgerErrors.Export);
     }
 

@@ -66,6 +66,10 @@ public static class TestDatabase
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync(
             """
+            DELETE FROM inspection_event;
+            DELETE FROM inspection_finding;
+            DELETE FROM inspection_round;
+            DELETE FROM resource_rule;
             DELETE FROM unit_report;
             DELETE FROM commitment;
             DELETE FROM committee_member;
