@@ -5,7 +5,8 @@ using Governance.Bench.Scenarios;
 namespace Governance.Bench;
 
 /// <summary>
-/// bench/run.sh [--fresh] [--quick] [scenario …] — scenarios: gateway, broadcast, digest, scans, classifier, twonodes
+/// bench/run.sh [--fresh] [--quick] [scenario …] — scenarios: gateway, broadcast, digest, practices, scans, classifier,
+/// twonodes
 /// (default: all). Results are printed and written to bench/results/&lt;time&gt;.md; bench/results/latest.md is the
 /// newest run.
 /// </summary>
@@ -22,7 +23,18 @@ public static class BenchMain
         var root = Environment.GetEnvironmentVariable("GOVERNANCE_ROOT") ?? Directory.GetCurrentDirectory();
         var fresh = args.Contains("--fresh");
         var quick = args.Contains("--quick");
-        string[] all = ["classifier", "scans", "indexes", "digest", "broadcast", "gateway", "twonodes", "reliability"];
+        string[] all =
+        [
+            "classifier",
+            "scans",
+            "indexes",
+            "digest",
+            "broadcast",
+            "practices",
+            "gateway",
+            "twonodes",
+            "reliability",
+        ];
         var chosen = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         if (chosen.Count == 0)
             chosen = [.. all];
@@ -72,6 +84,9 @@ public static class BenchMain
                             : [new(8, 1000), new(32, 2000), new(64, 2000), new(128, 2000)],
                         TimeSpan.FromSeconds(quick ? 20 : 90)
                     );
+                    break;
+                case "practices":
+                    await PracticesScenario.RunAsync(context);
                     break;
                 case "reliability":
                     await ReliabilityScenario.RunAsync(context);

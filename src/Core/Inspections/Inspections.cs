@@ -347,7 +347,7 @@ public sealed partial class Inspections(
                 """
                 SELECT EXISTS (SELECT 1 FROM unit u WHERE u.id = @unitId AND u.status = 'approved'
                   AND (u.area_id = @communityId OR EXISTS (SELECT 1 FROM unit_pairing p WHERE p.unit_id = u.id
-                         AND p.community_id = @communityId)))
+                         AND p.community_id = @communityId AND p.status = 'approved')))
                 """,
                 new { unitId, communityId },
                 cancellationToken: ct

@@ -207,7 +207,7 @@ public sealed class UnitReports(
                                                            AND r.month = @month
                      WHERE u.status = 'approved'
                        AND (u.area_id = @communityId OR EXISTS (SELECT 1 FROM unit_pairing p WHERE p.unit_id = u.id
-                              AND p.community_id = @communityId))
+                              AND p.community_id = @communityId AND p.status = 'approved'))
                      ORDER BY u.id
                     """,
                     new { communityId, month },
@@ -292,7 +292,7 @@ public sealed class UnitReports(
                 """
                 SELECT u.id, u.name, a.id, a.path FROM unit u
                   JOIN area a ON a.kind = 'community' AND (a.id = u.area_id OR EXISTS (SELECT 1 FROM unit_pairing p
-                         WHERE p.unit_id = u.id AND p.community_id = a.id))
+                         WHERE p.unit_id = u.id AND p.community_id = a.id AND p.status = 'approved'))
                  WHERE u.status = 'approved'
                    AND NOT EXISTS (SELECT 1 FROM unit_report r WHERE r.unit_id = u.id AND r.community_id = a.id
                                      AND r.month = @month AND r.status <> 'returned')
