@@ -60,6 +60,7 @@ public static class CoreServices
         services.AddSingleton<Lists.PracticeReminders>();
         services.AddSingleton<Reports.UnitReports>();
         services.AddSingleton<Inspections.Inspections>();
+        services.AddSingleton<Evidence.EvidencePhotos>();
         services.AddSingleton<Meetings.JointMeetings>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();

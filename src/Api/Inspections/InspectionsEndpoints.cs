@@ -1,6 +1,9 @@
 using Governance.Api.Auth;
 using Governance.Api.Infrastructure;
+using Governance.Api.Orders;
+using Governance.Core.Errors;
 using Governance.Core.Inspections;
+using Governance.Core.Orders;
 
 namespace Governance.Api.Inspections;
 
@@ -68,24 +71,28 @@ public static class InspectionsEndpoints
         g.MapGet(
                 "/findings/{id:long}",
                 async (Me me, long id, Core.Inspections.Inspections i, CancellationToken ct) =>
-                    (await i.FindingAsync(me.Caller, id, ct)).ToOk()
+                    Linked(await i.FindingAsync(me.Caller, id, ct)).ToOk()
             )
             .WithName("InspectionFinding")
             .WithSummary("A finding with its history")
             .ProducesErrors([InspectionErrors.FindingNotFound]);
         g.MapPost(
                 "/findings/{id:long}/progress",
-                async (Me me, long id, RectificationRequest b, Core.Inspections.Inspections i, CancellationToken ct) =>
-                    (await i.RectifyAsync(me.Caller, id, b.Evidence, submit: false, ct)).ToOk()
+                (Me me, long id, HttpRequest request, Core.Inspections.Inspections i, CancellationToken ct) =>
+                    RectifyAsync(me, id, request, i, submit: false, ct)
             )
+            .Accepts<RectificationRequest>("application/json", "multipart/form-data")
+            .DisableAntiforgery()
             .WithName("ReportRectificationProgress")
-            .WithSummary("The responsible side notes progress on a rectification")
+            .WithSummary("The responsible side notes progress (evidence), with photos as multipart/form-data")
             .ProducesErrors(InspectionErrors.Rectify);
         g.MapPost(
                 "/findings/{id:long}/submit",
-                async (Me me, long id, RectificationRequest b, Core.Inspections.Inspections i, CancellationToken ct) =>
-                    (await i.RectifyAsync(me.Caller, id, b.Evidence, submit: true, ct)).ToOk()
+                (Me me, long id, HttpRequest request, Core.Inspections.Inspections i, CancellationToken ct) =>
+                    RectifyAsync(me, id, request, i, submit: true, ct)
             )
+            .Accepts<RectificationRequest>("application/json", "multipart/form-data")
+            .DisableAntiforgery()
             .WithName("SubmitRectification")
             .WithSummary("The responsible side hands in the rectification with evidence, for the inspectors to close")
             .ProducesErrors(InspectionErrors.Rectify);
@@ -97,5 +104,53 @@ public static class InspectionsEndpoints
             .WithName("CloseInspectionFinding")
             .WithSummary("Inspector: close a rectified finding out (销号, accept=true) or send it back with a reason")
             .ProducesErrors(InspectionErrors.Close);
+        g.MapGet("/findings/{id:long}/photos/{photoId:long}", PhotoAsync)
+            .WithName("FindingPhoto")
+            .WithSummary("A photo handed in with a finding's rectification")
+            .ProducesErrors([InspectionErrors.FindingNotFound, InspectionErrors.PhotoNotFound]);
+    }
+
+    private static async Task<IResult> PhotoAsync(
+        Me me,
+        long id,
+        long photoId,
+        Core.Inspections.Inspections inspections,
+        PhotoStorage storage,
+        HttpResponse response,
+        CancellationToken ct
+    ) => EvidenceFiles.Serve(await inspections.PhotoAsync(me.Caller, id, photoId, ct), storage, response);
+
+    private static Result<FindingDetail> Linked(Result<FindingDetail> r) =>
+        r.IsOk
+            ? r.Value! with
+            {
+                Photos =
+                [
+                    .. r.Value!.Photos.Select(p =>
+                        p with
+                        {
+                            Url = $"/api/findings/{r.Value.Finding.Id}/photos/{p.Id}",
+                        }
+                    ),
+                ],
+            }
+            : r;
+
+    /// <summary>Progress or the hand-in: JSON {evidence}, or multipart/form-data with evidence and photos.</summary>
+    private static async Task<IResult> RectifyAsync(
+        Me me,
+        long id,
+        HttpRequest request,
+        Core.Inspections.Inspections inspections,
+        bool submit,
+        CancellationToken ct
+    )
+    {
+        var (form, problem) = await OrderForm.ReadAsync(request, ct);
+        if (problem is not null)
+            return problem;
+        if (form!.Unknown("evidence") is { } unknown)
+            return unknown.ToProblem();
+        return (await inspections.RectifyAsync(me.Caller, id, form.Text("evidence"), form.Photos, submit, ct)).ToOk();
     }
 }

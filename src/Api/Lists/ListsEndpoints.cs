@@ -1,6 +1,9 @@
 using Governance.Api.Auth;
 using Governance.Api.Infrastructure;
+using Governance.Api.Orders;
+using Governance.Core.Errors;
 using Governance.Core.Lists;
+using Governance.Core.Orders;
 
 namespace Governance.Api.Lists;
 
@@ -108,31 +111,38 @@ public static class ListsEndpoints
         g.MapPost(
                 "/lists/{id:long}/claim",
                 async (Me me, long id, ClaimItemRequest b, CommunityLists lists, CancellationToken ct) =>
-                    (await lists.ClaimAsync(me.Caller, id, b.UnitId, ct)).ToOk()
+                    Linked(await lists.ClaimAsync(me.Caller, id, b.UnitId, ct)).ToOk()
             )
             .WithName("ClaimListItem")
             .WithSummary("A unit (unitId, by its admin) or a registered member claims a need or a project — 认领")
             .ProducesErrors(ListErrors.Claim);
         g.MapPost(
                 "/claims/{id:long}/progress",
-                async (Me me, long id, ClaimNoteRequest b, CommunityLists lists, CancellationToken ct) =>
-                    (await lists.ProgressAsync(me.Caller, id, b.Note, ct)).ToOk()
+                (Me me, long id, HttpRequest request, CommunityLists lists, CancellationToken ct) =>
+                    WithNoteAsync(request, ct, f => lists.ProgressAsync(me.Caller, id, f.Text("note"), f.Photos, ct))
             )
+            .Accepts<ClaimNoteRequest>("application/json", "multipart/form-data")
+            .DisableAntiforgery()
             .WithName("ReportClaimProgress")
-            .WithSummary("The claim's owner reports progress")
+            .WithSummary("The claim's owner reports progress: JSON {note}, or multipart/form-data with note and photos")
             .ProducesErrors(ListErrors.Progress);
         g.MapPost(
                 "/claims/{id:long}/submit",
-                async (Me me, long id, ClaimNoteRequest b, CommunityLists lists, CancellationToken ct) =>
-                    (await lists.SubmitAsync(me.Caller, id, b.Note, ct)).ToOk()
+                (Me me, long id, HttpRequest request, CommunityLists lists, CancellationToken ct) =>
+                    WithNoteAsync(request, ct, f => lists.SubmitAsync(me.Caller, id, f.Text("note"), f.Photos, ct))
             )
+            .Accepts<ClaimNoteRequest>("application/json", "multipart/form-data")
+            .DisableAntiforgery()
             .WithName("SubmitClaim")
-            .WithSummary("The claim's owner hands in the result with its evidence, for the community to confirm")
+            .WithSummary(
+                "The claim's owner hands in the result (note) with photos as evidence (multipart/form-data), for the "
+                    + "community to confirm"
+            )
             .ProducesErrors(ListErrors.Progress);
         g.MapPost(
                 "/claims/{id:long}/decision",
                 async (Me me, long id, ClaimDecisionRequest b, CommunityLists lists, CancellationToken ct) =>
-                    (await lists.DecideAsync(me.Caller, id, b.Accept, b.Reason, ct)).ToOk()
+                    Linked(await lists.DecideAsync(me.Caller, id, b.Accept, b.Reason, ct)).ToOk()
             )
             .WithName("DecideClaim")
             .WithSummary("Community staff confirm a submitted claim (销号) or send it back with a reason")
@@ -179,5 +189,45 @@ public static class ListsEndpoints
             .WithName("DecideBooking")
             .WithSummary("The resource's unit admin confirms or declines a booking (declining frees the hours)")
             .ProducesErrors(ListErrors.DecideBooking);
+        g.MapGet("/claims/{id:long}/photos/{photoId:long}", PhotoAsync)
+            .WithName("ClaimPhoto")
+            .WithSummary("A photo handed in with a claim's progress or result")
+            .ProducesErrors([ListErrors.ClaimNotFound, ListErrors.PhotoNotFound]);
+    }
+
+    private static async Task<IResult> PhotoAsync(
+        Me me,
+        long id,
+        long photoId,
+        CommunityLists lists,
+        PhotoStorage storage,
+        HttpResponse response,
+        CancellationToken ct
+    ) => EvidenceFiles.Serve(await lists.PhotoAsync(me.Caller, id, photoId, ct), storage, response);
+
+    /// <summary>The claim with the address of each photo.</summary>
+    private static Result<ClaimDetail> Linked(Result<ClaimDetail> r) =>
+        r.IsOk
+            ? r.Value! with
+            {
+                Photos =
+                [
+                    .. r.Value!.Photos.Select(p => p with { Url = $"/api/claims/{r.Value.Claim.Id}/photos/{p.Id}" }),
+                ],
+            }
+            : r;
+
+    private static async Task<IResult> WithNoteAsync(
+        HttpRequest request,
+        CancellationToken ct,
+        Func<OrderForm, Task<Result<ClaimDetail>>> action
+    )
+    {
+        var (form, problem) = await OrderForm.ReadAsync(request, ct);
+        if (problem is not null)
+            return problem;
+        if (form!.Unknown("note") is { } unknown)
+            return unknown.ToProblem();
+        return Linked(await action(form)).ToOk();
     }
 }

@@ -103,6 +103,12 @@ public sealed class OrderForm
         );
     }
 
+    /// <summary>A field outside <paramref name="allowed"/>, refused by name; null when there is none.</summary>
+    public Error? Unknown(params string[] allowed) =>
+        _fields.Keys.FirstOrDefault(k => !allowed.Contains(k)) is { } unknown
+            ? CommonErrors.UnknownField.With($"不支持的字段：{unknown}")
+            : null;
+
     /// <summary>
     /// The report form's fields, each checked for its type; a field the form does not have is refused by name.
     /// </summary>

@@ -4,6 +4,7 @@ using Dapper;
 using Governance.Core.Areas;
 using Governance.Core.Data;
 using Governance.Core.Errors;
+using Governance.Core.Evidence;
 using Governance.Core.Notifications;
 using Governance.Core.Orders;
 using Governance.Core.People;
@@ -70,7 +71,11 @@ public sealed record Finding
 
 public sealed record FindingEvent(string Kind, long PersonId, string PersonName, string? Note, DateTime CreatedAt);
 
-public sealed record FindingDetail(Finding Finding, IReadOnlyList<FindingEvent> Events);
+public sealed record FindingDetail(
+    Finding Finding,
+    IReadOnlyList<FindingEvent> Events,
+    IReadOnlyList<PhotoRef> Photos
+);
 
 public sealed record RoundDetail(InspectionRound Round, IReadOnlyList<Finding> Findings);
 
@@ -141,10 +146,26 @@ public static class InspectionErrors
         "reason"
     );
 
+    public static readonly ErrorCode PhotoNotFound = new(
+        "inspections.photo_not_found",
+        ErrorKind.NotFound,
+        "照片不存在"
+    );
+
     public static readonly ErrorCode[] Create = [AreaNotFound, InspectorOnly, InvalidRound];
     public static readonly ErrorCode[] Read = [RoundNotFound, InspectorOnly];
     public static readonly ErrorCode[] Find = [RoundNotFound, InspectorOnly, OutsideRound, InvalidFinding];
-    public static readonly ErrorCode[] Rectify = [FindingNotFound, ResponsibleOnly, EvidenceRequired, WrongState];
+    public static readonly ErrorCode[] Rectify =
+    [
+        FindingNotFound,
+        ResponsibleOnly,
+        EvidenceRequired,
+        WrongState,
+        OrderErrors.PhotoTooMany,
+        OrderErrors.PhotoEmpty,
+        OrderErrors.PhotoTooLarge,
+        OrderErrors.PhotoInvalid,
+    ];
     public static readonly ErrorCode[] Close = [FindingNotFound, InspectorOnly, ReasonRequired, WrongState];
 }
 
@@ -159,6 +180,7 @@ public sealed partial class Inspections(
     Db db,
     AreaStore areas,
     OrderRecipients recipients,
+    EvidencePhotos evidencePhotos,
     TimeProvider clock
 )
 {
@@ -429,7 +451,24 @@ public sealed partial class Inspections(
                 cancellationToken: ct
             )
         );
-        return new FindingDetail(f, events.AsList());
+        var photos = await evidencePhotos.ListAsync(EvidencePhotos.Finding, findingId, ct);
+        return new FindingDetail(f, events.AsList(), photos);
+    }
+
+    /// <summary>A photo of a finding's rectification, for whoever may see the finding.</summary>
+    public async Task<Result<EvidencePhotoFile>> PhotoAsync(
+        Caller caller,
+        long findingId,
+        long photoId,
+        CancellationToken ct
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        if (await FindingRowAsync(c, findingId, ct) is not { } f || !CanSee(caller, f))
+            return InspectionErrors.FindingNotFound;
+        return await evidencePhotos.FileAsync(EvidencePhotos.Finding, findingId, photoId, ct) is { } file
+            ? file
+            : InspectionErrors.PhotoNotFound;
     }
 
     /// <summary>The findings the caller must rectify (unit admin or community staff), by deadline.</summary>
@@ -465,6 +504,7 @@ public sealed partial class Inspections(
         Caller caller,
         long findingId,
         string? evidence,
+        IReadOnlyList<PhotoUpload> photos,
         bool submit,
         CancellationToken ct
     )
@@ -477,6 +517,9 @@ public sealed partial class Inspections(
         if (evidence?.Trim() is not { Length: > 0 } text || Chars.Count(text) > 1000)
             return InspectionErrors.EvidenceRequired;
         var now = Now;
+        var saved = await evidencePhotos.SaveFilesAsync(photos, now, ct);
+        if (!saved.IsOk)
+            return saved.Error!;
         await using var tx = await c.BeginTransactionAsync(ct);
         var moved = await c.ExecuteAsync(
             new CommandDefinition(
@@ -498,9 +541,21 @@ public sealed partial class Inspections(
         if (moved != 1)
         {
             await tx.RollbackAsync(ct);
+            evidencePhotos.Discard(saved.Value!);
             return InspectionErrors.WrongState;
         }
         await EventAsync(c, tx, findingId, caller.PersonId, submit ? "submitted" : "progress", text, now, ct);
+        await EvidencePhotos.AttachAsync(
+            c,
+            tx,
+            EvidencePhotos.Finding,
+            findingId,
+            submit ? "submitted" : "progress",
+            saved.Value!,
+            caller.PersonId,
+            now,
+            ct
+        );
         if (submit)
         {
             var inspectors = await recipients.StreetAsync(f.RoundPath, ct);

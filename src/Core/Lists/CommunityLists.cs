@@ -1,6 +1,7 @@
 using Governance.Core.Areas;
 using Governance.Core.Calendar;
 using Governance.Core.Errors;
+using Governance.Core.Evidence;
 using Governance.Core.Notifications;
 using Governance.Core.Orders;
 using Governance.Core.People;
@@ -26,6 +27,7 @@ public sealed class CommunityLists(
     AreaStore areas,
     OrderRecipients recipients,
     WorkCalendarCache calendars,
+    EvidencePhotos evidence,
     TimeProvider clock
 )
 {
@@ -214,6 +216,7 @@ public sealed class CommunityLists(
         Caller caller,
         long claimId,
         string? note,
+        IReadOnlyList<PhotoUpload> photos,
         CancellationToken ct
     )
     {
@@ -224,6 +227,10 @@ public sealed class CommunityLists(
         if (!text.IsOk)
             return text.Error!;
         var claim = owned.Value!.Claim;
+        var now = Now;
+        var saved = await evidence.SaveFilesAsync(photos, now, ct);
+        if (!saved.IsOk)
+            return saved.Error!;
         var moved = await store.MoveClaimAsync(
             claim.Id,
             claim.ItemId,
@@ -233,11 +240,40 @@ public sealed class CommunityLists(
             "progress",
             text.Value,
             null,
-            Now,
-            null,
+            now,
+            (c, tx) =>
+                EvidencePhotos.AttachAsync(
+                    c,
+                    tx,
+                    EvidencePhotos.Claim,
+                    claim.Id,
+                    "progress",
+                    saved.Value!,
+                    caller.PersonId,
+                    now,
+                    ct
+                ),
             ct
         );
+        if (!moved)
+            evidence.Discard(saved.Value!);
         return moved ? (await store.ClaimAsync(claim.Id, ct))! : ListErrors.WrongClaimState;
+    }
+
+    /// <summary>A photo of a claim, for whoever may see the claim.</summary>
+    public async Task<Result<EvidencePhotoFile>> PhotoAsync(
+        Caller caller,
+        long claimId,
+        long photoId,
+        CancellationToken ct
+    )
+    {
+        var detail = await store.ClaimAsync(claimId, ct);
+        if (detail is null || !CanSee(caller, detail.Claim.CommunityPath))
+            return ListErrors.ClaimNotFound;
+        return await evidence.FileAsync(EvidencePhotos.Claim, claimId, photoId, ct) is { } file
+            ? file
+            : ListErrors.PhotoNotFound;
     }
 
     /// <summary>
@@ -246,18 +282,22 @@ public sealed class CommunityLists(
     public async Task<Result<ClaimDetail>> SubmitAsync(
         Caller caller,
         long claimId,
-        string? evidence,
+        string? result,
+        IReadOnlyList<PhotoUpload> photos,
         CancellationToken ct
     )
     {
         var owned = await OwnedClaimAsync(caller, claimId, ct);
         if (!owned.IsOk)
             return owned.Error!;
-        var text = Note(evidence, 1000);
+        var text = Note(result, 1000);
         if (!text.IsOk)
             return text.Error!;
         var claim = owned.Value!.Claim;
         var now = Now;
+        var saved = await evidence.SaveFilesAsync(photos, now, ct);
+        if (!saved.IsOk)
+            return saved.Error!;
         var secretaries = await recipients.SecretariesAsync(claim.CommunityPath, ct);
         var notice = new Notice(
             "list_submitted",
@@ -275,8 +315,20 @@ public sealed class CommunityLists(
             text.Value,
             null,
             now,
-            (c, tx) =>
-                Outbox.EnqueueAsync(
+            async (c, tx) =>
+            {
+                await EvidencePhotos.AttachAsync(
+                    c,
+                    tx,
+                    EvidencePhotos.Claim,
+                    claim.Id,
+                    "submitted",
+                    saved.Value!,
+                    caller.PersonId,
+                    now,
+                    ct
+                );
+                await Outbox.EnqueueAsync(
                     c,
                     tx,
                     secretaries,
@@ -284,9 +336,12 @@ public sealed class CommunityLists(
                     $"claim-submitted:{claim.Id}:{owned.Value.Events.Count}",
                     now,
                     ct
-                ),
+                );
+            },
             ct
         );
+        if (!moved)
+            evidence.Discard(saved.Value!);
         return moved ? (await store.ClaimAsync(claim.Id, ct))! : ListErrors.WrongClaimState;
     }
 

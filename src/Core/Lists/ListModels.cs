@@ -83,7 +83,12 @@ public sealed record ListClaim(
 
 public sealed record ClaimEvent(string Kind, long PersonId, string PersonName, string? Note, DateTime CreatedAt);
 
-public sealed record ClaimDetail(ListClaim Claim, IReadOnlyList<ClaimEvent> Events);
+/// <summary>A claim with its history and the photos handed in with its progress and result.</summary>
+public sealed record ClaimDetail(
+    ListClaim Claim,
+    IReadOnlyList<ClaimEvent> Events,
+    IReadOnlyList<Orders.PhotoRef> Photos
+);
 
 public sealed record Booking(
     long Id,
@@ -264,6 +269,7 @@ public static class ListErrors
         ErrorKind.Conflict,
         "这个时段不对该对象开放"
     );
+    public static readonly ErrorCode PhotoNotFound = new("lists.photo_not_found", ErrorKind.NotFound, "照片不存在");
     public static readonly ErrorCode BookingNotFound = new(
         "lists.booking_not_found",
         ErrorKind.NotFound,
@@ -295,7 +301,17 @@ public static class ListErrors
         InvalidRules,
     ];
     public static readonly ErrorCode[] Claim = [ItemNotFound, NotClaimable, AlreadyClaimed, CannotClaim];
-    public static readonly ErrorCode[] Progress = [ClaimNotFound, OwnerOnly, NoteRequired, WrongClaimState];
+    public static readonly ErrorCode[] Progress =
+    [
+        ClaimNotFound,
+        OwnerOnly,
+        NoteRequired,
+        WrongClaimState,
+        Orders.OrderErrors.PhotoTooMany,
+        Orders.OrderErrors.PhotoEmpty,
+        Orders.OrderErrors.PhotoTooLarge,
+        Orders.OrderErrors.PhotoInvalid,
+    ];
     public static readonly ErrorCode[] Decide = [ClaimNotFound, StaffOnly, ReasonRequired, WrongClaimState];
     public static readonly ErrorCode[] Book =
     [

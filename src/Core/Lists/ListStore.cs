@@ -199,7 +199,15 @@ public sealed class ListStore(Db db)
                 cancellationToken: ct
             )
         );
-        return new ClaimDetail(claim, events.AsList());
+        var photos = await c.QueryAsync<Orders.PhotoRef>(
+            new CommandDefinition(
+                "SELECT id, content_type AS ContentType, byte_size AS ByteSize FROM practice_photo "
+                    + "WHERE subject = 'claim' AND subject_id = @id ORDER BY id",
+                new { id },
+                cancellationToken: ct
+            )
+        );
+        return new ClaimDetail(claim, events.AsList(), photos.AsList());
     }
 
     /// <summary>

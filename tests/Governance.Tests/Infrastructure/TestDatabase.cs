@@ -66,6 +66,7 @@ public static class TestDatabase
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync(
             """
+            DELETE FROM practice_photo;
             DELETE FROM inspection_event;
             DELETE FROM inspection_finding;
             DELETE FROM inspection_round;
