@@ -1,3 +1,4 @@
+using Governance.Api.Activities;
 using Governance.Api.Areas;
 using Governance.Api.Auth;
 using Governance.Api.Broadcasts;
@@ -5,6 +6,7 @@ using Governance.Api.Categories;
 using Governance.Api.Committee;
 using Governance.Api.Deliveries;
 using Governance.Api.Health;
+using Governance.Api.Households;
 using Governance.Api.Inbox;
 using Governance.Api.Inspections;
 using Governance.Api.Infrastructure;
@@ -92,6 +94,8 @@ api.MapLedgerExports();
 api.MapCommittee();
 api.MapUnitReports();
 api.MapInspections();
+api.MapActivities();
+api.MapHouseholds();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
     app.MapSandbox();

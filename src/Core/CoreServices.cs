@@ -61,6 +61,12 @@ public static class CoreServices
         services.AddSingleton<Reports.UnitReports>();
         services.AddSingleton<Inspections.Inspections>();
         services.AddSingleton<Evidence.EvidencePhotos>();
+        services.AddSingleton<Service.ServiceRecords>();
+        services.AddSingleton<Activities.Activities>();
+        services.AddSingleton<Activities.Volunteers>();
+        services.AddSingleton<Activities.Series>();
+        services.AddSingleton<Posts.ServicePosts>();
+        services.AddSingleton<Households.Households>();
         services.AddSingleton<Meetings.JointMeetings>();
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();

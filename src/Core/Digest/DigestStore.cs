@@ -17,7 +17,13 @@ public sealed record MemberWeek(
     int NextStarHours
 )
 {
-    public bool Idle => Claimed == 0 && Resolved == 0;
+    /// <summary>Activities attended and post duties logged this week (hours approved or logged).</summary>
+    public int Served { get; init; }
+
+    public int Meetings { get; init; }
+    public int Visits { get; init; }
+
+    public bool Idle => Claimed == 0 && Resolved == 0 && Served == 0 && Meetings == 0 && Visits == 0;
 }
 
 public sealed record UnitWeek(
@@ -98,6 +104,11 @@ public sealed class DigestStore(Db db)
         SELECT claimer_unit_id, COUNT(*) FROM service_order
          WHERE claimed_at >= @from AND claimed_at < @to AND claimer_unit_id IS NOT NULL AND claimer_person_id IS NULL
            GROUP BY claimer_unit_id;
+        SELECT person_id, COUNT(*) FROM service_record
+         WHERE source IN ('activity', 'post') AND created_at >= @from AND created_at < @to GROUP BY person_id;
+        SELECT person_id, COUNT(*) FROM meeting_invitee
+         WHERE checked_in_at >= @from AND checked_in_at < @to GROUP BY person_id;
+        SELECT visitor_id, COUNT(*) FROM visit WHERE visited_at >= @from AND visited_at < @to GROUP BY visitor_id;
         """;
 
     /// <summary>
@@ -115,6 +126,9 @@ public sealed class DigestStore(Db db)
         var resolved = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
         var ratings = (await multi.ReadAsync<(long Id, string Data, long Count)>()).ToLookup(r => r.Id);
         var unitClaims = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
+        var served = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
+        var meetings = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
+        var visits = (await multi.ReadAsync<(long Id, long Count)>()).ToDictionary(r => r.Id, r => (int)r.Count);
         var members = new Dictionary<long, MemberWeek>(people.Count);
         foreach (var p in people)
         {
@@ -134,7 +148,12 @@ public sealed class DigestStore(Db db)
                 hours,
                 StarLevel.Of(hours),
                 StarLevel.NextThreshold(hours)
-            );
+            )
+            {
+                Served = served.GetValueOrDefault(p.Id),
+                Meetings = meetings.GetValueOrDefault(p.Id),
+                Visits = visits.GetValueOrDefault(p.Id),
+            };
         }
         return new Week(members, unitClaims);
     }

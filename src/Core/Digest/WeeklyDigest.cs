@@ -92,11 +92,24 @@ public sealed class WeeklyDigest(
             s.NextStarHours > 0
                 ? $"，再服务{Math.Round(s.NextStarHours - s.ServiceHours, 1)}小时可升{s.Stars + 1}星"
                 : "";
+        var other = string.Join(
+            "、",
+            new[]
+            {
+                s.Served > 0 ? $"参加活动或岗位履职{s.Served}次" : null,
+                s.Meetings > 0 ? $"参加会议{s.Meetings}次" : null,
+                s.Visits > 0 ? $"走访{s.Visits}户" : null,
+            }.Where(x => x is not null)
+        );
         if (s.Idle)
             sb.Append($"{s.Name}同志，本周您还没有认领工单。累计服务{s.ServiceHours}小时，{stars}{next}。");
+        else if (s.Claimed == 0 && s.Resolved == 0)
+            sb.Append($"{s.Name}同志，本周您{other}。累计服务{s.ServiceHours}小时，{stars}{next}。");
         else
         {
             sb.Append($"{s.Name}同志，本周您认领{s.Claimed}单、办结{s.Resolved}单");
+            if (other.Length > 0)
+                sb.Append($"，{other}");
             var rated = s.Ratings.Satisfied + s.Ratings.BasicallySatisfied + s.Ratings.Unsatisfied;
             sb.Append(
                 rated > 0

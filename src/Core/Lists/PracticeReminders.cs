@@ -13,7 +13,9 @@ namespace Governance.Core.Lists;
 /// once overdue → its owner and the community's secretaries; a commitment due within a week → the member who made
 /// it; a confirmed booking within a day → whoever booked it; last month's unit reports due and overdue
 /// (<see cref="Reports.UnitReports.RemindAsync"/>); inspection findings due and overdue
-/// (<see cref="Inspections.Inspections.RemindAsync"/>).
+/// (<see cref="Inspections.Inspections.RemindAsync"/>); service posts ending and ended
+/// (<see cref="Posts.ServicePosts.ExpireAsync"/>); grid visits falling behind (<see
+/// cref="Households.Households.RemindAsync"/>).
 /// </summary>
 public sealed class PracticeReminders(
     Db db,
@@ -21,6 +23,8 @@ public sealed class PracticeReminders(
     NotificationStore notices,
     Reports.UnitReports unitReports,
     Inspections.Inspections inspections,
+    Posts.ServicePosts posts,
+    Households.Households households,
     TimeProvider clock
 )
 {
@@ -143,6 +147,10 @@ public sealed class PracticeReminders(
                 now,
                 ct
             );
-        return sent + await unitReports.RemindAsync(ct) + await inspections.RemindAsync(ct);
+        return sent
+            + await unitReports.RemindAsync(ct)
+            + await inspections.RemindAsync(ct)
+            + await posts.ExpireAsync(ct)
+            + await households.RemindAsync(ct);
     }
 }

@@ -111,18 +111,12 @@ public static class MeetingErrors
 /// </summary>
 public sealed class JointMeetings(MeetingStore store, AreaStore areas, CommunityLists lists, TimeProvider clock)
 {
-    public static readonly TimeSpan CodeStep = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan CodeStep = Checkin.RotatingCode.Step;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>The check-in code for a moment: six digits from the meeting's secret and the minute.</summary>
-    public static string CheckinCode(string secret, DateTime utc)
-    {
-        var step = utc.Ticks / CodeStep.Ticks;
-        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), BitConverter.GetBytes(step));
-        var number = BitConverter.ToUInt32(hash, 0) % 1_000_000;
-        return number.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static string CheckinCode(string secret, DateTime utc) => Checkin.RotatingCode.Of(secret, utc);
 
     public async Task<Result<MeetingDetail>> ScheduleAsync(
         Caller caller,
@@ -277,9 +271,7 @@ public sealed class JointMeetings(MeetingStore store, AreaStore areas, Community
         if (m.Status != "scheduled")
             return MeetingErrors.Closed;
         var now = Now;
-        var current = CheckinCode(m.CheckinSecret, now);
-        var previous = CheckinCode(m.CheckinSecret, now - CodeStep);
-        if (code is null || (code != current && code != previous))
+        if (!Checkin.RotatingCode.Matches(m.CheckinSecret, code, now))
             return MeetingErrors.WrongCode;
         await store.CheckInAsync(m.Id, caller.PersonId, now, ct);
         return await DetailAsync(m.Id, ct);

@@ -17,12 +17,21 @@ public sealed class ParticipationStore(Db db)
              AND o.claimed_at >= @since)
            AND NOT EXISTS (SELECT 1 FROM order_event e WHERE e.actor_id = m.person_id
              AND e.kind IN ('claimed','resolved','progress') AND e.created_at >= @since)
+           AND NOT EXISTS (SELECT 1 FROM service_record s WHERE s.person_id = m.person_id AND s.created_at >= @since)
+           AND NOT EXISTS (SELECT 1 FROM activity_signup a WHERE a.person_id = m.person_id
+             AND a.checked_in_at >= @since)
+           AND NOT EXISTS (SELECT 1 FROM post_holding h WHERE h.person_id = m.person_id
+             AND h.status = 'active')
+           AND NOT EXISTS (SELECT 1 FROM meeting_invitee i WHERE i.person_id = m.person_id
+             AND i.checked_in_at >= @since)
+           AND NOT EXISTS (SELECT 1 FROM visit v WHERE v.visitor_id = m.person_id AND v.visited_at >= @since)
            AND (@unitId IS NULL OR m.unit_id = @unitId)
          ORDER BY m.unit_id, m.person_id
         """;
 
     /// <summary>
-    /// Registered members with no claim or service since <paramref name="since"/> (the participation check).
+    /// Registered members with no claim or service since <paramref name="since"/> (the participation check): no order
+    /// claimed or worked, no hours from activities or posts, no activity or meeting attended, no post held, no visit.
     /// </summary>
     public async Task<IReadOnlyList<InactiveMember>> InactiveMembersAsync(
         DateTime since,

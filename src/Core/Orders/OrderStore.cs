@@ -168,9 +168,18 @@ public sealed class OrderStore(Db db)
             )
         ).AsList();
 
+    // The order's hours go to the member's total and, as one line of their service record, beside their activities and
+    // posts (an order resolved again adds to its line).
     private const string CreditSql = """
         UPDATE service_order SET service_minutes = @minutes WHERE id = @orderId;
         UPDATE member SET service_minutes = service_minutes + @minutes WHERE person_id = @personId;
+        INSERT INTO service_record (person_id, source, ref_id, minutes, served_on, unit_id, community_id, created_at)
+          SELECT @personId, 'order', o.id, @minutes, DATE(COALESCE(o.resolved_at, UTC_TIMESTAMP(3)) + INTERVAL 8 HOUR),
+                 (SELECT m.unit_id FROM member m WHERE m.person_id = @personId),
+                 (SELECT a.id FROM area a WHERE a.path = CONCAT(SUBSTRING_INDEX(o.area_path, '/', 3), '/')),
+                 COALESCE(o.resolved_at, UTC_TIMESTAMP(3))
+            FROM service_order o WHERE o.id = @orderId
+        ON DUPLICATE KEY UPDATE minutes = service_record.minutes + VALUES(minutes);
         """;
 
     /// <summary>Service time for the member who resolved an order (志愿服务时长), in the resolving transaction.</summary>

@@ -67,6 +67,21 @@ public static class TestDatabase
         await c.ExecuteAsync(
             """
             DELETE FROM practice_photo;
+            DELETE FROM series_attendance;
+            DELETE FROM activity_signup;
+            DELETE FROM activity_post;
+            DELETE FROM activity;
+            DELETE FROM series_enrolment;
+            DELETE FROM service_series;
+            DELETE FROM post_duty;
+            DELETE FROM post_holding;
+            DELETE FROM service_post;
+            DELETE FROM visit;
+            DELETE FROM household;
+            DELETE FROM area_assignment;
+            DELETE FROM service_record;
+            DELETE FROM volunteer;
+            DELETE FROM volunteer_team;
             DELETE FROM inspection_event;
             DELETE FROM inspection_finding;
             DELETE FROM inspection_round;
