@@ -43,7 +43,8 @@ public sealed class Participation(
                 new Notice(
                     "participation",
                     "好久没参加社区服务了",
-                    $"{m.Name}同志，您已有半年没有认领社区工单了。社区里还有需要帮忙的事，欢迎在认领池看看。"
+                    $"{m.Name}同志，您已有半年没有参加社区服务了（认领工单、志愿活动、服务岗位、联席会议、走访都算）。"
+                        + "社区里还有需要帮忙的事，欢迎在认领池和活动里看看。"
                 ),
                 $"participation:{m.PersonId}:{month}",
                 now,
