@@ -5,7 +5,8 @@ using Governance.Bench.Scenarios;
 namespace Governance.Bench;
 
 /// <summary>
-/// bench/run.sh [--fresh] [--quick] [scenario …] — scenarios: gateway, broadcast, digest, practices, scans, classifier,
+/// bench/run.sh [--fresh] [--quick] [scenario …] — scenarios: gateway, broadcast, digest, practices, visits, scans,
+/// classifier,
 /// twonodes
 /// (default: all). Results are printed and written to bench/results/&lt;time&gt;.md; bench/results/latest.md is the
 /// newest run.
@@ -31,6 +32,7 @@ public static class BenchMain
             "digest",
             "broadcast",
             "practices",
+            "visits",
             "gateway",
             "twonodes",
             "reliability",
@@ -84,6 +86,9 @@ public static class BenchMain
                             : [new(8, 1000), new(32, 2000), new(64, 2000), new(128, 2000)],
                         TimeSpan.FromSeconds(quick ? 20 : 90)
                     );
+                    break;
+                case "visits":
+                    await VisitsScenario.RunAsync(context);
                     break;
                 case "practices":
                     await PracticesScenario.RunAsync(context);

@@ -149,8 +149,8 @@ public static class PracticesScenario
         table.Add(
             what,
             rows,
-            TimeSpan.FromMilliseconds(Stats.Percentile(times, 0.5)),
-            TimeSpan.FromMilliseconds(Stats.Percentile(times, 0.95)),
+            TimeSpan.FromMilliseconds(Stats.Percentile(times, 50)),
+            TimeSpan.FromMilliseconds(Stats.Percentile(times, 95)),
             target
         );
     }

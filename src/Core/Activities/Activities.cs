@@ -20,7 +20,7 @@ namespace Governance.Core.Activities;
 /// post's places are counted on the post row in the sign-up's commit (guarded by a CHECK), so a full post stays full
 /// however many sign up at once.
 /// </summary>
-public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, TimeProvider clock)
+public sealed class Activities(Db db, AreaStore areas, TimeProvider clock)
 {
     public const int MaxPosts = 20;
     public const double NearMetres = 500;
@@ -109,7 +109,7 @@ public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, T
             )
         );
         await tx.CommitAsync(ct);
-        return (await DetailAsync(caller, id, ct)).Value!;
+        return (await DetailAsync(c, caller, id, ct)).Value!;
     }
 
     internal async Task<long> InsertAsync(
@@ -201,6 +201,16 @@ public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, T
     public async Task<Result<ActivityDetail>> DetailAsync(Caller caller, long id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
+        return await DetailAsync(c, caller, id, ct);
+    }
+
+    private static async Task<Result<ActivityDetail>> DetailAsync(
+        DbConnection c,
+        Caller caller,
+        long id,
+        CancellationToken ct
+    )
+    {
         if (await RowAsync(c, id, ct) is not { } a)
             return ActivityErrors.NotFound;
         var posts = await c.QueryAsync<ActivityPost>(
@@ -224,7 +234,7 @@ public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, T
                 )
             )
         ).AsList();
-        var cards = await records.CardsAsync(signups.Select(s => s.PersonId).ToList(), ct);
+        var cards = await ServiceRecords.CardsAsync(c, signups.Select(s => s.PersonId).ToList(), ct);
         var organiser = IsOrganiser(caller, a);
         var people = signups
             .Select(s =>
@@ -314,7 +324,7 @@ public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, T
             return await ResignAsync(c, caller, a, postId!.Value, ct);
         }
         await tx.CommitAsync(ct);
-        return (await DetailAsync(caller, id, ct)).Value!;
+        return (await DetailAsync(c, caller, id, ct)).Value!;
     }
 
     private async Task<Result<ActivityDetail>> ResignAsync(
@@ -356,7 +366,7 @@ public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, T
             return moved == 0 ? ActivityErrors.AlreadySigned : ActivityErrors.PostFull;
         }
         await tx.CommitAsync(ct);
-        return (await DetailAsync(caller, a.Id, ct)).Value!;
+        return (await DetailAsync(c, caller, a.Id, ct)).Value!;
     }
 
     /// <summary>Gives one's place back before the start.</summary>
@@ -399,7 +409,7 @@ public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, T
             )
         );
         await tx.CommitAsync(ct);
-        return (await DetailAsync(caller, id, ct)).Value!;
+        return (await DetailAsync(c, caller, id, ct)).Value!;
     }
 
     /// <summary>The code to show on site now (the organiser only).</summary>
@@ -484,7 +494,7 @@ public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, T
             return ActivityErrors.NotSigned;
         if (moved == 0 && checkOut && mine.CheckedInAt is null)
             return ActivityErrors.NotCheckedIn;
-        var card = (await records.CardsAsync([caller.PersonId], ct))[caller.PersonId];
+        var card = (await ServiceRecords.CardsAsync(c, [caller.PersonId], ct))[caller.PersonId];
         return new Participant(
             caller.PersonId,
             mine.PostId,
@@ -610,7 +620,7 @@ public sealed class Activities(Db db, AreaStore areas, ServiceRecords records, T
             )
         );
         await tx.CommitAsync(ct);
-        return (await DetailAsync(caller, id, ct)).Value!;
+        return (await DetailAsync(c, caller, id, ct)).Value!;
     }
 
     private sealed class TotalsRow

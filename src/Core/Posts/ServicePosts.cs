@@ -98,7 +98,7 @@ public static class PostErrors
 /// holding), renews it in the last 30 days, or releases it; each duty done is logged with its time and becomes a line
 /// of their service record. Holdings past their term are released by the reminder pass, after a notice a week before.
 /// </summary>
-public sealed class ServicePosts(Db db, AreaStore areas, ServiceRecords records, TimeProvider clock)
+public sealed class ServicePosts(Db db, AreaStore areas, TimeProvider clock)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -183,7 +183,7 @@ public sealed class ServicePosts(Db db, AreaStore areas, ServiceRecords records,
             )
         ).AsList();
         var holders = posts.Where(p => p.HolderId is not null).Select(p => p.HolderId!.Value).ToList();
-        var cards = await records.CardsAsync(holders, ct);
+        var cards = await ServiceRecords.CardsAsync(c, holders, ct);
         return posts.Select(p => p.HolderId is { } h ? p with { Holder = cards[h] } : p).ToList();
     }
 

@@ -116,6 +116,21 @@ public sealed class ServiceRecords(Db db)
         if (ids.Count == 0)
             return new Dictionary<long, PublicCard>();
         await using var c = await db.OpenAsync(ct);
+        return await CardsAsync(c, ids, ct);
+    }
+
+    /// <summary>
+    /// The cards on a connection the caller already holds (a request never holds two pooled connections at once, so a
+    /// rush of requests cannot starve the pool).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<long, PublicCard>> CardsAsync(
+        DbConnection c,
+        IReadOnlyCollection<long> ids,
+        CancellationToken ct
+    )
+    {
+        if (ids.Count == 0)
+            return new Dictionary<long, PublicCard>();
         var rows = await c.QueryAsync<CardRow>(new CommandDefinition(CardSql, new { ids }, cancellationToken: ct));
         return rows.ToDictionary(r => r.PersonId, Card);
     }
