@@ -91,6 +91,17 @@ public sealed record GridCoverage
 
 public sealed record VisitorCoverage(long PersonId, string Name, long Visits, long Households);
 
+/// <summary>A 包联 assignment under the area with this month's visits against its quota.</summary>
+public sealed record AssigneeProgress
+{
+    public long PersonId { get; init; }
+    public string Name { get; init; } = "";
+    public string Role { get; init; } = "";
+    public string AreaName { get; init; } = "";
+    public int MonthlyQuota { get; init; }
+    public long VisitsThisMonth { get; init; }
+}
+
 public sealed record Coverage(
     DateOnly CycleStart,
     DateOnly CycleEnd,
@@ -98,7 +109,8 @@ public sealed record Coverage(
     long Visited,
     double Rate,
     IReadOnlyList<GridCoverage> Grids,
-    IReadOnlyList<VisitorCoverage> Visitors
+    IReadOnlyList<VisitorCoverage> Visitors,
+    IReadOnlyList<AssigneeProgress> Assignees
 );
 
 public static class HouseholdErrors

@@ -532,6 +532,29 @@ public sealed class Households(
                 commandTimeout: 120
             )
         );
+        // 包联 under the area: this month's visits (in the assignment's area) against the quota.
+        var assignees = await c.QueryAsync<AssigneeProgress>(
+            new CommandDefinition(
+                """
+                SELECT s.person_id AS PersonId, p.name, s.role, a.name AS AreaName, s.monthly_quota AS MonthlyQuota,
+                  (SELECT COUNT(*) FROM visit v JOIN household h ON h.id = v.household_id
+                     JOIN area b ON b.id = h.building_id
+                    WHERE v.visitor_id = s.person_id AND v.visited_at >= @month AND v.visited_at < @monthEnd
+                      AND b.path LIKE CONCAT(a.path, '%')) AS VisitsThisMonth
+                FROM area_assignment s JOIN area a ON a.id = s.area_id JOIN person p ON p.id = s.person_id
+                WHERE a.path LIKE CONCAT(@path, '%') AND @day BETWEEN s.starts_on AND s.ends_on
+                ORDER BY s.id LIMIT 500
+                """,
+                new
+                {
+                    args.path,
+                    args.month,
+                    args.monthEnd,
+                    day = day.ToDateTime(TimeOnly.MinValue),
+                },
+                cancellationToken: ct
+            )
+        );
         var households = grids.Sum(g => g.Households);
         var visited = grids.Sum(g => g.Visited);
         return new Coverage(
@@ -541,7 +564,8 @@ public sealed class Households(
             visited,
             households == 0 ? 0 : Math.Round((double)visited / households, 3),
             grids,
-            visitors.AsList()
+            visitors.AsList(),
+            assignees.AsList()
         );
     }
 

@@ -83,11 +83,14 @@ public sealed record ListClaim(
 
 public sealed record ClaimEvent(string Kind, long PersonId, string PersonName, string? Note, DateTime CreatedAt);
 
-/// <summary>A claim with its history and the photos handed in with its progress and result.</summary>
+/// <summary>
+/// A claim with its history, the photos handed in with its progress and result, and the owner's public card (亮身份).
+/// </summary>
 public sealed record ClaimDetail(
     ListClaim Claim,
     IReadOnlyList<ClaimEvent> Events,
-    IReadOnlyList<Orders.PhotoRef> Photos
+    IReadOnlyList<Orders.PhotoRef> Photos,
+    Service.PublicCard? OwnerCard
 );
 
 public sealed record Booking(

@@ -207,7 +207,9 @@ public sealed class ListStore(Db db)
                 cancellationToken: ct
             )
         );
-        return new ClaimDetail(claim, events.AsList(), photos.AsList());
+        var cards = await Service.ServiceRecords.CardsAsync(c, [claim.OwnerPersonId], ct);
+        var card = cards.GetValueOrDefault(claim.OwnerPersonId);
+        return new ClaimDetail(claim, events.AsList(), photos.AsList(), card);
     }
 
     /// <summary>

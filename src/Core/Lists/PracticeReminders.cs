@@ -11,10 +11,10 @@ namespace Governance.Core.Lists;
 /// The reminders the practices need, in one idempotent pass (every notice has a key, so a re-run or a second node
 /// sends nothing twice): a meeting within a day → its invitees; a live claim due within three days → its owner, and
 /// once overdue → its owner and the community's secretaries; a commitment due within a week → the member who made
-/// it; a confirmed booking within a day → whoever booked it; last month's unit reports due and overdue
-/// (<see cref="Reports.UnitReports.RemindAsync"/>); inspection findings due and overdue
-/// (<see cref="Inspections.Inspections.RemindAsync"/>); service posts ending and ended
-/// (<see cref="Posts.ServicePosts.ExpireAsync"/>); grid visits falling behind (<see
+/// it; an activity within a day → everyone signed up; a confirmed booking within a day → whoever booked it; last
+/// month's unit reports due and overdue (<see cref="Reports.UnitReports.RemindAsync"/>); inspection findings due and
+/// overdue (<see cref="Inspections.Inspections.RemindAsync"/>); service posts ending and ended (<see
+/// cref="Posts.ServicePosts.ExpireAsync"/>); grid visits falling behind (<see
 /// cref="Households.Households.RemindAsync"/>).
 /// </summary>
 public sealed class PracticeReminders(
@@ -122,6 +122,38 @@ public sealed class PracticeReminders(
                 now,
                 ct
             );
+
+        // Activities starting within a day → everyone signed up (a session of a series too: its rota).
+        var activities = await c.QueryAsync<(long Id, string Title, DateTime Starts, string Place)>(
+            new CommandDefinition(
+                "SELECT id, title, starts_at, place FROM activity WHERE status = 'open' AND starts_at > @now "
+                    + "AND starts_at <= @until ORDER BY starts_at LIMIT 1000",
+                new { now, until = now.AddDays(1) },
+                cancellationToken: ct
+            )
+        );
+        foreach (var a in activities)
+        {
+            var signed = await c.QueryAsync<long>(
+                new CommandDefinition(
+                    "SELECT person_id FROM activity_signup WHERE activity_id = @id AND status = 'signed'",
+                    new { id = a.Id },
+                    cancellationToken: ct
+                )
+            );
+            sent += await notices.EnqueueAsync(
+                signed,
+                new Notice(
+                    "activity_reminder",
+                    $"活动提醒：{Chars.Shorten(a.Title, 20)}",
+                    $"{ChinaTime.ToChina(a.Starts.Utc()):M月d日 HH:mm}在{a.Place}开始，到场后请扫码签到",
+                    Ref: $"activity:{a.Id}"
+                ),
+                $"activity-reminder:{a.Id}",
+                now,
+                ct
+            );
+        }
 
         var bookings = await c.QueryAsync<(long Id, string Title, DateTime Starts, long Requester)>(
             new CommandDefinition(

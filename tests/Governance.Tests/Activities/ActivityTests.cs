@@ -120,6 +120,17 @@ public sealed class ActivityTests(TestApp app) : DbTest(app)
         await (await App.ClientFor(2005).PostAsJsonAsync($"/api/activities/{id}/signup", new { postId = posts[0] }))
             .ProblemAsync(409, "activities.already_signed");
 
+        // The day before, everyone signed up is reminded, once.
+        var reminders = App.Service<Governance.Core.Lists.PracticeReminders>();
+        await reminders.RunAsync(default);
+        await reminders.RunAsync(default);
+        Assert.Equal(
+            [1001L, 2005L],
+            await TestDatabase.QueryAsync<long>(
+                "SELECT person_id FROM delivery WHERE kind = 'activity_reminder' ORDER BY person_id"
+            )
+        );
+
         // On the day: the code on the screen, scanned on site.
         App.Clock.Advance(TimeSpan.FromHours(22.75)); // 2026-11-19 08:45
         await (await App.ClientFor(2005).GetAsync($"/api/activities/{id}/checkin-code")).ProblemAsync(

@@ -128,6 +128,14 @@ public sealed class VisitTests(TestApp app) : DbTest(app)
         Assert.Equal(["老人身体尚可"], own.EnumerateArray().Select(v => v.GetProperty("found").GetString()));
         var all = await _worker.GetAsync($"/api/households/{household}/visits").OkAsync();
         Assert.Equal(2, all.GetArrayLength());
+        // The cadre's month against the quota, in the community's coverage.
+        var coverage = await App.ClientFor(9011).GetAsync("/api/areas/11/visit-coverage").OkAsync();
+        var cadre = Assert.Single(coverage.GetProperty("assignees").EnumerateArray());
+        Assert.Equal((2005L, 10, 1L), (
+            cadre.GetProperty("personId").GetInt64(),
+            cadre.GetProperty("monthlyQuota").GetInt32(),
+            cadre.GetProperty("visitsThisMonth").GetInt64()
+        ));
     }
 
     [Fact]

@@ -45,6 +45,7 @@ public sealed class CommunityListTests(TestApp app) : DbTest(app)
         var claim = await unitAdmin.PostAsJsonAsync($"/api/lists/{item}/claim", new { unitId = 1 }).OkAsync();
         var claimId = claim.GetProperty("claim").GetProperty("id").GetInt64();
         Assert.Equal("县医院", claim.GetProperty("claim").GetProperty("unitName").GetString());
+        Assert.Equal(3001, claim.GetProperty("ownerCard").GetProperty("personId").GetInt64()); // 亮身份
         Assert.Single(await NoticesAsync(9011, "list_claimed"));
 
         await (await App.ClientFor(3005).PostAsJsonAsync($"/api/lists/{item}/claim", new { unitId = 5 })).ProblemAsync(
