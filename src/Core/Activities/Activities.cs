@@ -263,15 +263,7 @@ public sealed class Activities(Db db, AreaStore areas, TimeProvider clock)
         await using var c = await db.OpenAsync(ct);
         if (await RowAsync(c, id, ct) is not { } a)
             return ActivityErrors.NotFound;
-        var volunteer = await c.ExecuteScalarAsync<bool>(
-            new CommandDefinition(
-                "SELECT EXISTS (SELECT 1 FROM volunteer WHERE person_id = @p) OR EXISTS (SELECT 1 FROM registration "
-                    + "WHERE person_id = @p AND status = 'approved')",
-                new { p = caller.PersonId },
-                cancellationToken: ct
-            )
-        );
-        if (!volunteer)
+        if (!await ServiceRecords.CanServeAsync(c, caller.PersonId, ct))
             return ActivityErrors.NotVolunteer;
         if (a.Status != "open" || a.StartsAt <= Now)
             return ActivityErrors.NotOpen;

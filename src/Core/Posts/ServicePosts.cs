@@ -219,15 +219,7 @@ public sealed class ServicePosts(Db db, AreaStore areas, TimeProvider clock)
         );
         if (term is not { } months)
             return PostErrors.NotFound;
-        var volunteer = await c.ExecuteScalarAsync<bool>(
-            new CommandDefinition(
-                "SELECT EXISTS (SELECT 1 FROM volunteer WHERE person_id = @p) OR EXISTS (SELECT 1 FROM registration "
-                    + "WHERE person_id = @p AND status = 'approved')",
-                new { p = caller.PersonId },
-                cancellationToken: ct
-            )
-        );
-        if (!volunteer)
+        if (!await ServiceRecords.CanServeAsync(c, caller.PersonId, ct))
             return PostErrors.NotVolunteer;
         var today = ChinaTime.Today(Now);
         try

@@ -91,6 +91,17 @@ public sealed class ServiceRecords(Db db)
         return true;
     }
 
+    /// <summary>Who may serve: a member approved in some community, or a registered volunteer.</summary>
+    public static Task<bool> CanServeAsync(DbConnection c, long personId, CancellationToken ct) =>
+        c.ExecuteScalarAsync<bool>(
+            new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM volunteer WHERE person_id = @p) OR EXISTS (SELECT 1 FROM registration "
+                    + "WHERE person_id = @p AND status = 'approved')",
+                new { p = personId },
+                cancellationToken: ct
+            )
+        );
+
     private const string CardSql = """
         SELECT p.id AS PersonId, p.name, m.person_id IS NOT NULL AS PartyMember, t.name AS Team,
                COALESCE(m.service_minutes, v.service_minutes, 0) AS Minutes
