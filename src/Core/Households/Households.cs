@@ -269,9 +269,14 @@ public sealed class Households(
             || at < now.AddDays(-7)
         )
             return HouseholdErrors.InvalidVisit;
-        // The community is the second level of the building's path (/street/community/…).
-        var communityPath = string.Join('/', h.BuildingPath.Split('/').Take(3)) + "/";
-        var communityId = long.Parse(h.BuildingPath.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture);
+        // The building's community: the ancestor of that kind, whatever the levels above it.
+        var (communityId, communityPath) = await c.QuerySingleAsync<(long, string)>(
+            new CommandDefinition(
+                "SELECT id, path FROM area WHERE kind = 'community' AND @path LIKE CONCAT(path, '%') LIMIT 1",
+                new { path = h.BuildingPath },
+                cancellationToken: ct
+            )
+        );
         string? code = null;
         if (input.OrderCode?.Trim() is { Length: > 0 } given)
         {

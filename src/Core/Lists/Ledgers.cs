@@ -179,15 +179,27 @@ public sealed class Ledgers(Db db, AreaStore areas)
         }
         if (name == "services")
         {
+            // The community of each order is the one whose path begins its place's path, whatever the levels above.
+            var communities = (
+                await c.QueryAsync<(string Path, string Name)>(
+                    new CommandDefinition(
+                        "SELECT path, name FROM area WHERE kind = 'community' AND (path LIKE CONCAT(@path, '%') "
+                            + "OR @path LIKE CONCAT(path, '%'))",
+                        new { path },
+                        cancellationToken: ct
+                    )
+                )
+            ).AsList();
+            string CommunityOf(string areaPath) =>
+                communities.FirstOrDefault(x => areaPath.StartsWith(x.Path, StringComparison.Ordinal)).Name ?? "";
             var services = await c.QueryAsync<
                 (string, string, string, string?, string?, DateTime, int, string?, string)
             >(
                 new CommandDefinition(
                     """
                     SELECT o.code, k.name, o.description, p.name, u.name, o.resolved_at, COALESCE(o.service_minutes, 0),
-                      o.satisfaction, a.name
+                      o.satisfaction, o.area_path
                       FROM service_order o JOIN category k ON k.id = o.category_id
-                      JOIN area a ON a.path = CONCAT(SUBSTRING_INDEX(o.area_path, '/', 3), '/')
                       LEFT JOIN person p ON p.id = o.claimer_person_id LEFT JOIN unit u ON u.id = o.claimer_unit_id
                      WHERE o.area_path LIKE CONCAT(@path, '%') AND o.resolved_at IS NOT NULL ORDER BY o.resolved_at
                     """,
@@ -201,7 +213,7 @@ public sealed class Ledgers(Db db, AreaStore areas)
                 services
                     .Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                     {
-                        ["community"] = r.Item9,
+                        ["community"] = CommunityOf(r.Item9),
                         ["code"] = r.Item1,
                         ["category"] = r.Item2,
                         ["description"] = r.Item3,

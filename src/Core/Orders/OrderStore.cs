@@ -176,7 +176,7 @@ public sealed class OrderStore(Db db)
         INSERT INTO service_record (person_id, source, ref_id, minutes, served_on, unit_id, community_id, created_at)
           SELECT @personId, 'order', o.id, @minutes, DATE(COALESCE(o.resolved_at, UTC_TIMESTAMP(3)) + INTERVAL 8 HOUR),
                  (SELECT m.unit_id FROM member m WHERE m.person_id = @personId),
-                 (SELECT a.id FROM area a WHERE a.path = CONCAT(SUBSTRING_INDEX(o.area_path, '/', 3), '/')),
+                 (SELECT a.id FROM area a WHERE a.kind = 'community' AND o.area_path LIKE CONCAT(a.path, '%') LIMIT 1),
                  COALESCE(o.resolved_at, UTC_TIMESTAMP(3))
             FROM service_order o WHERE o.id = @orderId
         ON DUPLICATE KEY UPDATE minutes = service_record.minutes + VALUES(minutes);

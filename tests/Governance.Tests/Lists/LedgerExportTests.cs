@@ -108,5 +108,19 @@ public sealed class LedgerExportTests(TestApp app) : DbTest(app)
             (code, name2001, "2.5"),
             (row["工单号"]?.ToString(), row["办理人"]?.ToString(), row["服务时长（小时）"]?.ToString())
         );
+
+        // The street's services ledger names each order's community; the hours are a line of the service record.
+        using var street = new MemoryStream(
+            await App.ClientFor(9001).GetByteArrayAsync("/api/areas/1/exports/services")
+        );
+        var streetRow = Assert.Single(street.Query(useHeaderRow: true).Cast<IDictionary<string, object>>());
+        Assert.Equal(("城东社区", code), (streetRow["社区"]?.ToString(), streetRow["工单号"]?.ToString()));
+        Assert.Equal(
+            ["150 11"],
+            await TestDatabase.QueryAsync<string>(
+                "SELECT CONCAT(minutes, ' ', community_id) FROM service_record "
+                    + "WHERE source = 'order' AND person_id = 2001"
+            )
+        );
     }
 }
