@@ -535,6 +535,8 @@ public sealed class Activities(Db db, AreaStore areas, TimeProvider clock)
             return ActivityErrors.NotEnded;
         var length = (int)(a.EndsAt - a.StartsAt).TotalMinutes;
         var cap = length + (int)LateCheckOut.TotalMinutes;
+        if ((approvals ?? []).GroupBy(x => x.PersonId).Any(g => g.Count() > 1))
+            return ActivityErrors.InvalidHours;
         var given = (approvals ?? []).ToDictionary(x => x.PersonId, x => x.Minutes);
         await using var tx = await c.BeginTransactionAsync(ct);
         var signups = (

@@ -216,6 +216,20 @@ public sealed class ActivityTests(TestApp app) : DbTest(app)
                     new { approvals = new[] { new { personId = 2005, minutes = 300 } } }
                 )
         ).ProblemAsync(400, "activities.invalid_hours"); // more than 3 h + 1 h
+        await (
+            await App.ClientFor(9011)
+                .PostAsJsonAsync(
+                    $"/api/activities/{id}/close",
+                    new
+                    {
+                        approvals = new[]
+                        {
+                            new { personId = 2005, minutes = 60 },
+                            new { personId = 2005, minutes = 90 },
+                        },
+                    }
+                )
+        ).ProblemAsync(400, "activities.invalid_hours"); // the same person twice
         var closed = await App.ClientFor(9011)
             .PostAsJsonAsync(
                 $"/api/activities/{id}/close",
