@@ -221,6 +221,14 @@ public sealed class VisitTests(TestApp app) : DbTest(app)
             Assert.Single(await JobHelpers.NoticesAsync("visit_overdue", 9011)).Body
         );
 
+        // The cycle gone by, read from the visits themselves: all twelve, one must-visit in December.
+        var past = await App.ClientFor(9011).GetAsync("/api/areas/11/visit-coverage?date=2026-12-15").OkAsync();
+        var december = Assert.Single(past.GetProperty("grids").EnumerateArray());
+        Assert.Equal((12L, 1L), (
+            december.GetProperty("visited").GetInt64(),
+            december.GetProperty("mustVisitedThisMonth").GetInt64()
+        ));
+
         // A new cycle: nothing covered yet, and the must-visits lead the plan again.
         var january = await App.ClientFor(9011).GetAsync("/api/areas/11/visit-coverage").OkAsync();
         Assert.Equal((0L, 0.0), (january.GetProperty("visited").GetInt64(), january.GetProperty("rate").GetDouble()));
