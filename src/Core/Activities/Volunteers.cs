@@ -56,7 +56,7 @@ public static class VolunteerErrors
 /// a team (志愿服务队) its staff set up; they then sign up for activities and posts like members, and their hours count
 /// on their own total.
 /// </summary>
-public sealed class Volunteers(Db db, AreaStore areas, ServiceRecords records, TimeProvider clock)
+public sealed class Volunteers(Db db, AreaStore areas, TimeProvider clock)
 {
     public async Task<Result<VolunteerTeam>> CreateTeamAsync(
         Caller caller,
@@ -160,6 +160,6 @@ public sealed class Volunteers(Db db, AreaStore areas, ServiceRecords records, T
                 cancellationToken: ct
             )
         );
-        return (await records.CardsAsync([caller.PersonId], ct))[caller.PersonId];
+        return (await ServiceRecords.CardsAsync(c, [caller.PersonId], ct))[caller.PersonId];
     }
 }

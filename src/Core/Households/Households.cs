@@ -501,8 +501,8 @@ public sealed class Households(
         // A period that has not ended is read from each household's last visit (no visit lies in the future); an
         // ended one from the visits themselves.
         var now = Now;
-        string Seen(string from, string to) =>
-            (to == "@to" && args.to > now) || (to == "@monthEnd" && args.monthEnd > now)
+        string Seen(string from, string to, DateTime end) =>
+            end > now
                 ? $"h.last_visited_at >= {from}"
                 : $"EXISTS (SELECT 1 FROM visit v WHERE v.household_id = h.id AND v.visited_at >= {from} "
                     + $"AND v.visited_at < {to})";
@@ -512,9 +512,9 @@ public sealed class Households(
                 new CommandDefinition(
                     $"""
                     SELECT g.id AS GridId, g.name AS GridName, COUNT(h.id) AS Households,
-                      COUNT(CASE WHEN {Seen("@from", "@to")} THEN 1 END) AS Visited,
+                      COUNT(CASE WHEN {Seen("@from", "@to", args.to)} THEN 1 END) AS Visited,
                       COUNT(CASE WHEN h.must_visit = 1 THEN 1 END) AS MustVisit,
-                      COUNT(CASE WHEN h.must_visit = 1 AND {Seen("@month", "@monthEnd")} THEN 1 END)
+                      COUNT(CASE WHEN h.must_visit = 1 AND {Seen("@month", "@monthEnd", args.monthEnd)} THEN 1 END)
                         AS MustVisitedThisMonth
                     FROM area g JOIN area b ON b.parent_id = g.id AND b.kind = 'building'
                     JOIN household h ON h.building_id = b.id

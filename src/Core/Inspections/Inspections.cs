@@ -180,6 +180,7 @@ public sealed partial class Inspections(
     Db db,
     AreaStore areas,
     OrderRecipients recipients,
+    Registrations.RegistrationStore units,
     EvidencePhotos evidencePhotos,
     TimeProvider clock
 )
@@ -318,7 +319,7 @@ public sealed partial class Inspections(
         )
             return InspectionErrors.InvalidFinding;
         var now = Now;
-        var responsible = await ResponsibleAsync(c, input.UnitId, community.Path, ct);
+        var responsible = await ResponsibleAsync(input.UnitId, community.Path, ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(
             new CommandDefinition(
@@ -378,21 +379,12 @@ public sealed partial class Inspections(
 
     /// <summary>The unit's admins when a unit must rectify, else the community's secretaries.</summary>
     private async Task<IReadOnlyList<long>> ResponsibleAsync(
-        DbConnection c,
         long? unitId,
         string communityPath,
         CancellationToken ct
     ) =>
         unitId is { } u
-            ? (
-                await c.QueryAsync<long>(
-                    new CommandDefinition(
-                        "SELECT person_id FROM unit_admin WHERE unit_id = @u ORDER BY person_id",
-                        new { u },
-                        cancellationToken: ct
-                    )
-                )
-            ).AsList()
+            ? await units.UnitAdminsAsync(u, ct)
             : await recipients.SecretariesAsync(communityPath, ct);
 
     private Task<Finding?> FindingRowAsync(DbConnection c, long id, CancellationToken ct) =>
@@ -596,7 +588,7 @@ public sealed partial class Inspections(
         if (!accept && (string.IsNullOrEmpty(why) || Chars.Count(why) > 200))
             return InspectionErrors.ReasonRequired;
         var now = Now;
-        var responsible = await ResponsibleAsync(c, f.UnitId, f.CommunityPath, ct);
+        var responsible = await ResponsibleAsync(f.UnitId, f.CommunityPath, ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var moved = await c.ExecuteAsync(
             new CommandDefinition(
@@ -659,7 +651,7 @@ public sealed partial class Inspections(
         var sent = 0;
         foreach (var f in due)
         {
-            var responsible = await ResponsibleAsync(c, f.UnitId, f.CommunityPath, ct);
+            var responsible = await ResponsibleAsync(f.UnitId, f.CommunityPath, ct);
             var to = f.Overdue
                 ? responsible.Concat(await recipients.StreetAsync(f.RoundPath, ct)).Distinct().ToList()
                 : responsible;

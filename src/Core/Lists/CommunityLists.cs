@@ -25,6 +25,7 @@ namespace Governance.Core.Lists;
 public sealed class CommunityLists(
     ListStore store,
     AreaStore areas,
+    Registrations.RegistrationStore units,
     OrderRecipients recipients,
     WorkCalendarCache calendars,
     EvidencePhotos evidence,
@@ -212,11 +213,35 @@ public sealed class CommunityLists(
             : ListErrors.NoteRequired;
 
     /// <summary>The owner reports progress (a returned claim goes back to work with it).</summary>
-    public async Task<Result<ClaimDetail>> ProgressAsync(
+    public Task<Result<ClaimDetail>> ProgressAsync(
         Caller caller,
         long claimId,
         string? note,
         IReadOnlyList<PhotoUpload> photos,
+        CancellationToken ct
+    ) => OwnerStepAsync(caller, claimId, note, photos, submit: false, ct);
+
+    /// <summary>
+    /// The owner hands in the result with its evidence; the community's secretaries are asked to confirm.
+    /// </summary>
+    public Task<Result<ClaimDetail>> SubmitAsync(
+        Caller caller,
+        long claimId,
+        string? result,
+        IReadOnlyList<PhotoUpload> photos,
+        CancellationToken ct
+    ) => OwnerStepAsync(caller, claimId, result, photos, submit: true, ct);
+
+    /// <summary>
+    /// A step of the claim's owner on a claim at work (claimed, or returned): a note with photos, kept as progress or
+    /// handed in for confirmation; the photos' files are written first and removed again if the step is refused.
+    /// </summary>
+    private async Task<Result<ClaimDetail>> OwnerStepAsync(
+        Caller caller,
+        long claimId,
+        string? note,
+        IReadOnlyList<PhotoUpload> photos,
+        bool submit,
         CancellationToken ct
     )
     {
@@ -231,28 +256,48 @@ public sealed class CommunityLists(
         var saved = await evidence.SaveFilesAsync(photos, now, ct);
         if (!saved.IsOk)
             return saved.Error!;
+        var step = submit ? "submitted" : "progress";
+        var secretaries = submit ? await recipients.SecretariesAsync(claim.CommunityPath, ct) : [];
+        var notice = new Notice(
+            "list_submitted",
+            "认领事项待确认",
+            $"{claim.UnitName ?? claim.OwnerName}完成了「{Chars.Shorten(claim.ItemTitle, 30)}」，请确认",
+            Ref: $"claim:{claim.Id}"
+        );
         var moved = await store.MoveClaimAsync(
             claim.Id,
             claim.ItemId,
             [ClaimStatus.Claimed, ClaimStatus.Returned],
-            ClaimStatus.Claimed,
+            submit ? ClaimStatus.Submitted : ClaimStatus.Claimed,
             caller.PersonId,
-            "progress",
+            step,
             text.Value,
             null,
             now,
-            (c, tx) =>
-                EvidencePhotos.AttachAsync(
+            async (c, tx) =>
+            {
+                await EvidencePhotos.AttachAsync(
                     c,
                     tx,
                     EvidencePhotos.Claim,
                     claim.Id,
-                    "progress",
+                    step,
                     saved.Value!,
                     caller.PersonId,
                     now,
                     ct
-                ),
+                );
+                if (submit)
+                    await Outbox.EnqueueAsync(
+                        c,
+                        tx,
+                        secretaries,
+                        notice,
+                        $"claim-submitted:{claim.Id}:{owned.Value.Events.Count}",
+                        now,
+                        ct
+                    );
+            },
             ct
         );
         if (!moved)
@@ -274,75 +319,6 @@ public sealed class CommunityLists(
         return await evidence.FileAsync(EvidencePhotos.Claim, claimId, photoId, ct) is { } file
             ? file
             : ListErrors.PhotoNotFound;
-    }
-
-    /// <summary>
-    /// The owner hands in the result with its evidence; the community's secretaries are asked to confirm.
-    /// </summary>
-    public async Task<Result<ClaimDetail>> SubmitAsync(
-        Caller caller,
-        long claimId,
-        string? result,
-        IReadOnlyList<PhotoUpload> photos,
-        CancellationToken ct
-    )
-    {
-        var owned = await OwnedClaimAsync(caller, claimId, ct);
-        if (!owned.IsOk)
-            return owned.Error!;
-        var text = Note(result, 1000);
-        if (!text.IsOk)
-            return text.Error!;
-        var claim = owned.Value!.Claim;
-        var now = Now;
-        var saved = await evidence.SaveFilesAsync(photos, now, ct);
-        if (!saved.IsOk)
-            return saved.Error!;
-        var secretaries = await recipients.SecretariesAsync(claim.CommunityPath, ct);
-        var notice = new Notice(
-            "list_submitted",
-            "认领事项待确认",
-            $"{claim.UnitName ?? claim.OwnerName}完成了「{Chars.Shorten(claim.ItemTitle, 30)}」，请确认",
-            Ref: $"claim:{claim.Id}"
-        );
-        var moved = await store.MoveClaimAsync(
-            claim.Id,
-            claim.ItemId,
-            [ClaimStatus.Claimed, ClaimStatus.Returned],
-            ClaimStatus.Submitted,
-            caller.PersonId,
-            "submitted",
-            text.Value,
-            null,
-            now,
-            async (c, tx) =>
-            {
-                await EvidencePhotos.AttachAsync(
-                    c,
-                    tx,
-                    EvidencePhotos.Claim,
-                    claim.Id,
-                    "submitted",
-                    saved.Value!,
-                    caller.PersonId,
-                    now,
-                    ct
-                );
-                await Outbox.EnqueueAsync(
-                    c,
-                    tx,
-                    secretaries,
-                    notice,
-                    $"claim-submitted:{claim.Id}:{owned.Value.Events.Count}",
-                    now,
-                    ct
-                );
-            },
-            ct
-        );
-        if (!moved)
-            evidence.Discard(saved.Value!);
-        return moved ? (await store.ClaimAsync(claim.Id, ct))! : ListErrors.WrongClaimState;
     }
 
     /// <summary>
@@ -458,7 +434,7 @@ public sealed class CommunityLists(
         var (chinaFrom, chinaTo) = (ChinaTime.ToChina(from).DateTime, ChinaTime.ToChina(to).DateTime);
         if (!ResourceRules.Admits(rules, who, calendar, chinaFrom, chinaTo))
             return ListErrors.Closed.With(ClosedMessage(rules, who));
-        var admins = await store.UnitAdminsAsync(item.UnitId.Value, ct);
+        var admins = await units.UnitAdminsAsync(item.UnitId.Value, ct);
         var china = ChinaTime.ToChina(from);
         var notice = new Notice(
             "booking_requested",

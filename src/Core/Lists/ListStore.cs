@@ -383,20 +383,6 @@ public sealed class ListStore(Db db)
         );
     }
 
-    public async Task<IReadOnlyList<long>> UnitAdminsAsync(long unitId, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (
-            await c.QueryAsync<long>(
-                new CommandDefinition(
-                    "SELECT person_id FROM unit_admin WHERE unit_id = @unitId ORDER BY person_id",
-                    new { unitId },
-                    cancellationToken: ct
-                )
-            )
-        ).AsList();
-    }
-
     /// <summary>
     /// Books whole hours of a resource: the booking and one slot row per hour in one commit. A slot already held by
     /// another booking fails the insert on its primary key, so two requests for one hour cannot both succeed. Null when

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Governance.Core.Areas;
 using Governance.Core.Data;
 using Governance.Core.Errors;
@@ -111,12 +109,7 @@ public static class MeetingErrors
 /// </summary>
 public sealed class JointMeetings(MeetingStore store, AreaStore areas, CommunityLists lists, TimeProvider clock)
 {
-    public static readonly TimeSpan CodeStep = Checkin.RotatingCode.Step;
-
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
-
-    /// <summary>The check-in code for a moment: six digits from the meeting's secret and the minute.</summary>
-    public static string CheckinCode(string secret, DateTime utc) => Checkin.RotatingCode.Of(secret, utc);
 
     public async Task<Result<MeetingDetail>> ScheduleAsync(
         Caller caller,
@@ -153,7 +146,7 @@ public sealed class JointMeetings(MeetingStore store, AreaStore areas, Community
             name,
             at.UtcDateTime,
             where,
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            Checkin.RotatingCode.NewSecret(),
             caller.PersonId,
             invitees,
             now,
@@ -257,7 +250,7 @@ public sealed class JointMeetings(MeetingStore store, AreaStore areas, Community
         var (m, staff, _) = await AccessAsync(caller, id, ct);
         if (m is null)
             return MeetingErrors.NotFound;
-        return staff ? CheckinCode(m.CheckinSecret, Now) : MeetingErrors.StaffOnly;
+        return staff ? Checkin.RotatingCode.Of(m.CheckinSecret, Now) : MeetingErrors.StaffOnly;
     }
 
     /// <summary>An invitee checks in with the code on the screen (this minute's, or the last minute's).</summary>

@@ -89,6 +89,7 @@ public static class UnitReportErrors
 public sealed class UnitReports(
     Db db,
     AreaStore areas,
+    Registrations.RegistrationStore units,
     OrderRecipients recipients,
     NotificationStore notices,
     TimeProvider clock
@@ -305,13 +306,7 @@ public sealed class UnitReports(
         var sent = 0;
         foreach (var m in missing)
         {
-            var admins = await c.QueryAsync<long>(
-                new CommandDefinition(
-                    "SELECT person_id FROM unit_admin WHERE unit_id = @id",
-                    new { id = m.UnitId },
-                    cancellationToken: ct
-                )
-            );
+            var admins = await units.UnitAdminsAsync(m.UnitId, ct);
             var to = overdue
                 ? admins.Concat(await recipients.SecretariesAsync(m.Path, ct)).Distinct().ToList()
                 : admins.ToList();
