@@ -3,6 +3,7 @@ using Governance.Api.Infrastructure;
 using Governance.Api.Orders;
 using Governance.Core.Errors;
 using Governance.Core.Households;
+using Governance.Core.Orders;
 
 namespace Governance.Api.Households;
 
@@ -80,11 +81,19 @@ public static class HouseholdsEndpoints
         g.MapGet(
                 "/households/{id:long}/visits",
                 async (Me me, long id, Core.Households.Households h, CancellationToken ct) =>
-                    (await h.VisitsAsync(me.Caller, id, ct)).ToOk()
+                {
+                    var r = await h.VisitsAsync(me.Caller, id, ct);
+                    Result<IReadOnlyList<Visit>> linked = r.IsOk ? r.Value!.Select(Linked).ToList() : r.Error!;
+                    return linked.ToOk();
+                }
             )
             .WithName("HouseholdVisits")
             .WithSummary("A household's visits (a 包联 visitor sees their own)")
             .ProducesErrors([HouseholdErrors.NotFound, HouseholdErrors.NotAllowed]);
+        g.MapGet("/visits/{id:long}/photos/{photoId:long}", PhotoAsync)
+            .WithName("VisitPhoto")
+            .WithSummary("A photo taken on a visit, for whoever may see the visit")
+            .ProducesErrors([HouseholdErrors.NotFound, HouseholdErrors.PhotoNotFound]);
         g.MapGet(
                 "/visits/plan",
                 async (Me me, DateOnly? date, int? limit, Core.Households.Households h, CancellationToken ct) =>
@@ -158,6 +167,21 @@ public static class HouseholdsEndpoints
             form.Text("orderCode"),
             at
         );
-        return (await households.LogVisitAsync(me.Caller, id, visit, form.Photos, ct)).ToOk();
+        var r = await households.LogVisitAsync(me.Caller, id, visit, form.Photos, ct);
+        Result<Visit> linked = r.IsOk ? Linked(r.Value!) : r.Error!;
+        return linked.ToOk();
     }
+
+    private static Visit Linked(Visit v) =>
+        v with { Photos = [.. v.Photos.Select(p => p with { Url = $"/api/visits/{v.Id}/photos/{p.Id}" })] };
+
+    private static async Task<IResult> PhotoAsync(
+        Me me,
+        long id,
+        long photoId,
+        Core.Households.Households households,
+        PhotoStorage storage,
+        HttpResponse response,
+        CancellationToken ct
+    ) => EvidenceFiles.Serve(await households.PhotoAsync(me.Caller, id, photoId, ct), storage, response);
 }

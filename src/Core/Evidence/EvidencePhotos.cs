@@ -17,7 +17,8 @@ public sealed record EvidencePhotoFile(long Id, string StorageKey, string Conten
 public sealed class EvidencePhotos(Db db, PhotoStorage storage)
 {
     public const string Claim = "claim",
-        Finding = "finding";
+        Finding = "finding",
+        Visit = "visit";
 
     /// <summary>Validates and writes the files; the error when one is not an acceptable image.</summary>
     public async Task<Result<IReadOnlyList<StoredPhoto>>> SaveFilesAsync(

@@ -57,7 +57,11 @@ public sealed record Visit(
     string Found,
     long? NeedItemId,
     string? OrderCode
-);
+)
+{
+    /// <summary>Photos taken on the visit; the host fills in where to fetch each.</summary>
+    public IReadOnlyList<Orders.PhotoRef> Photos { get; init; } = [];
+}
 
 public sealed record NewVisit(
     string? Found,
@@ -149,6 +153,11 @@ public static class HouseholdErrors
         ErrorKind.Validation,
         "工单不存在或不在本社区",
         "orderCode"
+    );
+    public static readonly ErrorCode PhotoNotFound = new(
+        "households.photo_not_found",
+        ErrorKind.NotFound,
+        "照片不存在"
     );
     public static readonly ErrorCode AreaNotFound = new("households.area_not_found", ErrorKind.NotFound, "地区不存在");
     public static readonly ErrorCode InvalidAssignment = new(

@@ -341,9 +341,13 @@ public sealed class Households(
                 cancellationToken: ct
             )
         );
-        await EvidencePhotos.AttachAsync(c, tx, "visit", id, "visited", saved.Value!, caller.PersonId, now, ct);
+        var taken = saved.Value!;
+        await EvidencePhotos.AttachAsync(c, tx, EvidencePhotos.Visit, id, "visited", taken, caller.PersonId, now, ct);
         await tx.CommitAsync(ct);
-        return new Visit(id, householdId, caller.PersonId, caller.Name, at, found, needId, code);
+        return new Visit(id, householdId, caller.PersonId, caller.Name, at, found, needId, code)
+        {
+            Photos = await photos.ListAsync(EvidencePhotos.Visit, id, ct),
+        };
     }
 
     /// <summary>A household's visits: all of them for grid staff and above; a 包联 visitor sees their own.</summary>
@@ -355,7 +359,7 @@ public sealed class Households(
         var access = await AccessAsync(c, caller, h.BuildingPath, ct);
         if (access == Access.None)
             return HouseholdErrors.NotAllowed;
-        return (
+        var visits = (
             await c.QueryAsync<Visit>(
                 new CommandDefinition(
                     """
@@ -375,6 +379,44 @@ public sealed class Households(
                 )
             )
         ).AsList();
+        var taken = (
+            await c.QueryAsync<(long VisitId, long Id, string ContentType, int ByteSize)>(
+                new CommandDefinition(
+                    "SELECT subject_id, id, content_type, byte_size FROM practice_photo WHERE subject = 'visit' "
+                        + "AND subject_id IN @ids ORDER BY id",
+                    new { ids = visits.Select(v => v.Id).DefaultIfEmpty(0) },
+                    cancellationToken: ct
+                )
+            )
+        ).ToLookup(p => p.VisitId, p => new PhotoRef(p.Id, p.ContentType, p.ByteSize));
+        return visits.Select(v => v with { Photos = taken[v.Id].ToList() }).ToList();
+    }
+
+    /// <summary>A photo of a visit, for whoever may see the visit (a 包联 visitor: their own).</summary>
+    public async Task<Result<EvidencePhotoFile>> PhotoAsync(
+        Caller caller,
+        long visitId,
+        long photoId,
+        CancellationToken ct
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        var visit = await c.QuerySingleOrDefaultAsync<(long HouseholdId, long VisitorId)?>(
+            new CommandDefinition(
+                "SELECT household_id, visitor_id FROM visit WHERE id = @visitId",
+                new { visitId },
+                cancellationToken: ct
+            )
+        );
+        if (visit is not { } v)
+            return HouseholdErrors.NotFound;
+        var h = (await RowsAsync(c, "h.id = @id", new { id = v.HouseholdId }, ct)).Single();
+        var access = await AccessAsync(c, caller, h.BuildingPath, ct);
+        if (access == Access.None || (access == Access.Masked && v.VisitorId != caller.PersonId))
+            return HouseholdErrors.NotFound;
+        return await photos.FileAsync(EvidencePhotos.Visit, visitId, photoId, ct) is { } file
+            ? file
+            : HouseholdErrors.PhotoNotFound;
     }
 
     /// <summary>

@@ -119,15 +119,32 @@ public sealed class VisitTests(TestApp app) : DbTest(app)
             )
         );
         var household = seen.GetProperty("id").GetInt64();
-        await App.ClientFor(2005)
-            .PostAsJsonAsync($"/api/households/{household}/visits", new { found = "老人身体尚可" })
-            .OkAsync();
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("老人身体尚可", System.Text.Encoding.UTF8), "found" },
+        };
+        var jpeg = new ByteArrayContent(Governance.Wechat.Simulator.WechatSimulator.TinyJpeg);
+        jpeg.Headers.ContentType = new("image/jpeg");
+        form.Add(jpeg, "photos", "door.jpg");
+        var logged = await App.ClientFor(2005).PostAsync($"/api/households/{household}/visits", form).OkAsync();
+        var photo = Assert.Single(logged.GetProperty("photos").EnumerateArray()).GetProperty("url").GetString()!;
         // The cadre sees their own visits; the grid worker sees all of them.
         await VisitAsync(household, "网格员复访");
         var own = await App.ClientFor(2005).GetAsync($"/api/households/{household}/visits").OkAsync();
         Assert.Equal(["老人身体尚可"], own.EnumerateArray().Select(v => v.GetProperty("found").GetString()));
         var all = await _worker.GetAsync($"/api/households/{household}/visits").OkAsync();
         Assert.Equal(2, all.GetArrayLength());
+        Assert.Contains(
+            all.EnumerateArray().SelectMany(v => v.GetProperty("photos").EnumerateArray()),
+            p => p.GetProperty("url").GetString() == photo
+        );
+        // The visit's photo: the grid worker and the cadre who took it open it; anyone else does not.
+        foreach (var viewer in new long[] { 9101, 2005 })
+            Assert.Equal(
+                Governance.Wechat.Simulator.WechatSimulator.TinyJpeg,
+                await (await App.ClientFor(viewer).GetAsync(photo)).Content.ReadAsByteArrayAsync()
+            );
+        await (await App.ClientFor(2001).GetAsync(photo)).ProblemAsync(404, "households.not_found");
         // The cadre's month against the quota, in the community's coverage.
         var coverage = await App.ClientFor(9011).GetAsync("/api/areas/11/visit-coverage").OkAsync();
         var cadre = Assert.Single(coverage.GetProperty("assignees").EnumerateArray());
