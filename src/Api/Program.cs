@@ -82,6 +82,7 @@ api.MapAuth();
 api.MapCategories();
 api.MapAreas();
 api.MapOrders();
+api.MapSummons();
 api.MapRegistrations();
 api.MapMembers();
 api.MapBroadcasts();

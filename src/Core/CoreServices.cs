@@ -74,6 +74,7 @@ public static class CoreServices
         services.AddSingleton<OrderTriage>();
         services.AddSingleton<OrderWork>();
         services.AddSingleton<Reminders>();
+        services.AddSingleton<Summons>();
         services.AddSingleton<Escalation>();
         services.AddSingleton<FollowUp>();
 

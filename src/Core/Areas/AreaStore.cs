@@ -5,16 +5,18 @@ namespace Governance.Core.Areas;
 
 public static class AreaKind
 {
-    public const string Street = "street",
+    public const string County = "county",
+        Street = "street",
         Community = "community",
         Compound = "compound",
         Grid = "grid",
         Building = "building";
-    public static readonly string[] All = [Street, Community, Compound, Grid, Building];
+    public static readonly string[] All = [County, Street, Community, Compound, Grid, Building];
 
     public static string ChineseName(string kind) =>
         kind switch
         {
+            County => "区县",
             Street => "街道",
             Community => "社区",
             Compound => "小区",

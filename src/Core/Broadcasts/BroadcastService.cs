@@ -228,7 +228,7 @@ public sealed class BroadcastService(
             before = b;
         }
         var paths = caller
-            .Staff.Where(s => s.Role is StaffRole.Secretary or StaffRole.StreetAdmin)
+            .Staff.Where(s => s.Role is StaffRole.Secretary or StaffRole.StreetAdmin or StaffRole.CountyAdmin)
             .Select(s => s.AreaPath)
             .ToList();
         var rows = await store.ListAsync(paths, before, PageSize + 1, ct);
@@ -240,7 +240,7 @@ public sealed class BroadcastService(
 
     private static bool CanBroadcastIn(Caller caller, string path) =>
         caller.Staff.Any(s =>
-            s.Role is StaffRole.Secretary or StaffRole.StreetAdmin
+            s.Role is StaffRole.Secretary or StaffRole.StreetAdmin or StaffRole.CountyAdmin
             && path.StartsWith(s.AreaPath, StringComparison.Ordinal)
         );
 

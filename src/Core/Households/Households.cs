@@ -635,7 +635,7 @@ public sealed class Households(
         CancellationToken ct
     )
     {
-        if (await areas.GetAsync(areaId, ct) is not { } area || area.Kind == AreaKind.Street)
+        if (await areas.GetAsync(areaId, ct) is not { } area || area.Kind is AreaKind.Street or AreaKind.County)
             return HouseholdErrors.AreaNotFound;
         if (!caller.CanApproveIn(area.Path))
             return HouseholdErrors.NotAllowed;

@@ -194,7 +194,7 @@ public sealed partial class Inspections(
 
     private static bool IsInspector(Caller caller, string areaPath) =>
         caller.Staff.Any(s =>
-            s.Role == StaffRole.StreetAdmin && areaPath.StartsWith(s.AreaPath, StringComparison.Ordinal)
+            StaffRole.IsAboveCommunity(s.Role) && areaPath.StartsWith(s.AreaPath, StringComparison.Ordinal)
         );
 
     private const string RoundColumns = """

@@ -123,7 +123,10 @@ public sealed class Ledgers(Db db, AreaStore areas)
     {
         if (!Names.Contains(name))
             return LedgerErrors.UnknownLedger;
-        if (await areas.GetAsync(areaId, ct) is not { Kind: AreaKind.Street or AreaKind.Community } area)
+        if (
+            await areas.GetAsync(areaId, ct) is not
+            { Kind: AreaKind.County or AreaKind.Street or AreaKind.Community } area
+        )
             return LedgerErrors.CommunityNotFound;
         if (!caller.IsStaffOver(area.Path))
             return LedgerErrors.StaffOnly;

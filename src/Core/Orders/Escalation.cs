@@ -7,7 +7,8 @@ namespace Governance.Core.Orders;
 
 /// <summary>
 /// Escalation after deadlines (督办), one level per step: 1 whoever holds the order, 2 the grid workers, 3 the community
-/// secretary, 4 the street (see <see cref="OrderRecipients.ForEscalationLevelAsync"/>). A level is due when the order
+/// secretary, 4 the street, 5 the county, which also summons the departments on duty for the order's category (吹哨报到,
+/// see <see cref="Summons"/>; <see cref="OrderRecipients.ForEscalationLevelAsync"/>). A level is due when the order
 /// has been overdue for (level - 1) steps; each escalation is a timeline event, a notice to that level and a visible
 /// level on the order, and it schedules the next step. The level only rises from the value read, so overlapping runs
 /// (two nodes, a re-run after a crash) escalate once; a backlog (after an outage) climbs one level per pass.
@@ -15,13 +16,14 @@ namespace Governance.Core.Orders;
 public sealed class Escalation(
     OrderScans scans,
     OrderRecipients recipients,
+    Summons summons,
     OrderPolicyOptions options,
     TimeProvider clock,
     ILogger<Escalation> log
 )
 {
-    public const int TopLevel = 4;
-    public static readonly string[] LevelNames = ["", "认领人", "网格员", "社区书记", "街道"];
+    public const int TopLevel = 5;
+    public static readonly string[] LevelNames = ["", "认领人", "网格员", "社区书记", "街道", "区县"];
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -55,9 +57,13 @@ public sealed class Escalation(
                 o.ClaimerUnitId,
                 ct
             );
+            var departments = level == TopLevel ? await summons.OnDutyAsync(o.CategoryId, ct) : [];
+            to = [.. to, .. departments.SelectMany(d => d.Admins)];
             var overdue = now - o.ResolveDueAt;
             var late = overdue.TotalHours < 24 ? $"{(int)overdue.TotalHours}小时" : $"{(int)overdue.TotalDays}天";
-            var note = $"已逾期{late}，升级到{LevelNames[level]}督办";
+            var note =
+                $"已逾期{late}，升级到{LevelNames[level]}督办"
+                + (departments.Count > 0 ? $"，吹哨：{string.Join("、", departments.Select(d => d.Name))}" : "");
             var notice = new Notice(
                 "escalation",
                 $"工单逾期督办（{LevelNames[level]}）",
@@ -82,7 +88,12 @@ public sealed class Escalation(
                     e,
                     next,
                     now,
-                    (c, tx) => Outbox.EnqueueAsync(c, tx, to, notice, key, now, ct),
+                    async (c, tx) =>
+                    {
+                        foreach (var d in departments)
+                            await Summons.InsertAsync(c, tx, o.Id, d.UnitId, $"逾期升级：{note}", null, now, ct);
+                        await Outbox.EnqueueAsync(c, tx, to, notice, key, now, ct);
+                    },
                     ct
                 )
             )

@@ -37,7 +37,9 @@ public static class OrderEventKind
         ClaimExpired = "claim_expired",
         DeadlineExtended = "deadline_extended",
         Comment = "comment",
-        Acknowledged = "acknowledged";
+        Acknowledged = "acknowledged",
+        Summoned = "summoned",
+        SummonsAnswered = "summons_answered";
 
     public static string ChineseName(string kind) =>
         kind switch
@@ -68,6 +70,8 @@ public static class OrderEventKind
             DeadlineExtended => "延长办理期限",
             Comment => "居民补充",
             Acknowledged => "已响应",
+            Summoned => "吹哨：部门报到",
+            SummonsAnswered => "部门报到",
             _ => kind,
         };
 }

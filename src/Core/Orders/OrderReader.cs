@@ -48,7 +48,12 @@ public sealed class OrderReader(OrderStore orders, AreaStore areas, ClaimExpiry 
         var row = await orders.GetByCodeAsync(code, ct);
         if (row is null)
             return null;
-        return CanSee(caller, row) || await orders.IsFollowerAsync(row.Id, caller.PersonId, ct) ? row : null;
+        return
+            CanSee(caller, row)
+            || await orders.IsFollowerAsync(row.Id, caller.PersonId, ct)
+            || await orders.IsSummonedAsync(row.Id, caller.UnitAdminOf, ct)
+            ? row
+            : null;
     }
 
     public Task<OrderRow?> FindAsync(string code, CancellationToken ct) => orders.GetByCodeAsync(code, ct);
@@ -221,6 +226,7 @@ public sealed class OrderReader(OrderStore orders, AreaStore areas, ClaimExpiry 
             StaffRole.GridWorker => $"网格员 {e.ActorName}",
             StaffRole.Secretary => $"社区书记 {e.ActorName}",
             StaffRole.StreetAdmin => $"街道 {e.ActorName}",
+            StaffRole.CountyAdmin => $"区县 {e.ActorName}",
             "member" => $"党员 {e.ActorName}",
             "unit_admin" => $"单位 {e.ActorName}",
             "system" => "系统",
@@ -239,11 +245,12 @@ public sealed class OrderReader(OrderStore orders, AreaStore areas, ClaimExpiry 
     private static AreaRef AreaRefOf(long areaId, IReadOnlyDictionary<long, Area> byId)
     {
         var area = byId[areaId];
-        // Skip the grid in the display name: residents know compounds and buildings, not grids.
+        // Skip the grid in the display name (residents know compounds and buildings, not grids), and the county, which
+        // every place in the product shares.
         var names = area
             .PathIds.Where(byId.ContainsKey)
             .Select(id => byId[id])
-            .Where(a => a.Kind != AreaKind.Grid || a.Id == area.Id)
+            .Where(a => a.Kind is not (AreaKind.Grid or AreaKind.County) || a.Id == area.Id)
             .Select(a => a.Name);
         return new AreaRef(area.Id, area.Kind, area.Name, string.Join(" ", names));
     }

@@ -72,7 +72,19 @@ public sealed class OrderRecipients(PersonStore people, RegistrationStore units)
     public Task<IReadOnlyList<long>> StreetAsync(string areaPath, CancellationToken ct) =>
         people.StaffOverAsync(areaPath, [StaffRole.StreetAdmin], ct);
 
-    /// <summary>The escalation ladder: 1 the holder, 2 the grid workers, 3 the secretary, 4 the street.</summary>
+    /// <summary>
+    /// The county staff over a place; where the tree has no county above it (or nobody there), the street.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> CountyAsync(string areaPath, CancellationToken ct)
+    {
+        var county = await people.StaffOverAsync(areaPath, [StaffRole.CountyAdmin], ct);
+        return county.Count > 0 ? county : await StreetAsync(areaPath, ct);
+    }
+
+    /// <summary>
+    /// The escalation ladder: 1 the holder, 2 the grid workers, 3 the secretary, 4 the street, 5 the county (the
+    /// departments on duty are added by <see cref="Escalation"/>).
+    /// </summary>
     public async Task<IReadOnlyList<long>> ForEscalationLevelAsync(
         int level,
         string areaPath,
@@ -85,7 +97,8 @@ public sealed class OrderRecipients(PersonStore people, RegistrationStore units)
             1 => await HandlersAsync(areaPath, claimerPersonId, claimerUnitId, ct),
             2 => await GridWorkersAsync(areaPath, ct),
             3 => await SecretariesAsync(areaPath, ct),
-            _ => await StreetAsync(areaPath, ct),
+            4 => await StreetAsync(areaPath, ct),
+            _ => await CountyAsync(areaPath, ct),
         };
 
     /// <summary>

@@ -392,7 +392,7 @@ public sealed class OrderReports(
         if (input.AreaId is { } areaId)
         {
             var area = await areas.GetAsync(areaId, ct);
-            if (area is null || area.Kind == AreaKind.Street)
+            if (area is null || area.Kind is AreaKind.Street or AreaKind.County)
                 return OrderErrors.AreaNotFound;
             return area;
         }

@@ -540,6 +540,21 @@ public sealed class OrderStore(Db db)
         return true;
     }
 
+    /// <summary>Whether one of the caller's departments was summoned to the order (it may then see it).</summary>
+    public async Task<bool> IsSummonedAsync(long orderId, IReadOnlyList<long> unitIds, CancellationToken ct)
+    {
+        if (unitIds.Count == 0)
+            return false;
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<bool>(
+            new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM order_summons WHERE order_id = @orderId AND unit_id IN @unitIds)",
+                new { orderId, unitIds },
+                cancellationToken: ct
+            )
+        );
+    }
+
     /// <summary>Appends a timeline event that does not change the status (urge, linked report, handover).</summary>
     public async Task AppendAsync(
         long orderId,

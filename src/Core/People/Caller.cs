@@ -6,7 +6,11 @@ public static class StaffRole
 {
     public const string GridWorker = "grid_worker",
         Secretary = "secretary",
-        StreetAdmin = "street_admin";
+        StreetAdmin = "street_admin",
+        CountyAdmin = "county_admin";
+
+    /// <summary>Roles above the community: they see across communities and take escalations that reach them.</summary>
+    public static bool IsAboveCommunity(string role) => role is StreetAdmin or CountyAdmin;
 }
 
 public sealed record StaffScope(string Role, long AreaId, string AreaPath);
@@ -45,7 +49,7 @@ public sealed record Caller(
     /// <summary>Community staff who decide registrations: secretaries and street admins above the community.</summary>
     public bool CanApproveIn(string communityPath) =>
         Staff.Any(s =>
-            s.Role is StaffRole.Secretary or StaffRole.StreetAdmin
+            s.Role is StaffRole.Secretary or StaffRole.StreetAdmin or StaffRole.CountyAdmin
             && communityPath.StartsWith(s.AreaPath, StringComparison.Ordinal)
         );
 

@@ -7,8 +7,9 @@ public sealed class PersonStore(Db db)
 {
     /// <summary>
     /// Who is asking, as two statements: the person, then every role in one list (staff scopes, approved
-    /// registrations, units administered with the communities they stand in or are paired with). @pid is the person:
-    /// a parameter, or a session variable set by a statement before these.
+    /// registrations, units administered with the communities they stand in or are paired with; a department standing
+    /// at the county serves no community by standing there, only where it is paired or summoned). @pid is the person: a
+    /// parameter, or a session variable set by a statement before these.
     /// </summary>
     private const string CallerSql = """
         SELECT p.id, p.name, r.person_id IS NOT NULL, m.person_id IS NOT NULL, r.home_building_id, m.unit_id, m.skills
@@ -21,7 +22,7 @@ public sealed class PersonStore(Db db)
         SELECT 'registration', r.community_id, r.community_id, a.path, NULL, NULL, r.skills
           FROM registration r JOIN area a ON a.id = r.community_id WHERE r.person_id = @pid AND r.status = 'approved'
         UNION ALL
-        SELECT 'unit', u.id, u.id, a.path, u.name, u.status, NULL
+        SELECT 'unit', u.id, u.id, CASE WHEN a.kind = 'county' THEN '' ELSE a.path END, u.name, u.status, NULL
           FROM unit_admin ua JOIN unit u ON u.id = ua.unit_id JOIN area a ON a.id = u.area_id WHERE ua.person_id = @pid
         UNION ALL
         SELECT 'unit', u.id, u.id, a.path, u.name, u.status, NULL
@@ -104,7 +105,7 @@ public sealed class PersonStore(Db db)
                     g.Key.Id,
                     g.Key.Name!,
                     g.Key.Status!,
-                    g.Select(u => u.Path).Distinct().ToList()
+                    g.Select(u => u.Path).Where(p => p.Length > 0).Distinct().ToList()
                 ))
                 .ToList(),
             MemberUnitId = p.UnitId,

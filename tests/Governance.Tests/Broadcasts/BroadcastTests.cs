@@ -46,7 +46,7 @@ public sealed class BroadcastTests(TestApp app) : DbTest(app)
             }
         );
         var residents = await TestDatabase.ScalarAsync<int>(
-            "SELECT COUNT(*) FROM resident r JOIN area b ON b.id = r.home_building_id WHERE b.path LIKE '/1/11/%'"
+            "SELECT COUNT(*) FROM resident r JOIN area b ON b.id = r.home_building_id WHERE b.path LIKE '/100/1/11/%'"
         );
         var members = await TestDatabase.ScalarAsync<int>(
             "SELECT COUNT(DISTINCT person_id) FROM registration WHERE status = 'approved' AND community_id = 11"
@@ -315,7 +315,7 @@ public sealed class BroadcastTests(TestApp app) : DbTest(app)
     [Fact]
     public async Task ABroadcastToThousandsReachesEachPersonOnceThroughFailuresAndAnExpiredToken()
     {
-        await App.Service<ScaleData>().GenerateAsync(new ScaleOptions { UnderPath = "/1/11/", Residents = 3000 });
+        await App.Service<ScaleData>().GenerateAsync(new ScaleOptions { UnderPath = "/100/1/11/", Residents = 3000 });
         // The generated residents follow the official account; WeChat knows it.
         App.Wechat.Follow(
             await TestDatabase.QueryAsync<string>(
@@ -323,7 +323,7 @@ public sealed class BroadcastTests(TestApp app) : DbTest(app)
             )
         );
         var expected = await TestDatabase.ScalarAsync<int>(
-            "SELECT COUNT(*) FROM resident r JOIN area b ON b.id = r.home_building_id WHERE b.path LIKE '/1/11/%'"
+            "SELECT COUNT(*) FROM resident r JOIN area b ON b.id = r.home_building_id WHERE b.path LIKE '/100/1/11/%'"
         );
         Assert.True(expected > 3000);
         var secretary = App.ClientFor(9011);

@@ -40,7 +40,7 @@ public sealed class WeeklyDigestTests(TestApp app) : DbTest(app)
         var members = await TestDatabase.ScalarAsync<int>(
             "SELECT COUNT(DISTINCT person_id) FROM registration WHERE status = 'approved'"
         );
-        Assert.Equal(members + 5 + 4, queued); // every registered member, the five unit admins, the four secretaries
+        Assert.Equal(members + 6 + 4, queued); // every registered member, the six unit admins, the four secretaries
         Assert.Equal(0, await runner.RunAsync(default));
         Assert.Equal(
             queued,

@@ -66,6 +66,20 @@ public static class TestDatabase
         await using var c = await Db.OpenAsync();
         await c.ExecuteAsync(
             """
+            DELETE FROM consequence;
+            DELETE FROM assessment_result;
+            DELETE FROM assessment_entry;
+            DELETE FROM assessment_indicator;
+            DELETE FROM assessment_scheme;
+            DELETE FROM evaluation_answer;
+            DELETE FROM evaluation_response;
+            DELETE FROM evaluation_question;
+            DELETE FROM evaluation_round;
+            DELETE FROM survey_call;
+            DELETE FROM satisfaction_survey;
+            DELETE FROM stat_daily;
+            DELETE FROM stat_day;
+            DELETE FROM order_summons;
             DELETE FROM practice_photo;
             DELETE FROM series_attendance;
             DELETE FROM activity_signup;
@@ -121,6 +135,7 @@ public static class TestDatabase
             DELETE FROM member WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM unit_admin WHERE person_id >= {_seedPeopleBelow} OR unit_id >= {_seedUnitsBelow};
             DELETE FROM unit_pairing WHERE unit_id >= {_seedUnitsBelow};
+            DELETE FROM department_duty WHERE unit_id >= {_seedUnitsBelow};
             UPDATE member SET unit_id = NULL WHERE unit_id >= {_seedUnitsBelow};
             DELETE FROM unit WHERE id >= {_seedUnitsBelow};
             DELETE FROM resident WHERE person_id >= {_seedPeopleBelow};

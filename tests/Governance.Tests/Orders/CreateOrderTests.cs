@@ -121,7 +121,7 @@ public sealed class CreateOrderTests(TestApp app) : DbTest(app)
                 new { code = order.GetProperty("code").GetString() }
             )
         ).Single();
-        Assert.Equal((1001L, 111103L, "/1/11/111/1111/111103/", "submitted"), row);
+        Assert.Equal((1001L, 111103L, "/100/1/11/111/1111/111103/", "submitted"), row);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
     }
 
     [Fact]
-    public async Task EscalationClimbsFromTheClaimerToTheGridWorkerSecretaryAndStreetOneStepAtATime()
+    public async Task EscalationClimbsFromTheClaimerToTheGridWorkerSecretaryStreetAndCountyOneStepAtATime()
     {
         var runner = App.Service<Escalation>();
         var claimed = await App.StartedOrderAsync(2001);
@@ -114,7 +114,12 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
             (await JobHelpers.NoticesAsync("escalation")).Where(n => n.OrderCode == unclaimed).Select(n => n.PersonId)
         );
 
-        (int Day, long To, string Level)[] steps = [(27, 9101, "网格员"), (28, 9011, "社区书记"), (29, 9001, "街道")];
+        (int Day, long To, string Level)[] steps = [
+            (27, 9101, "网格员"),
+            (28, 9011, "社区书记"),
+            (29, 9001, "街道"),
+            (30, 9000, "区县"),
+        ];
         foreach (var (day, to, level) in steps)
         {
             App.Clock.SetChina(2026, 11, day, 1);
@@ -123,15 +128,15 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
             var notice = (await JobHelpers.NoticesAsync("escalation")).Last(n => n.OrderCode == claimed);
             Assert.Equal((to, $"工单逾期督办（{level}）"), (notice.PersonId, notice.Title));
         }
-        App.Clock.SetChina(2026, 12, 3, 1);
-        Assert.Equal(0, await runner.RunAsync(default)); // the street is the top
+        App.Clock.SetChina(2026, 12, 5, 1);
+        Assert.Equal(0, await runner.RunAsync(default)); // the county is the top
 
         Assert.Equal(
-            [2001L, 9101, 9011, 9001],
+            [2001L, 9101, 9011, 9001, 9000],
             (await JobHelpers.NoticesAsync("escalation")).Where(n => n.OrderCode == claimed).Select(n => n.PersonId)
         );
         var order = await App.ClientFor(9011).GetAsync($"/api/orders/{claimed}").OkAsync();
-        Assert.Equal(4, order.GetProperty("escalationLevel").GetInt32());
+        Assert.Equal(5, order.GetProperty("escalationLevel").GetInt32());
         Assert.True(order.GetProperty("overdue").GetBoolean());
         var notes = order
             .GetProperty("timeline")
@@ -139,9 +144,10 @@ public sealed class ScheduledRulesTests(TestApp app) : DbTest(app)
             .Where(e => e.GetProperty("kind").GetString() == "escalated")
             .Select(e => e.GetProperty("note").GetString()!)
             .ToList();
-        Assert.Equal(4, notes.Count);
+        Assert.Equal(5, notes.Count);
         Assert.EndsWith("升级到认领人督办", notes[0]);
         Assert.EndsWith("升级到街道督办", notes[3]);
+        Assert.EndsWith("升级到区县督办", notes[4]); // no department answers for repairs: nobody is summoned
         Assert.StartsWith("已逾期3天", notes[3]);
     }
 

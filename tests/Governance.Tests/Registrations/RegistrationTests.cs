@@ -11,10 +11,10 @@ public sealed class RegistrationTests(TestApp app) : DbTest(app)
         await TestDatabase.ExecuteAsync(
             """
             DELETE FROM registration WHERE person_id NOT BETWEEN 2001 AND 2036;
-            DELETE FROM unit_pairing WHERE unit_id > 5;
-            DELETE FROM unit_admin WHERE unit_id > 5;
-            DELETE FROM member WHERE unit_id > 5;
-            DELETE FROM unit WHERE id > 5;
+            DELETE FROM unit_pairing WHERE unit_id > 6;
+            DELETE FROM unit_admin WHERE unit_id > 6;
+            DELETE FROM member WHERE unit_id > 6;
+            DELETE FROM unit WHERE id > 6;
             """
         );
     }
