@@ -2,7 +2,8 @@
 -- the yearly assessment with its consequences. Definitions of every figure: docs/statistics.md.
 
 -- One row per day and scope: an area at any level above the building (scope 'area'), a unit or department ('unit'), a
--- member ('member') or a category ('category'). Every column is a count or a sum, so a period is the sum of its days;
+-- member ('member'), a category ('category') or a category within a county, street or community ('area_cat', scope_id
+-- = area id × 10000 + category id). Every column is a count or a sum, so a period is the sum of its days;
 -- rates and averages are computed from the sums when read. The resolution-time columns are a histogram of the orders
 -- resolved that day (h_4h: within 4 hours, … h_over: more than 30 days), from which a period's p90 is read.
 CREATE TABLE stat_daily (
@@ -42,7 +43,7 @@ CREATE TABLE stat_daily (
   visits          INT         NOT NULL DEFAULT 0,
   PRIMARY KEY (scope, scope_id, day),
   KEY ix_stat_daily_day (scope, day),
-  CONSTRAINT ck_stat_daily_scope CHECK (scope IN ('area','unit','member','category'))
+  CONSTRAINT ck_stat_daily_scope CHECK (scope IN ('area','unit','member','category','area_cat'))
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
 -- Which days are computed, when, and how long it took: the job continues from here, a rerun replaces a day.

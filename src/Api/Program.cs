@@ -7,6 +7,8 @@ using Governance.Api.Committee;
 using Governance.Api.Deliveries;
 using Governance.Api.Health;
 using Governance.Api.Households;
+using Governance.Api.Assessment;
+using Governance.Api.Statistics;
 using Governance.Api.Inbox;
 using Governance.Api.Inspections;
 using Governance.Api.Infrastructure;
@@ -97,6 +99,8 @@ api.MapUnitReports();
 api.MapInspections();
 api.MapActivities();
 api.MapHouseholds();
+api.MapStatistics();
+api.MapAssessment();
 app.MapWechat();
 if (app.Services.GetRequiredService<WechatOptions>().IsSandbox)
     app.MapSandbox();

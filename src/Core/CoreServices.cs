@@ -34,6 +34,13 @@ public static class CoreServices
         services.AddSettings<ParticipationOptions>(ParticipationOptions.Section);
         services.AddSettings<IntakeOptions>(IntakeOptions.Section);
         services.AddSingleton(sp => new Db(sp.GetRequiredService<DatabaseOptions>().ConnectionString));
+        services.AddSingleton(sp =>
+        {
+            var read = sp.GetRequiredService<DatabaseOptions>().ReadConnectionString;
+            return string.IsNullOrWhiteSpace(read)
+                ? new ReadDb(sp.GetRequiredService<Db>(), false)
+                : new ReadDb(new Db(read), true);
+        });
         services.AddSingleton<MigrationRunner>();
 
         services.AddSingleton<AreaStore>();
@@ -75,6 +82,10 @@ public static class CoreServices
         services.AddSingleton<OrderWork>();
         services.AddSingleton<Reminders>();
         services.AddSingleton<Summons>();
+        services.AddSingleton<Statistics.DailyStatistics>();
+        services.AddSingleton<Statistics.StatisticsReader>();
+        services.AddSingleton<Assessment.Evaluations>();
+        services.AddSingleton<Assessment.Assessments>();
         services.AddSingleton<Escalation>();
         services.AddSingleton<FollowUp>();
 

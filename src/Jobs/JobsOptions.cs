@@ -23,6 +23,12 @@ public sealed class JobsOptions
     public string UrgentAlertsCron { get; set; } = "15 * * * * ?";
     public string PracticeRemindersCron { get; set; } = "0 20 * * * ?";
 
+    /// <summary>Yesterday's statistics (and the six days before, recomputed), at 01:30 China time.</summary>
+    public string StatisticsCron { get; set; } = "0 30 1 * * ?";
+
+    /// <summary>Two-way evaluation and satisfaction-survey reminders, at 09:40 China time.</summary>
+    public string AssessmentRemindersCron { get; set; } = "0 40 9 * * ?";
+
     [Range(1, 3600)]
     public int BroadcastIntervalSeconds { get; set; } = 15;
 

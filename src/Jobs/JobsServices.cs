@@ -88,6 +88,8 @@ public static class JobsServices
             Cron<ExpireClaimsJob>(q, "expire-claims", o.ClaimExpiryCron);
             Cron<RaiseUrgentAlertsJob>(q, "raise-urgent-alerts", o.UrgentAlertsCron);
             Cron<RemindPracticesJob>(q, "remind-practices", o.PracticeRemindersCron);
+            Cron<ComputeStatisticsJob>(q, "compute-statistics", o.StatisticsCron);
+            Cron<RemindAssessmentJob>(q, "remind-assessment", o.AssessmentRemindersCron);
             q.AddJobListener<JobRunListener>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);

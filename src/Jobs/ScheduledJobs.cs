@@ -79,6 +79,20 @@ public sealed class SendScheduledBroadcastsJob(Db db, BroadcastService broadcast
         });
 }
 
+[DisallowConcurrentExecution]
+public sealed class ComputeStatisticsJob(Db db, Governance.Core.Statistics.DailyStatistics statistics) : IJob
+{
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await statistics.CatchUpAsync(ct)} days of statistics computed");
+}
+
+[DisallowConcurrentExecution]
+public sealed class RemindAssessmentJob(Db db, Governance.Core.Assessment.Evaluations evaluations) : IJob
+{
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        context.RunAsync(db, async () => $"{await evaluations.RemindAsync(ct)} evaluation and survey reminders queued");
+}
+
 internal static class JobRun
 {
     /// <summary>

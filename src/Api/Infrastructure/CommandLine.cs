@@ -2,16 +2,22 @@ using Governance.Core.Data;
 
 namespace Governance.Api.Infrastructure;
 
-/// <summary>The deployable's verbs: serve (default), migrate, seed (demo data).</summary>
+/// <summary>
+/// The deployable's verbs: serve (default), migrate, seed (demo data), intake, statistics (compute the days not yet
+/// computed; "statistics rebuild [from] [to]" recomputes a range, by default from the first order to yesterday).
+/// </summary>
 public static class CommandLine
 {
     public const string Serve = "serve",
         Migrate = "migrate",
         Seed = "seed",
-        Intake = "intake";
+        Intake = "intake",
+        Statistics = "statistics";
 
     public static (string Command, string[] HostArgs) Split(string[] args) =>
-        args.Length > 0 && args[0] is Serve or Migrate or Seed or Intake ? (args[0], args[1..]) : (Serve, args);
+        args.Length > 0 && args[0] is Serve or Migrate or Seed or Intake or Statistics
+            ? (args[0], args[1..])
+            : (Serve, args);
 
     public static async Task<int> RunAsync(string command, WebApplication app, string[] commandArgs)
     {
@@ -39,6 +45,8 @@ public static class CommandLine
                         )
             );
         }
+        if (command == Statistics)
+            return await StatisticsAsync(app, commandArgs, ct);
         var runner = app.Services.GetRequiredService<MigrationRunner>();
         var log = app.Services.GetRequiredService<ILogger<MigrationRunner>>();
         try
@@ -61,5 +69,41 @@ public static class CommandLine
             log.LogError("{Command} refused: {Reason}", command, ex.Message);
             return 1;
         }
+    }
+
+    private static async Task<int> StatisticsAsync(WebApplication app, string[] args, CancellationToken ct)
+    {
+        var stats = app.Services.GetRequiredService<Governance.Core.Statistics.DailyStatistics>();
+        var log = app.Services.GetRequiredService<ILogger<Governance.Core.Statistics.DailyStatistics>>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        if (args.Length > 0 && args[0] == "rebuild")
+        {
+            var clock = app.Services.GetRequiredService<TimeProvider>();
+            var yesterday = Governance.Core.Time.ChinaTime.Today(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+            var culture = System.Globalization.CultureInfo.InvariantCulture;
+            DateOnly? from = null;
+            var to = yesterday;
+            if (
+                args.Length > 1 && !DateOnly.TryParseExact(args[1], "yyyy-MM-dd", culture, default, out var f)
+                || args.Length > 2 && !DateOnly.TryParseExact(args[2], "yyyy-MM-dd", culture, default, out to)
+            )
+            {
+                log.LogError("Usage: statistics rebuild [from yyyy-MM-dd] [to yyyy-MM-dd]");
+                return 2;
+            }
+            if (args.Length > 1)
+                from = DateOnly.ParseExact(args[1], "yyyy-MM-dd", culture);
+            from ??= await stats.FirstDayAsync(ct) ?? yesterday;
+            var days = await stats.RebuildAsync(from.Value, to, ct);
+            log.LogInformation("statistics: {Days} days rebuilt in {Seconds:F1} s", days, started.Elapsed.TotalSeconds);
+            return 0;
+        }
+        var computed = await stats.CatchUpAsync(ct);
+        log.LogInformation(
+            "statistics: {Days} days computed in {Seconds:F1} s",
+            computed,
+            started.Elapsed.TotalSeconds
+        );
+        return 0;
     }
 }

@@ -50,15 +50,16 @@ public static class LedgerExport
         var result = await ledgers.ExportAsync(me.Caller, id, ledger, ct);
         if (!result.IsOk)
             return result.Error!.ToProblem();
-        var l = result.Value!;
+        return File(result.Value!, format);
+    }
+
+    /// <summary>The ledger as a download named after its title: .xlsx or CSV (format is one of the two).</summary>
+    public static IResult File(Ledger l, string format)
+    {
         var fileName = $"{l.Title}.{format}";
         return format == "csv"
             ? Results.File(Csv(l), "text/csv; charset=utf-8", fileName)
-            : Results.File(
-                Xlsx(l),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                fileName
-            );
+            : Results.File(Xlsx(l), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fileName);
     }
 
     public static byte[] Xlsx(Ledger ledger)
@@ -70,16 +71,37 @@ public static class LedgerExport
         {
             DynamicColumns =
             [
-                .. ledger.Columns.Select((c, i) => new DynamicExcelColumn(c.Key)
-                {
-                    Name = c.Heading,
-                    Width = c.Width,
-                    Index = i,
-                }),
+                .. ledger.Columns.Select(
+                    (c, i) =>
+                        new DynamicExcelColumn(c.Key)
+                        {
+                            Name = c.Heading,
+                            Width = c.Width,
+                            Index = i,
+                        }
+                ),
             ],
         };
         using var stream = new MemoryStream();
-        stream.SaveAs(rows, sheetName: "台账", configuration: configuration);
+        if (ledger.Notes.Count == 0)
+        {
+            stream.SaveAs(rows, sheetName: "台账", configuration: configuration);
+            return stream.ToArray();
+        }
+        // With definitions: a second sheet, 口径说明, one figure per row.
+        var notes = ledger.Notes.Select(n => new Dictionary<string, object?>
+        {
+            ["指标"] = n.Name,
+            ["口径"] = n.Definition,
+        });
+        var sheets = new Dictionary<string, object> { ["台账"] = rows, ["口径说明"] = notes };
+        configuration.DynamicColumns =
+        [
+            .. configuration.DynamicColumns,
+            new DynamicExcelColumn("指标") { Width = 16 },
+            new DynamicExcelColumn("口径") { Width = 90 },
+        ];
+        stream.SaveAs(sheets, configuration: configuration);
         return stream.ToArray();
     }
 

@@ -11,6 +11,22 @@ public sealed class DatabaseOptions
         ErrorMessage = "Database:ConnectionString is required (./run.sh sets it)."
     )]
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// Optional: a replica that statistics, rankings and exports read from, so that the county's reading never competes
+    /// with the order traffic on the primary. Empty: they read the primary.
+    /// </summary>
+    public string ReadConnectionString { get; set; } = "";
+}
+
+/// <summary>
+/// Where reports read: the replica of Database:ReadConnectionString when one is configured, else the primary. Only for
+/// reads that may lag the primary by the replication delay (statistics, rankings, ledgers and exports).
+/// </summary>
+public sealed class ReadDb(Db db, bool isReplica)
+{
+    public Db Db { get; } = db;
+    public bool IsReplica { get; } = isReplica;
 }
 
 /// <summary>

@@ -15,7 +15,11 @@ public sealed record Ledger(
     string Title,
     IReadOnlyList<LedgerColumn> Columns,
     IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows
-);
+)
+{
+    /// <summary>Definitions of the columns (口径说明), written on a second sheet of the spreadsheet.</summary>
+    public IReadOnlyList<(string Name, string Definition)> Notes { get; init; } = [];
+}
 
 public static class LedgerErrors
 {
@@ -47,8 +51,9 @@ public static class LedgerErrors
 /// <summary>
 /// The community's ledgers for export: the claims ledger (every need and project claimed, by whom, by when, where it
 /// stands and the evidence) and the meetings ledger (every meeting's items and how each ended). Times in China time.
+/// Read from the replica when one is configured.
 /// </summary>
-public sealed class Ledgers(Db db, AreaStore areas)
+public sealed class Ledgers(ReadDb read, AreaStore areas)
 {
     public static readonly string[] Names = ["claims", "meetings", "members", "services", "inspections"];
 
@@ -139,7 +144,7 @@ public sealed class Ledgers(Db db, AreaStore areas)
     private async Task<Ledger> LedgerAsync(Area community, string name, CancellationToken ct)
     {
         var path = community.Path;
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await read.Db.OpenAsync(ct);
         if (name == "members")
         {
             var members = await c.QueryAsync<

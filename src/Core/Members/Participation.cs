@@ -43,13 +43,20 @@ public sealed class Participation(
                 new Notice(
                     "participation",
                     "好久没参加社区服务了",
-                    $"{m.Name}同志，您已有半年没有参加社区服务了（认领工单、志愿活动、服务岗位、联席会议、走访都算）。"
-                        + "社区里还有需要帮忙的事，欢迎在认领池和活动里看看。"
+                    $"{m.Name}同志，您已有半年没有参加社区服务了（认领工单、志愿活动、服务岗位、联席会议、走访都算），"
+                        + "本年度不再评为五星党员。社区里还有需要帮忙的事，欢迎在认领池和活动里看看。"
                 ),
                 $"participation:{m.PersonId}:{month}",
                 now,
                 ct
             );
+        // 五星 withdrawn for the year (Tongjiang): recorded once per member and year, seen in the assessment.
+        await store.WithdrawFiveStarsAsync(
+            inactive.Select(m => m.PersonId).ToList(),
+            ChinaTime.ToChina(now).Year,
+            now,
+            ct
+        );
         foreach (var group in inactive.Where(m => m.UnitId is not null).GroupBy(m => m.UnitId!.Value))
         {
             var admins = await units.UnitAdminsAsync(group.Key, ct);

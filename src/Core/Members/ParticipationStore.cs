@@ -46,4 +46,33 @@ public sealed class ParticipationStore(Db db)
             )
         ).AsList();
     }
+
+    /// <summary>Records 五星 withdrawn for the year for each of these members (once per member and year).</summary>
+    public async Task WithdrawFiveStarsAsync(
+        IReadOnlyList<long> personIds,
+        int year,
+        DateTime now,
+        CancellationToken ct
+    )
+    {
+        if (personIds.Count == 0)
+            return;
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT IGNORE INTO consequence (subject, subject_id, kind, year, reason, created_at)
+                SELECT 'member', person_id, 'five_star_withdrawn', @year, '半年未参加社区服务，本年度不再评为五星党员', @now
+                  FROM member WHERE person_id IN @personIds
+                """,
+                new
+                {
+                    personIds,
+                    year,
+                    now,
+                },
+                cancellationToken: ct
+            )
+        );
+    }
 }
