@@ -59,7 +59,15 @@ public sealed record StatRow(long Id, string Name, string? Parent, Figures Figur
 
 public sealed record SeriesPoint(string Period, Figures Figures);
 
-public sealed record LiveCounts(long Open, long NewToday, long Urgent, long Overdue, long Escalated);
+/// <summary>Orders open now under a place (init properties: the sums come back as DECIMAL).</summary>
+public sealed record LiveCounts
+{
+    public long Open { get; init; }
+    public long NewToday { get; init; }
+    public long Urgent { get; init; }
+    public long Overdue { get; init; }
+    public long Escalated { get; init; }
+}
 
 public sealed record Dashboard(
     long AreaId,
