@@ -33,6 +33,8 @@ api migrate
 if [ "${1:-serve}" = migrate ]; then exit 0; fi
 log "Seeding demo data"
 api seed
+log "Computing statistics (the days not computed yet)"
+api statistics
 
 cat <<MSG
 

@@ -33,6 +33,7 @@ public static class BenchMain
             "broadcast",
             "practices",
             "visits",
+            "statistics",
             "gateway",
             "twonodes",
             "reliability",
@@ -89,6 +90,9 @@ public static class BenchMain
                     break;
                 case "visits":
                     await VisitsScenario.RunAsync(context);
+                    break;
+                case "statistics":
+                    await StatisticsScenario.RunAsync(context, quick);
                     break;
                 case "practices":
                     await PracticesScenario.RunAsync(context);

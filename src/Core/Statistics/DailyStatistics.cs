@@ -73,8 +73,14 @@ public sealed class DailyStatistics(Db db, TimeProvider clock, ILogger<DailyStat
         return days;
     }
 
-    /// <summary>Computes one China day; returns the rows written.</summary>
-    public async Task<int> ComputeAsync(DateOnly day, CancellationToken ct)
+    /// <summary>
+    /// Computes one China day; returns the rows written. A deadlock with a concurrent run of the same day (a rebuild
+    /// by hand while the nightly job runs) rolls the whole day back, so it is simply run again.
+    /// </summary>
+    public Task<int> ComputeAsync(DateOnly day, CancellationToken ct) =>
+        Db.RetryOnDeadlockAsync(() => ComputeOnceAsync(day, ct), ct);
+
+    private async Task<int> ComputeOnceAsync(DateOnly day, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var from = ChinaTime.ToUtc(day, TimeOnly.MinValue);
@@ -183,7 +189,13 @@ public sealed class DailyStatistics(Db db, TimeProvider clock, ILogger<DailyStat
         var rows = tally.Rows().ToList();
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync(
-            new CommandDefinition("DELETE FROM stat_daily WHERE day = @day", args, tx, cancellationToken: ct)
+            // By scope and day (ix_stat_daily_day): by the day alone it would scan the whole table.
+            new CommandDefinition(
+                "DELETE FROM stat_daily WHERE scope IN @scopes AND day = @day",
+                new { scopes = StatScope.All, args.day },
+                tx,
+                cancellationToken: ct
+            )
         );
         foreach (var batch in rows.Chunk(500))
             await c.ExecuteAsync(new CommandDefinition(InsertSql(day, batch), transaction: tx, cancellationToken: ct));
