@@ -41,17 +41,7 @@ public static class StatisticsEndpoints
                     string? interval,
                     StatisticsReader r,
                     CancellationToken ct
-                ) =>
-                {
-                    var area = await r.AreaForAsync(me.Caller, id, ct);
-                    if (!area.IsOk)
-                        return area.Error!.ToProblem();
-                    var period = r.Period(from, to);
-                    if (!period.IsOk)
-                        return period.Error!.ToProblem();
-                    var (f, t) = period.Value;
-                    return Results.Ok(await r.SeriesAsync(StatScope.Area, id, f, t, interval ?? "day", ct));
-                }
+) => (await r.SeriesForAsync(me.Caller, id, from, to, interval, ct)).ToOk()
             )
             .WithName("StatisticsSeries")
             .WithSummary("A place's figures by day, week or month (interval=day|week|month)")

@@ -358,7 +358,7 @@ public sealed class Assessments(
         {
             var surveyId = long.Parse(i.Metric!, CultureInfo.InvariantCulture);
             if (!surveys.ContainsKey(surveyId))
-                surveys[surveyId] = await SurveyRatesAsync(c, surveyId, ct);
+                surveys[surveyId] = await evaluations.CommunityRatesAsync(surveyId, ct);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var results = new List<(long Subject, decimal Score, string Tier, ScoreInputs Inputs)>();
@@ -503,26 +503,6 @@ public sealed class Assessments(
             "activities" => f.Activities,
             _ => f.ListItems,
         };
-
-    private static async Task<Dictionary<long, double?>> SurveyRatesAsync(
-        System.Data.Common.DbConnection c,
-        long surveyId,
-        CancellationToken ct
-    )
-    {
-        var rows = await c.QueryAsync<(long Community, string? Answer)>(
-            new CommandDefinition(
-                "SELECT community_id, answer FROM survey_call WHERE survey_id = @surveyId",
-                new { surveyId },
-                cancellationToken: ct
-            )
-        );
-        return rows.GroupBy(r => r.Community)
-            .ToDictionary(
-                g => g.Key,
-                g => Evaluations.Rate(g.Select(r => new SurveyCall("", g.Key, "", r.Answer, null, null)))
-            );
-    }
 
     private async Task<Result<(AssessmentScheme Scheme, Area Area)>> EditableAsync(
         Caller caller,

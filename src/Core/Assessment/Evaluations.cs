@@ -411,21 +411,8 @@ public sealed class Evaluations(Db db, AreaStore areas, TimeProvider clock)
 
     public async Task<Result<EvaluationRound>> CloseRoundAsync(Caller caller, long id, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        var round = await RoundRowAsync(c, id, ct);
-        if (round is null)
-            return EvaluationErrors.NotFound;
-        var found = await OrganiserAreaAsync(caller, round.AreaId, ct);
-        if (!found.IsOk)
-            return found.Error!;
-        await c.ExecuteAsync(
-            new CommandDefinition(
-                "UPDATE evaluation_round SET status = 'closed', closed_at = @now WHERE id = @id AND status = 'open'",
-                new { id, now = clock.GetUtcNow().UtcDateTime },
-                cancellationToken: ct
-            )
-        );
-        return (await GetRoundAsync(caller, id, ct)).Value!;
+        var closed = await CloseAsync(caller, "evaluation_round", id, ct);
+        return closed is null ? (await GetRoundAsync(caller, id, ct)).Value! : closed;
     }
 
     /// <summary>
@@ -677,33 +664,18 @@ public sealed class Evaluations(Db db, AreaStore areas, TimeProvider clock)
 
     public async Task<Result<Survey>> GetSurveyAsync(Caller caller, long id, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        var s = await SurveyRowAsync(c, id, ct);
+        var s = await SurveyRowAsync(id, ct);
         if (s is null)
             return EvaluationErrors.NotFound;
         var area = (await areas.GetAsync(s.AreaId, ct))!;
         if (!caller.IsStaffOver(area.Path))
             return EvaluationErrors.NotAllowed;
-        var calls = (
-            await c.QueryAsync<SurveyCall>(
-                new CommandDefinition(
-                    """
-                    SELECT o.code AS OrderCode, s.community_id AS CommunityId, a.name AS CommunityName, s.answer AS
-                      Answer,
-                           s.note AS Note, s.answered_at AS AnsweredAt
-                      FROM survey_call s JOIN service_order o ON o.id = s.order_id JOIN area a ON a.id = s.community_id
-                     WHERE s.survey_id = @id ORDER BY a.path, o.id
-                    """,
-                    new { id },
-                    cancellationToken: ct
-                )
-            )
-        ).Select(x => x with { AnsweredAt = x.AnsweredAt?.Utc() }).ToList();
-        var communities = calls
-            .GroupBy(x => (x.CommunityId, x.CommunityName))
-            .Select(g => new SurveyCommunity(g.Key.CommunityId, g.Key.CommunityName, g.Count(), Answered(g), Rate(g)))
-            .ToList();
-        return new Survey(
+        return SurveyOf(s, await CallsAsync(id, null, ct));
+    }
+
+    /// <summary>The survey over the given calls: all of them for staff, a resident's own for the resident.</summary>
+    private static Survey SurveyOf(SurveyRow s, IReadOnlyList<SurveyCall> calls) =>
+        new(
             s.Id,
             s.AreaId,
             s.Title,
@@ -715,10 +687,41 @@ public sealed class Evaluations(Db db, AreaStore areas, TimeProvider clock)
             Answered(calls),
             calls.Count(x => x.Answer == "unreachable"),
             Rate(calls),
-            communities,
+            calls
+                .GroupBy(x => (x.CommunityId, x.CommunityName))
+                .Select(g => new SurveyCommunity(
+                    g.Key.CommunityId,
+                    g.Key.CommunityName,
+                    g.Count(),
+                    Answered(g),
+                    Rate(g)
+                ))
+                .ToList(),
             calls
         );
+
+    private async Task<List<SurveyCall>> CallsAsync(long id, long? residentId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var calls = await c.QueryAsync<SurveyCall>(
+            new CommandDefinition(
+                $"""
+                SELECT o.code AS OrderCode, s.community_id AS CommunityId, a.name AS CommunityName,
+                       s.answer AS Answer, s.note AS Note, s.answered_at AS AnsweredAt
+                  FROM survey_call s JOIN service_order o ON o.id = s.order_id JOIN area a ON a.id = s.community_id
+                 WHERE s.survey_id = @id {(residentId is null ? "" : "AND s.resident_id = @residentId")}
+                 ORDER BY a.path, o.id
+                """,
+                new { id, residentId },
+                cancellationToken: ct
+            )
+        );
+        return calls.Select(x => x with { AnsweredAt = x.AnsweredAt?.Utc() }).ToList();
     }
+
+    /// <summary>A survey's 满意率 per community (the assessment's survey indicators).</summary>
+    public async Task<Dictionary<long, double?>> CommunityRatesAsync(long surveyId, CancellationToken ct) =>
+        (await CallsAsync(surveyId, null, ct)).GroupBy(x => x.CommunityId).ToDictionary(g => g.Key, g => Rate(g));
 
     private static int Answered(IEnumerable<SurveyCall> calls) =>
         calls.Count(x => x.Answer is "satisfied" or "basically_satisfied" or "unsatisfied");
@@ -729,14 +732,13 @@ public sealed class Evaluations(Db db, AreaStore areas, TimeProvider clock)
     public static double? Rate(IEnumerable<SurveyCall> calls)
     {
         var list = calls.ToList();
-        var answered = Answered(list);
         var satisfied = list.Count(x => x.Answer is "satisfied" or "basically_satisfied");
-        return Statistics.Figures.Rate(satisfied, answered);
+        return Statistics.Figures.Rate(satisfied, Answered(list));
     }
 
     /// <summary>
-    /// The reporter answers for their own sampled order; staff over the place (the assessor calling residents) answer
-    /// for any, or record that the resident could not be reached.
+    /// The reporter answers for their own sampled order (and sees only their own calls); staff over the place (the
+    /// assessor calling residents) answer for any, or record that the resident could not be reached.
     /// </summary>
     public async Task<Result<Survey>> AnswerSurveyAsync(
         Caller caller,
@@ -747,110 +749,84 @@ public sealed class Evaluations(Db db, AreaStore areas, TimeProvider clock)
         CancellationToken ct
     )
     {
-        await using var c = await db.OpenAsync(ct);
-        var s = await SurveyRowAsync(c, id, ct);
+        var s = await SurveyRowAsync(id, ct);
         if (s is null)
             return EvaluationErrors.NotFound;
         if (s.Status != "open")
             return EvaluationErrors.Closed;
         var area = (await areas.GetAsync(s.AreaId, ct))!;
         var staff = caller.IsStaffOver(area.Path);
-        var call = await c.QuerySingleOrDefaultAsync<(long OrderId, long? ResidentId)?>(
-            new CommandDefinition(
-                """
-                SELECT s.order_id, s.resident_id FROM survey_call s JOIN service_order o ON o.id = s.order_id
-                 WHERE s.survey_id = @id AND o.code = @orderCode
-                """,
-                new { id, orderCode },
-                cancellationToken: ct
-            )
-        );
-        if (call is null || (!staff && call.Value.ResidentId != caller.PersonId))
-            return EvaluationErrors.NotSampled;
-        var allowed = staff
-            ? new[] { "satisfied", "basically_satisfied", "unsatisfied", "unreachable" }
-            : ["satisfied", "basically_satisfied", "unsatisfied"];
-        if (answer is null || !allowed.Contains(answer) || note?.Length > 300)
-            return EvaluationErrors.Invalid.With("请回答满意、基本满意或不满意（说明300字以内）");
-        await c.ExecuteAsync(
-            new CommandDefinition(
-                """
-                UPDATE survey_call SET answer = @answer, note = @note, answered_by = @by, answered_at = @now
-                 WHERE survey_id = @id AND order_id = @orderId
-                """,
-                new
-                {
-                    answer,
-                    note = note?.Trim(),
-                    by = caller.PersonId,
-                    now = clock.GetUtcNow().UtcDateTime,
-                    id,
-                    orderId = call.Value.OrderId,
-                },
-                cancellationToken: ct
-            )
-        );
-        return staff ? (await GetSurveyAsync(caller, id, ct)).Value! : await ResidentViewAsync(id, caller, c, ct);
-    }
-
-    /// <summary>A resident's answer returns the survey without anyone else's calls.</summary>
-    private async Task<Result<Survey>> ResidentViewAsync(
-        long id,
-        Caller caller,
-        System.Data.Common.DbConnection c,
-        CancellationToken ct
-    )
-    {
-        var s = (await SurveyRowAsync(c, id, ct))!;
-        var mine = (
-            await c.QueryAsync<SurveyCall>(
+        await using (var c = await db.OpenAsync(ct))
+        {
+            var call = await c.QuerySingleOrDefaultAsync<(long OrderId, long? ResidentId)?>(
                 new CommandDefinition(
                     """
-                    SELECT o.code AS OrderCode, s.community_id AS CommunityId, a.name AS CommunityName, s.answer AS
-                      Answer,
-                           s.note AS Note, s.answered_at AS AnsweredAt
-                      FROM survey_call s JOIN service_order o ON o.id = s.order_id JOIN area a ON a.id = s.community_id
-                     WHERE s.survey_id = @id AND s.resident_id = @pid
+                    SELECT s.order_id, s.resident_id FROM survey_call s JOIN service_order o ON o.id = s.order_id
+                     WHERE s.survey_id = @id AND o.code = @orderCode
                     """,
-                    new { id, pid = caller.PersonId },
+                    new { id, orderCode },
                     cancellationToken: ct
                 )
-            )
-        ).ToList();
-        return new Survey(
-            s.Id,
-            s.AreaId,
-            s.Title,
-            DateOnly.FromDateTime(s.FromDay),
-            DateOnly.FromDateTime(s.ToDay),
-            s.SampleSize,
-            s.Status,
-            mine.Count,
-            Answered(mine),
-            0,
-            null,
-            [],
-            mine
-        );
+            );
+            if (call is null || (!staff && call.Value.ResidentId != caller.PersonId))
+                return EvaluationErrors.NotSampled;
+            string[] allowed = staff
+                ? ["satisfied", "basically_satisfied", "unsatisfied", "unreachable"]
+                : ["satisfied", "basically_satisfied", "unsatisfied"];
+            if (answer is null || !allowed.Contains(answer) || note?.Length > 300)
+                return EvaluationErrors.Invalid.With("请回答满意、基本满意或不满意（说明300字以内）");
+            await c.ExecuteAsync(
+                new CommandDefinition(
+                    """
+                    UPDATE survey_call SET answer = @answer, note = @note, answered_by = @by, answered_at = @now
+                     WHERE survey_id = @id AND order_id = @orderId
+                    """,
+                    new
+                    {
+                        answer,
+                        note = note?.Trim(),
+                        by = caller.PersonId,
+                        now = clock.GetUtcNow().UtcDateTime,
+                        id,
+                        orderId = call.Value.OrderId,
+                    },
+                    cancellationToken: ct
+                )
+            );
+        }
+        return SurveyOf(s, await CallsAsync(id, staff ? null : caller.PersonId, ct));
     }
 
     public async Task<Result<Survey>> CloseSurveyAsync(Caller caller, long id, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        var s = await SurveyRowAsync(c, id, ct);
-        if (s is null)
+        var closed = await CloseAsync(caller, "satisfaction_survey", id, ct);
+        return closed is null ? (await GetSurveyAsync(caller, id, ct)).Value! : closed;
+    }
+
+    /// <summary>
+    /// Closes an open round or survey (table is one of the two) for its organiser; null when done, else the error.
+    /// </summary>
+    private async Task<Error?> CloseAsync(Caller caller, string table, long id, CancellationToken ct)
+    {
+        long? areaId;
+        await using (var c = await db.OpenAsync(ct))
+            areaId = await c.ExecuteScalarAsync<long?>(
+                new CommandDefinition($"SELECT area_id FROM {table} WHERE id = @id", new { id }, cancellationToken: ct)
+            );
+        if (areaId is null)
             return EvaluationErrors.NotFound;
-        var found = await OrganiserAreaAsync(caller, s.AreaId, ct);
+        var found = await OrganiserAreaAsync(caller, areaId.Value, ct);
         if (!found.IsOk)
-            return found.Error!;
-        await c.ExecuteAsync(
-            new CommandDefinition(
-                "UPDATE satisfaction_survey SET status = 'closed', closed_at = @now WHERE id = @id AND status = 'open'",
-                new { id, now = clock.GetUtcNow().UtcDateTime },
-                cancellationToken: ct
-            )
-        );
-        return (await GetSurveyAsync(caller, id, ct)).Value!;
+            return found.Error;
+        await using (var c = await db.OpenAsync(ct))
+            await c.ExecuteAsync(
+                new CommandDefinition(
+                    $"UPDATE {table} SET status = 'closed', closed_at = @now WHERE id = @id AND status = 'open'",
+                    new { id, now = clock.GetUtcNow().UtcDateTime },
+                    cancellationToken: ct
+                )
+            );
+        return null;
     }
 
     private sealed record SurveyRow
@@ -864,18 +840,21 @@ public sealed class Evaluations(Db db, AreaStore areas, TimeProvider clock)
         public string Status { get; init; } = "";
     }
 
-    private static Task<SurveyRow?> SurveyRowAsync(System.Data.Common.DbConnection c, long id, CancellationToken ct) =>
-        c.QuerySingleOrDefaultAsync<SurveyRow>(
+    private async Task<SurveyRow?> SurveyRowAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<SurveyRow>(
             new CommandDefinition(
                 """
                 SELECT id, area_id AS AreaId, title, from_day AS FromDay, to_day AS ToDay, sample_size AS SampleSize,
-                  status
+                       status
                   FROM satisfaction_survey WHERE id = @id
                 """,
                 new { id },
                 cancellationToken: ct
             )
         );
+    }
 
     /// <summary>
     /// Once, three days before an open round closes, everyone who still owes a response; once, three days after they

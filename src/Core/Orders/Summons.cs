@@ -176,8 +176,9 @@ public sealed class Summons(
         CancellationToken ct
     )
     {
-        await using var c = await db.OpenAsync(ct);
-        var s = await c.QuerySingleOrDefaultAsync<SummonsRow>(
+        SummonsRow? s;
+        await using (var c = await db.OpenAsync(ct))
+            s = await c.QuerySingleOrDefaultAsync<SummonsRow>(
             new CommandDefinition($"{SelectSql} WHERE s.id = @summonsId", new { summonsId }, cancellationToken: ct)
         );
         if (s is null || !caller.UnitAdminOf.Contains(s.UnitId))

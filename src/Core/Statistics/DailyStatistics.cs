@@ -31,23 +31,15 @@ public sealed class DailyStatistics(Db db, TimeProvider clock, ILogger<DailyStat
     public async Task<int> CatchUpAsync(CancellationToken ct)
     {
         var yesterday = ChinaTime.Today(clock.GetUtcNow().UtcDateTime).AddDays(-1);
-        await using var c = await db.OpenAsync(ct);
-        var last = await c.ExecuteScalarAsync<DateTime?>(
-            new CommandDefinition("SELECT MAX(day) FROM stat_day", cancellationToken: ct)
-        );
-        DateOnly from;
-        if (last is { } l)
-            from = DateOnly.FromDateTime(l).AddDays(-(RecomputeDays - 1));
-        else
-            from = await FirstDayAsync(ct) ?? yesterday;
-        await c.DisposeAsync();
-        var days = 0;
-        for (var d = from; d <= yesterday; d = d.AddDays(1))
-        {
-            await ComputeAsync(d, ct);
-            days++;
-        }
-        return days;
+        DateTime? last;
+        await using (var c = await db.OpenAsync(ct))
+            last = await c.ExecuteScalarAsync<DateTime?>(
+                new CommandDefinition("SELECT MAX(day) FROM stat_day", cancellationToken: ct)
+            );
+        var from = last is { } l
+            ? DateOnly.FromDateTime(l).AddDays(-(RecomputeDays - 1))
+            : await FirstDayAsync(ct) ?? yesterday;
+        return await ComputeRangeAsync(from, yesterday, ct);
     }
 
     /// <summary>The China day of the first order, where a full rebuild starts.</summary>
@@ -63,13 +55,16 @@ public sealed class DailyStatistics(Db db, TimeProvider clock, ILogger<DailyStat
     /// <summary>Recomputes every day from <paramref name="from"/> to <paramref name="to"/> (a full rebuild).</summary>
     public async Task<int> RebuildAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var days = 0;
-        for (var d = from; d <= to; d = d.AddDays(1))
-        {
-            await ComputeAsync(d, ct);
-            days++;
-        }
+        var days = await ComputeRangeAsync(from, to, ct);
         log.LogInformation("Statistics rebuilt for {Days} days from {From} to {To}", days, from, to);
+        return days;
+    }
+
+    private async Task<int> ComputeRangeAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var days = 0;
+        for (var d = from; d <= to; d = d.AddDays(1), days++)
+            await ComputeAsync(d, ct);
         return days;
     }
 

@@ -116,7 +116,12 @@ public sealed record Ranking(
 /// for charts, the table of an area's children, units, categories and members, the dashboard and the rankings. Every
 /// figure is computed from the summed counts of its days, with the definitions alongside.
 /// </summary>
-public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider clock)
+public sealed class StatisticsReader(
+    ReadDb read,
+    AreaStore areas,
+    Categories.CategoryStore categoryStore,
+    TimeProvider clock
+)
 {
     public static readonly string[] Levels = ["street", "community", "grid", "unit", "member"];
     public static readonly string[] Metrics = ["satisfaction", "response", "resolution", "hours", "visits", "claims"];
@@ -155,6 +160,24 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
         return area;
     }
 
+    /// <summary>The place (for staff over it) and the period asked for: what every read starts with.</summary>
+    private async Task<Result<(Area Area, DateOnly From, DateOnly To)>> AreaAndPeriodAsync(
+        Caller caller,
+        long areaId,
+        DateOnly? fromDay,
+        DateOnly? toDay,
+        CancellationToken ct
+    )
+    {
+        var found = await AreaForAsync(caller, areaId, ct);
+        if (!found.IsOk)
+            return found.Error!;
+        var period = Period(fromDay, toDay);
+        if (!period.IsOk)
+            return period.Error!;
+        return (found.Value!, period.Value.From, period.Value.To);
+    }
+
     /// <summary>
     /// Summed counts per scope id over the period (all ids of the scope when <paramref name="ids"/> is null).
     /// </summary>
@@ -168,27 +191,15 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
     {
         if (ids is { Count: 0 })
             return [];
-        await using var c = await read.Db.OpenAsync(ct);
-        var filter = ids is null ? "" : "AND scope_id IN @ids";
-        var rows = await c.QueryAsync<StatCounts, long, (long Id, StatCounts Counts)>(
-            new CommandDefinition(
-                $"""
-                SELECT {Sums}, scope_id AS Id FROM stat_daily
-                 WHERE scope = @scope AND day >= @from AND day <= @to {filter} GROUP BY scope_id
-                """,
-                new
-                {
-                    scope,
-                    ids,
-                    from = from.ToDateTime(TimeOnly.MinValue),
-                    to = to.ToDateTime(TimeOnly.MinValue),
-                },
-                cancellationToken: ct
-            ),
-            (counts, id) => (id, counts),
-            splitOn: "Id"
+        var rows = await SumAsync<long>(
+            "scope_id",
+            ids is null ? "" : "AND scope_id IN @ids",
+            new { scope, ids },
+            from,
+            to,
+            ct
         );
-        return rows.ToDictionary(r => r.Id, r => r.Counts);
+        return rows.ToDictionary(r => r.Key, r => r.Counts);
     }
 
     /// <summary>Summed counts per scope id for the ids in [lowId, highId) (the categories of one place).</summary>
@@ -199,34 +210,44 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
         DateOnly from,
         DateOnly to,
         CancellationToken ct
-    )
-    {
-        await using var c = await read.Db.OpenAsync(ct);
-        var rows = await c.QueryAsync<StatCounts, long, (long Id, StatCounts Counts)>(
-            new CommandDefinition(
-                $"""
-                SELECT {Sums}, scope_id AS Id FROM stat_daily
-                 WHERE scope = @scope AND scope_id >= @lowId AND scope_id < @highId AND day >= @from AND day <= @to
-                 GROUP BY scope_id
-                """,
+    ) =>
+        (
+            await SumAsync<long>(
+                "scope_id",
+                "AND scope_id >= @lowId AND scope_id < @highId",
                 new
                 {
                     scope,
                     lowId,
                     highId,
-                    from = from.ToDateTime(TimeOnly.MinValue),
-                    to = to.ToDateTime(TimeOnly.MinValue),
                 },
-                cancellationToken: ct
-            ),
-            (counts, id) => (id, counts),
-            splitOn: "Id"
-        );
-        return rows.ToDictionary(r => r.Id, r => r.Counts);
-    }
+                from,
+                to,
+                ct
+            )
+        ).ToDictionary(r => r.Key, r => r.Counts);
 
     public async Task<StatCounts> TotalAsync(string scope, long id, DateOnly from, DateOnly to, CancellationToken ct) =>
         (await TotalsAsync(scope, [id], from, to, ct)).GetValueOrDefault(id) ?? new StatCounts();
+
+    /// <summary>A place's figures by day, ISO week or month, for staff over it.</summary>
+    public async Task<Result<IReadOnlyList<SeriesPoint>>> SeriesForAsync(
+        Caller caller,
+        long areaId,
+        DateOnly? fromDay,
+        DateOnly? toDay,
+        string? interval,
+        CancellationToken ct
+    )
+    {
+        var asked = await AreaAndPeriodAsync(caller, areaId, fromDay, toDay, ct);
+        if (!asked.IsOk)
+            return asked.Error!;
+        var (_, from, to) = asked.Value;
+        return Result<IReadOnlyList<SeriesPoint>>.From(
+            await SeriesAsync(StatScope.Area, areaId, from, to, interval ?? "day", ct)
+        );
+    }
 
     /// <summary>A scope's figures by day, ISO week or month, for charts.</summary>
     public async Task<IReadOnlyList<SeriesPoint>> SeriesAsync(
@@ -244,26 +265,42 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
             "week" => "DATE_FORMAT(day, '%x-W%v')",
             _ => "DATE_FORMAT(day, '%Y-%m-%d')",
         };
+        var rows = await SumAsync<string>(key, "AND scope_id = @id", new { scope, id }, from, to, ct);
+        return rows.OrderBy(r => r.Key, StringComparer.Ordinal)
+            .Select(r => new SeriesPoint(r.Key, r.Counts.ToFigures()))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The one read of stat_daily: the counts of a scope (@scope in <paramref name="args"/>) over the period, summed by
+    /// <paramref name="key"/> (a column or expression), narrowed by <paramref name="filter"/>.
+    /// </summary>
+    private async Task<List<(TKey Key, StatCounts Counts)>> SumAsync<TKey>(
+        string key,
+        string filter,
+        object args,
+        DateOnly from,
+        DateOnly to,
+        CancellationToken ct
+    )
+    {
+        var parameters = new DynamicParameters(args);
+        parameters.Add("from", from.ToDateTime(TimeOnly.MinValue));
+        parameters.Add("to", to.ToDateTime(TimeOnly.MinValue));
         await using var c = await read.Db.OpenAsync(ct);
-        var rows = await c.QueryAsync<StatCounts, string, (string Period, StatCounts Counts)>(
+        var rows = await c.QueryAsync<StatCounts, TKey, (TKey Key, StatCounts Counts)>(
             new CommandDefinition(
                 $"""
-                SELECT {Sums}, {key} AS Period FROM stat_daily
-                 WHERE scope = @scope AND scope_id = @id AND day >= @from AND day <= @to GROUP BY {key} ORDER BY {key}
+                SELECT {Sums}, {key} AS SumKey FROM stat_daily
+                 WHERE scope = @scope AND day >= @from AND day <= @to {filter} GROUP BY {key}
                 """,
-                new
-                {
-                    scope,
-                    id,
-                    from = from.ToDateTime(TimeOnly.MinValue),
-                    to = to.ToDateTime(TimeOnly.MinValue),
-                },
+                parameters,
                 cancellationToken: ct
             ),
-            (counts, period) => (period, counts),
-            splitOn: "Period"
+            (counts, k) => (k, counts),
+            splitOn: "SumKey"
         );
-        return rows.Select(r => new SeriesPoint(r.Period, r.Counts.ToFigures())).ToList();
+        return rows.ToList();
     }
 
     /// <summary>The last day computed (figures are complete up to it).</summary>
@@ -284,14 +321,10 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
         CancellationToken ct
     )
     {
-        var found = await AreaForAsync(caller, areaId, ct);
-        if (!found.IsOk)
-            return found.Error!;
-        var period = Period(fromDay, toDay);
-        if (!period.IsOk)
-            return period.Error!;
-        var area = found.Value!;
-        var (from, to) = period.Value;
+        var asked = await AreaAndPeriodAsync(caller, areaId, fromDay, toDay, ct);
+        if (!asked.IsOk)
+            return asked.Error!;
+        var (area, from, to) = asked.Value;
         var length = to.DayNumber - from.DayNumber + 1;
         var live = await LiveAsync(area.Path, ct);
         var total = await TotalAsync(StatScope.Area, area.Id, from, to, ct);
@@ -344,6 +377,12 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
         );
     }
 
+    /// <summary>Each candidate with its figures (empty ones for those with nothing counted).</summary>
+    private static List<StatRow> Rows(IEnumerable<Candidate> candidates, Dictionary<long, StatCounts> totals) =>
+        candidates
+            .Select(x => new StatRow(x.Id, x.Name, x.Parent, (totals.GetValueOrDefault(x.Id) ?? new()).ToFigures()))
+            .ToList();
+
     /// <summary>The area's children (streets of a county, communities of a street …) with their figures.</summary>
     public async Task<IReadOnlyList<StatRow>> ChildRowsAsync(
         Area area,
@@ -354,9 +393,7 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
     {
         var children = await areas.ChildrenAsync(area.Id, ct);
         var totals = await TotalsAsync(StatScope.Area, children.Select(a => a.Id).ToList(), from, to, ct);
-        return children
-            .Select(a => new StatRow(a.Id, a.Name, area.Name, (totals.GetValueOrDefault(a.Id) ?? new()).ToFigures()))
-            .ToList();
+        return Rows(children.Select(a => new Candidate(a.Id, a.Name, area.Name)), totals);
     }
 
     public async Task<Result<IReadOnlyList<StatRow>>> TableAsync(
@@ -368,40 +405,20 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
         CancellationToken ct
     )
     {
-        var found = await AreaForAsync(caller, areaId, ct);
-        if (!found.IsOk)
-            return found.Error!;
-        var period = Period(fromDay, toDay);
-        if (!period.IsOk)
-            return period.Error!;
-        var area = found.Value!;
-        var (from, to) = period.Value;
+        var asked = await AreaAndPeriodAsync(caller, areaId, fromDay, toDay, ct);
+        if (!asked.IsOk)
+            return asked.Error!;
+        var (area, from, to) = asked.Value;
         switch (table)
         {
             case "areas":
                 return Result<IReadOnlyList<StatRow>>.From(await ChildRowsAsync(area, from, to, ct));
             case "categories":
                 {
-                    await using var c = await read.Db.OpenAsync(ct);
-                    var names = (
-                        await c.QueryAsync<(long Id, string Name)>(
-                            new CommandDefinition(
-                                "SELECT id, name FROM category ORDER BY sort_order, id",
-                                cancellationToken: ct
-                            )
-                        )
-                    ).ToList();
-                    await c.DisposeAsync();
+                    var categories = await categoryStore.ListAllAsync(ct);
                     var totals = await CategoryTotalsAsync(area, from, to, ct);
                     return Result<IReadOnlyList<StatRow>>.From(
-                        names
-                            .Select(n => new StatRow(
-                                n.Id,
-                                n.Name,
-                                null,
-                                (totals.GetValueOrDefault(n.Id) ?? new()).ToFigures()
-                            ))
-                            .ToList()
+                        Rows(categories.Select(x => new Candidate(x.Id, x.Name, null)), totals)
                     );
                 }
             case "units":
@@ -410,16 +427,7 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
                     var scope = table == "units" ? StatScope.Unit : StatScope.Member;
                     var candidates = await CandidatesAsync(table == "units" ? "unit" : "member", area, ct);
                     var totals = await TotalsAsync(scope, candidates.Select(x => x.Id).ToList(), from, to, ct);
-                    return Result<IReadOnlyList<StatRow>>.From(
-                        candidates
-                            .Select(x => new StatRow(
-                                x.Id,
-                                x.Name,
-                                x.Parent,
-                                (totals.GetValueOrDefault(x.Id) ?? new()).ToFigures()
-                            ))
-                            .ToList()
-                    );
+                    return Result<IReadOnlyList<StatRow>>.From(Rows(candidates, totals));
                 }
             default:
                 return StatErrors.UnknownTable;
@@ -507,14 +515,10 @@ public sealed class StatisticsReader(ReadDb read, AreaStore areas, TimeProvider 
             return StatErrors.UnknownLevel;
         if (!Metrics.Contains(metric))
             return StatErrors.UnknownMetric;
-        var found = await AreaForAsync(caller, areaId, ct);
-        if (!found.IsOk)
-            return found.Error!;
-        var period = Period(fromDay, toDay);
-        if (!period.IsOk)
-            return period.Error!;
-        var area = found.Value!;
-        var (from, to) = period.Value;
+        var asked = await AreaAndPeriodAsync(caller, areaId, fromDay, toDay, ct);
+        if (!asked.IsOk)
+            return asked.Error!;
+        var (area, from, to) = asked.Value;
         var length = to.DayNumber - from.DayNumber + 1;
         var (pFrom, pTo) = (from.AddDays(-length), from.AddDays(-1));
         var m = Math.Clamp(minSample ?? DefaultMinSample, 0, 100_000);

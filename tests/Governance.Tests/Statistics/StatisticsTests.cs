@@ -158,6 +158,13 @@ public sealed class StatisticsTests(TestApp app) : DbTest(app)
         );
         Assert.Equal(1, dashboard.GetProperty("live").GetProperty("open").GetInt64()); // o3 is still open
 
+        var series = await App.ClientFor(9011)
+            .GetAsync("/api/statistics/areas/11/series?from=2026-11-09&to=2026-11-11")
+            .OkAsync();
+        var point = series.EnumerateArray().Single(); // only the day with something counted
+        Assert.Equal("2026-11-10", point.GetProperty("period").GetString());
+        Assert.Equal(33.3, Num(point.GetProperty("figures"), "responseRate"));
+
         // Per grid, category, member and unit.
         var grids = await TableAsync(9011, 111, "areas");
         Assert.Equal(3, Row(grids, 1111).GetProperty("received").GetInt64());
