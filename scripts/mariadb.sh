@@ -2,6 +2,8 @@
 # Shared by run.sh and test.sh: install MariaDB if missing, start a private instance under
 # the project's data folder (own port, socket, 127.0.0.1 only, utf8mb4, UTC), create a
 # database and an application user. Every step is idempotent so a second call is quick.
+# GOVERNANCE_DATA_DIR and GOVERNANCE_DB_PORT choose the instance; MARIADB_EXTRA_CNF adds [mysqld] lines (the replica
+# bench's binlog and server ids).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,6 +65,7 @@ performance_schema=ON
 performance-schema-instrument='%=OFF'
 performance-schema-consumer-events-statements-current=OFF
 skip-name-resolve
+${MARIADB_EXTRA_CNF:-}
 CNF
 }
 

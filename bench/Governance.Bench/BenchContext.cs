@@ -20,7 +20,7 @@ public sealed class BenchContext : IAsyncDisposable
     /// The dataset every scenario runs on: one street of twenty communities (9,600 buildings), 20,000 members, 20,000
     /// residents, 1,000,000 orders of which 100,000 are open.
     /// </summary>
-    public static readonly ScaleOptions Dataset = new()
+    public static readonly ScaleOptions Street = new()
     {
         Streets = 1,
         CommunitiesPerStreet = 20,
@@ -35,6 +35,33 @@ public sealed class BenchContext : IAsyncDisposable
         OpenShare = 0.1,
         FollowingShare = 0.9,
     };
+
+    /// <summary>
+    /// The county of the statistics issue (GOVERNANCE_BENCH_DATASET=county, used by bench/replica.sh): 12 streets of 9
+    /// communities (108), two compounds of two grids each (432 grids), 176 units, 20,000 members and residents, and
+    /// 1,000,000 orders over three years, 3% of them still open.
+    /// </summary>
+    public static readonly ScaleOptions County = new()
+    {
+        County = true,
+        Streets = 12,
+        CommunitiesPerStreet = 9,
+        CompoundsPerCommunity = 2,
+        GridsPerCompound = 2,
+        BuildingsPerGrid = 6,
+        UnderPath = $"/{ScaleData.CountyId}/",
+        Residents = 20_000,
+        Members = 20_000,
+        Units = 176,
+        Orders = 1_000_000,
+        OpenShare = 0.03,
+        HistoryDays = 1095,
+        FollowingShare = 0.9,
+    };
+
+    /// <summary>The dataset of this run: <see cref="Street"/> unless GOVERNANCE_BENCH_DATASET says county.</summary>
+    public static ScaleOptions Dataset { get; } =
+        Environment.GetEnvironmentVariable("GOVERNANCE_BENCH_DATASET") == "county" ? County : Street;
 
     public static readonly WechatOptions Account = new()
     {
@@ -99,6 +126,10 @@ public sealed class BenchContext : IAsyncDisposable
         new()
         {
             ["Database:ConnectionString"] = connectionString,
+            // bench/replica.sh: statistics and exports read the replica.
+            ["Database:ReadConnectionString"] = Environment.GetEnvironmentVariable(
+                "GOVERNANCE_BENCH_REPLICA_CONNECTION_STRING"
+            ) ?? "",
             ["Storage:DataRoot"] = dataRoot,
             ["Roles"] = roles,
             ["Wechat:Mode"] = Account.Mode,

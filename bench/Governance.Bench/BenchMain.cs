@@ -24,6 +24,14 @@ public static class BenchMain
         var root = Environment.GetEnvironmentVariable("GOVERNANCE_ROOT") ?? Directory.GetCurrentDirectory();
         var fresh = args.Contains("--fresh");
         var quick = args.Contains("--quick");
+        if (args.Contains("prepare"))
+        {
+            // bench/replica.sh: migrate, seed and generate the dataset, nothing else.
+            var started = Stopwatch.StartNew();
+            await using var prepared = await BenchContext.CreateAsync(connectionString, root, fresh);
+            Console.WriteLine($"Dataset ready in {started.Elapsed.TotalSeconds:F0} s");
+            return 0;
+        }
         string[] all =
         [
             "classifier",
@@ -34,13 +42,14 @@ public static class BenchMain
             "practices",
             "visits",
             "statistics",
+            "replica",
             "gateway",
             "twonodes",
             "reliability",
         ];
         var chosen = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         if (chosen.Count == 0)
-            chosen = [.. all];
+            chosen = [.. all.Where(a => a != "replica")]; // replica needs bench/replica.sh's two servers
         if (chosen.FirstOrDefault(c => !all.Contains(c)) is { } unknown)
         {
             Console.Error.WriteLine($"unknown scenario {unknown}; choose from {string.Join(", ", all)}");
@@ -93,6 +102,9 @@ public static class BenchMain
                     break;
                 case "statistics":
                     await StatisticsScenario.RunAsync(context, quick);
+                    break;
+                case "replica":
+                    await ReplicaScenario.RunAsync(context, quick);
                     break;
                 case "practices":
                     await PracticesScenario.RunAsync(context);

@@ -13,6 +13,9 @@ public sealed record ScaleOptions
     /// level.
     /// </summary>
     public int Streets { get; init; }
+
+    /// <summary>Whether the generated streets hang under a county (id <see cref="ScaleData.CountyId"/>).</summary>
+    public bool County { get; init; }
     public int CommunitiesPerStreet { get; init; } = 5;
     public int CompoundsPerCommunity { get; init; } = 10;
     public int GridsPerCompound { get; init; } = 4;
@@ -78,7 +81,8 @@ internal sealed class Laps
 /// </summary>
 public sealed class ScaleData(Db db, TimeProvider clock)
 {
-    public const long StreetBase = 900,
+    public const long CountyId = 899,
+        StreetBase = 900,
         AreaBase = 10_000_000,
         ResidentBase = 1_000_000,
         MemberBase = 2_000_000,
@@ -290,15 +294,34 @@ public sealed class ScaleData(Db db, TimeProvider clock)
             bpg = o.BuildingsPerGrid,
         };
         var added = 0;
+        var root = "/";
+        if (o.County)
+        {
+            // The county and its organisation department's staff member (StaffBase + 300000).
+            added += await Exec(
+                c,
+                $"""
+                INSERT INTO area (id, parent_id, kind, name, path, depth, sort_order, created_at)
+                VALUES ({CountyId}, NULL, 'county', '汉江县', '/{CountyId}/', 0, {CountyId}, @now);
+                INSERT INTO person (id, name, phone, created_at, updated_at)
+                VALUES ({StaffBase + 300000}, '县委组织部', '13900300000', @now, @now);
+                INSERT INTO staff_role (person_id, role, area_id, created_at)
+                VALUES ({StaffBase + 300000}, 'county_admin', {CountyId}, @now);
+                """,
+                p,
+                ct
+            );
+            root = $"/{CountyId}/";
+        }
         added += await Exec(
             c,
             $"""
             INSERT INTO area (id, parent_id, kind, name, path, depth, sort_order, created_at)
-            SELECT {StreetBase} + n, NULL, 'street', CONCAT({Pick(
+            SELECT {StreetBase} + n, {(o.County ? CountyId : "NULL")}, 'street', CONCAT({Pick(
                 StreetNames,
                 "n"
             )}, '街道', IF(n >= {StreetNames.Length}, n DIV {StreetNames.Length} + 1, '')),
-                   CONCAT('/', {StreetBase} + n, '/'), 1, {StreetBase} + n, @now FROM gen_seq WHERE n < {s}
+                   CONCAT('{root}', {StreetBase} + n, '/'), 1, {StreetBase} + n, @now FROM gen_seq WHERE n < {s}
             """,
             p,
             ct
@@ -412,7 +435,7 @@ public sealed class ScaleData(Db db, TimeProvider clock)
             """
             INSERT INTO gen_building (idx, id, path, place, community_id)
             SELECT ROW_NUMBER() OVER (ORDER BY b.id) - 1, b.id, b.path, CONCAT(cp.name, b.name),
-                   CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(b.path, '/', 3), '/', -1) AS SIGNED)
+                   cp.parent_id
               FROM area b JOIN area g ON g.id = b.parent_id JOIN area cp ON cp.id = g.parent_id
              WHERE b.kind = 'building' AND b.path LIKE CONCAT(@underPath, '%')
             """,

@@ -130,4 +130,49 @@ public sealed class ScaleDataTests(TestApp app) : DbTest(app)
             )
         );
     }
+
+    [Fact]
+    public async Task ACountyTreeHangsItsStreetsUnderTheCountyAndRegistersMembersInCommunities()
+    {
+        await App.Service<ScaleData>()
+            .GenerateAsync(
+                new ScaleOptions
+                {
+                    County = true,
+                    Streets = 2,
+                    CommunitiesPerStreet = 2,
+                    CompoundsPerCommunity = 1,
+                    GridsPerCompound = 1,
+                    BuildingsPerGrid = 2,
+                    UnderPath = $"/{ScaleData.CountyId}/",
+                    Residents = 20,
+                    Members = 20,
+                    Units = 2,
+                    Orders = 100,
+                }
+            );
+        Assert.Equal(
+            [("community", 4L), ("county", 1L), ("street", 2L)],
+            await TestDatabase.QueryAsync<(string, long)>(
+                $"SELECT kind, COUNT(*) FROM area WHERE path LIKE '/{ScaleData.CountyId}/%' "
+                    + "AND kind IN ('county', 'street', 'community') GROUP BY kind ORDER BY kind"
+            )
+        );
+        Assert.Equal(
+            ScaleData.CountyId,
+            await TestDatabase.ScalarAsync<long>(
+                "SELECT area_id FROM staff_role WHERE role = 'county_admin' AND person_id >= @staff",
+                new { staff = ScaleData.StaffBase }
+            )
+        );
+        // Every member's registration is with a community (found through the building's compound, not a path position).
+        Assert.Equal(
+            ["community"],
+            await TestDatabase.QueryAsync<string>(
+                "SELECT DISTINCT a.kind FROM registration r JOIN area a ON a.id = r.community_id WHERE r.person_id "
+                    + ">= @m",
+                new { m = ScaleData.MemberBase }
+            )
+        );
+    }
 }

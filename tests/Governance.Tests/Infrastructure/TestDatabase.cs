@@ -152,6 +152,7 @@ public static class TestDatabase
             DELETE FROM area WHERE id >= {ScaleData.AreaBase * 2};
             DELETE FROM area WHERE id >= {ScaleData.AreaBase};
             DELETE FROM area WHERE id >= {ScaleData.StreetBase} AND id < {ScaleData.StreetBase + 100};
+            DELETE FROM area WHERE id = {ScaleData.CountyId};
             """
         );
     }
