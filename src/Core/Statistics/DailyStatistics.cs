@@ -60,20 +60,64 @@ public sealed class DailyStatistics(Db db, TimeProvider clock, ILogger<DailyStat
         return days;
     }
 
+    /// <summary>Computes the days, then the months they fall in once each.</summary>
     private async Task<int> ComputeRangeAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
         var days = 0;
         for (var d = from; d <= to; d = d.AddDays(1), days++)
-            await ComputeAsync(d, ct);
+            await Db.RetryOnDeadlockAsync(() => ComputeOnceAsync(d, ct), ct);
+        for (var m = new DateOnly(from.Year, from.Month, 1); m <= to; m = m.AddMonths(1))
+            await Db.RetryOnDeadlockAsync(() => RollUpMonthAsync(m, ct), ct);
         return days;
     }
 
     /// <summary>
-    /// Computes one China day; returns the rows written. A deadlock with a concurrent run of the same day (a rebuild
-    /// by hand while the nightly job runs) rolls the whole day back, so it is simply run again.
+    /// Computes one China day and its month's sums; returns the day's rows. A deadlock with a concurrent run of the
+    /// same day (a rebuild by hand while the nightly job runs) rolls the whole day back, so it is simply run again.
     /// </summary>
-    public Task<int> ComputeAsync(DateOnly day, CancellationToken ct) =>
-        Db.RetryOnDeadlockAsync(() => ComputeOnceAsync(day, ct), ct);
+    public async Task<int> ComputeAsync(DateOnly day, CancellationToken ct)
+    {
+        var rows = await Db.RetryOnDeadlockAsync(() => ComputeOnceAsync(day, ct), ct);
+        await Db.RetryOnDeadlockAsync(() => RollUpMonthAsync(new DateOnly(day.Year, day.Month, 1), ct), ct);
+        return rows;
+    }
+
+    /// <summary>Replaces a month's rows of stat_monthly with the sums of its days in stat_daily.</summary>
+    private async Task<int> RollUpMonthAsync(DateOnly month, CancellationToken ct)
+    {
+        var args = new
+        {
+            scopes = StatScope.All,
+            month = month.ToDateTime(TimeOnly.MinValue),
+            next = month.AddMonths(1).ToDateTime(TimeOnly.MinValue),
+        };
+        var columns = string.Join(", ", StatCounts.Columns);
+        var sums = string.Join(", ", StatCounts.Columns.Select(col => $"SUM({col})"));
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM stat_monthly WHERE scope IN @scopes AND day = @month",
+                args,
+                tx,
+                cancellationToken: ct
+            )
+        );
+        var rows = await c.ExecuteAsync(
+            new CommandDefinition(
+                $"""
+                INSERT INTO stat_monthly (day, scope, scope_id, {columns})
+                SELECT @month, scope, scope_id, {sums} FROM stat_daily
+                 WHERE scope IN @scopes AND day >= @month AND day < @next GROUP BY scope, scope_id
+                """,
+                args,
+                tx,
+                cancellationToken: ct
+            )
+        );
+        await tx.CommitAsync(ct);
+        return rows;
+    }
 
     private async Task<int> ComputeOnceAsync(DateOnly day, CancellationToken ct)
     {

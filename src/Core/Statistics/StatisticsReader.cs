@@ -265,15 +265,25 @@ public sealed class StatisticsReader(
             "week" => "DATE_FORMAT(day, '%x-W%v')",
             _ => "DATE_FORMAT(day, '%Y-%m-%d')",
         };
-        var rows = await SumAsync<string>(key, "AND scope_id = @id", new { scope, id }, from, to, ct);
+        var rows = await SumAsync<string>(
+            key,
+            "AND scope_id = @id",
+            new { scope, id },
+            from,
+            to,
+            ct,
+            byDay: interval != "month"
+        );
         return rows.OrderBy(r => r.Key, StringComparer.Ordinal)
             .Select(r => new SeriesPoint(r.Key, r.Counts.ToFigures()))
             .ToList();
     }
 
     /// <summary>
-    /// The one read of stat_daily: the counts of a scope (@scope in <paramref name="args"/>) over the period, summed by
-    /// <paramref name="key"/> (a column or expression), narrowed by <paramref name="filter"/>.
+    /// The one read of the statistics: the counts of a scope (@scope in <paramref name="args"/>) over the period,
+    /// summed by <paramref name="key"/> (a column or expression of day, scope_id), narrowed by <paramref
+    /// name="filter"/>. The period's whole months come from stat_monthly (twelve rows a year per place), the days
+    /// around them from stat_daily; <paramref name="byDay"/> reads days only (a series by day or week).
     /// </summary>
     private async Task<List<(TKey Key, StatCounts Counts)>> SumAsync<TKey>(
         string key,
@@ -281,18 +291,36 @@ public sealed class StatisticsReader(
         object args,
         DateOnly from,
         DateOnly to,
-        CancellationToken ct
+        CancellationToken ct,
+        bool byDay = false
     )
     {
+        var firstMonth = from.Day == 1 ? from : new DateOnly(from.Year, from.Month, 1).AddMonths(1);
+        var afterMonths = new DateOnly(to.Year, to.Month, 1);
+        if (to.AddDays(1).Day == 1)
+            afterMonths = afterMonths.AddMonths(1);
+        if (byDay || afterMonths <= firstMonth)
+            (firstMonth, afterMonths) = (from, from); // no whole month: every day from stat_daily
         var parameters = new DynamicParameters(args);
         parameters.Add("from", from.ToDateTime(TimeOnly.MinValue));
         parameters.Add("to", to.ToDateTime(TimeOnly.MinValue));
+        parameters.Add("months", firstMonth.ToDateTime(TimeOnly.MinValue));
+        parameters.Add("afterMonths", afterMonths.ToDateTime(TimeOnly.MinValue));
+        var columns = string.Join(", ", StatCounts.Columns);
         await using var c = await read.Db.OpenAsync(ct);
         var rows = await c.QueryAsync<StatCounts, TKey, (TKey Key, StatCounts Counts)>(
             new CommandDefinition(
                 $"""
-                SELECT {Sums}, {key} AS SumKey FROM stat_daily
-                 WHERE scope = @scope AND day >= @from AND day <= @to {filter} GROUP BY {key}
+                SELECT {Sums}, {key} AS SumKey FROM (
+                  SELECT day, scope_id, {columns} FROM stat_monthly
+                   WHERE scope = @scope AND day >= @months AND day < @afterMonths {filter}
+                  UNION ALL
+                  SELECT day, scope_id, {columns} FROM stat_daily
+                   WHERE scope = @scope AND day >= @from AND day < @months {filter}
+                  UNION ALL
+                  SELECT day, scope_id, {columns} FROM stat_daily
+                   WHERE scope = @scope AND day >= @afterMonths AND day <= @to {filter}
+                ) x GROUP BY {key}
                 """,
                 parameters,
                 cancellationToken: ct

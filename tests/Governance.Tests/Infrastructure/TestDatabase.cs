@@ -78,6 +78,7 @@ public static class TestDatabase
             DELETE FROM survey_call;
             DELETE FROM satisfaction_survey;
             DELETE FROM stat_daily;
+            DELETE FROM stat_monthly;
             DELETE FROM stat_day;
             DELETE FROM order_summons;
             DELETE FROM practice_photo;

@@ -178,6 +178,17 @@ public sealed class StatisticsTests(TestApp app) : DbTest(app)
         var units = await TableAsync(9001, 1, "units");
         Assert.Equal(2, Row(units, 1).GetProperty("resolved").GetInt64()); // 2001 works for 县医院
 
+        // A whole month is read from the monthly sums (November has only this day): the same figures, even with the
+        // days gone.
+        await TestDatabase.ExecuteAsync("DELETE FROM stat_daily");
+        var month = Row(
+            await App.ClientFor(9001)
+                .GetAsync("/api/statistics/areas/1/tables/areas?from=2026-11-01&to=2026-11-30")
+                .OkAsync(),
+            11
+        );
+        Assert.Equal(east.ToString(), month.ToString());
+
         // A secretary reads their own community, not the street.
         await (await App.ClientFor(9011).GetAsync("/api/statistics/areas/1/tables/areas")).ProblemAsync(
             403,
