@@ -60,12 +60,18 @@ public sealed class DailyStatistics(Db db, TimeProvider clock, ILogger<DailyStat
         return days;
     }
 
-    /// <summary>Computes the days, then the months they fall in once each.</summary>
+    /// <summary>
+    /// Computes the days, two at a time (one day's reads overlap the other's writes: days share no rows, and a deadlock
+    /// between their index locks is run again), then the months they fall in once each.
+    /// </summary>
     private async Task<int> ComputeRangeAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var days = 0;
-        for (var d = from; d <= to; d = d.AddDays(1), days++)
-            await Db.RetryOnDeadlockAsync(() => ComputeOnceAsync(d, ct), ct);
+        var days = Math.Max(0, to.DayNumber - from.DayNumber + 1);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, days).Select(from.AddDays),
+            new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
+            async (d, token) => await Db.RetryOnDeadlockAsync(() => ComputeOnceAsync(d, token), token)
+        );
         for (var m = new DateOnly(from.Year, from.Month, 1); m <= to; m = m.AddMonths(1))
             await Db.RetryOnDeadlockAsync(() => RollUpMonthAsync(m, ct), ct);
         return days;

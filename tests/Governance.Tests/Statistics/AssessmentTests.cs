@@ -291,6 +291,44 @@ public sealed class AssessmentTests(TestApp app) : DbTest(app)
             )
         );
 
+        // The survey feeds a community's assessment: 城东's answer was unsatisfied (0%), 解放街 had none sampled.
+        var scheme = await App.ClientFor(9001)
+            .PostAsJsonAsync(
+                "/api/assessments",
+                Scheme(
+                    2026,
+                    "community",
+                    [
+                        new
+                        {
+                            name = "满意度测评",
+                            source = "survey",
+                            metric = id.ToString(),
+                            weight = 1,
+                            target = 90,
+                        },
+                    ]
+                )
+            )
+            .OkAsync();
+        var results = (
+            await App.ClientFor(9001)
+                .PostAsync($"/api/assessments/{scheme.GetProperty("id").GetInt64()}/compute", null)
+                .OkAsync()
+        )
+            .GetProperty("results")
+            .EnumerateArray()
+            .ToDictionary(r => r.GetProperty("subjectId").GetInt64());
+        var eastInput = results[11].GetProperty("inputs").GetProperty("indicators")[0];
+        Assert.Equal(
+            (0m, 0m),
+            (eastInput.GetProperty("value").GetDecimal(), eastInput.GetProperty("points").GetDecimal())
+        );
+        Assert.Equal(
+            JsonValueKind.Null,
+            results[12].GetProperty("inputs").GetProperty("indicators")[0].GetProperty("value").ValueKind
+        );
+
         // Nobody left to remind: one answered, one reached by phone.
         App.Clock.SetChina(2026, 11, 22, 10);
         Assert.Equal(0, await App.Service<Evaluations>().RemindAsync(default));
