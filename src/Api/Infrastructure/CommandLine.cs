@@ -4,7 +4,8 @@ namespace Governance.Api.Infrastructure;
 
 /// <summary>
 /// The deployable's verbs: serve (default), migrate, seed (demo data), intake, statistics (compute the days not yet
-/// computed; "statistics rebuild [from] [to]" recomputes a range, by default from the first order to yesterday).
+/// computed; "statistics rebuild [from] [to]" recomputes a range, by default from the first thing counted to
+/// yesterday).
 /// </summary>
 public static class CommandLine
 {

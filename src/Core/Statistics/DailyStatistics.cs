@@ -26,7 +26,7 @@ public sealed class DailyStatistics(Db db, TimeProvider clock, ILogger<DailyStat
 
     /// <summary>
     /// The nightly run: recomputes the last <see cref="RecomputeDays"/> computed days and computes every day after them
-    /// up to yesterday (a first run starts at the first order's day). Returns the days computed.
+    /// up to yesterday (a first run starts at the day of the first thing counted). Returns the days computed.
     /// </summary>
     public async Task<int> CatchUpAsync(CancellationToken ct)
     {
@@ -42,12 +42,23 @@ public sealed class DailyStatistics(Db db, TimeProvider clock, ILogger<DailyStat
         return await ComputeRangeAsync(from, yesterday, ct);
     }
 
-    /// <summary>The China day of the first order, where a full rebuild starts.</summary>
+    /// <summary>
+    /// The China day of the first thing counted (an order, a list item, a meeting …), where a rebuild starts.
+    /// </summary>
     public async Task<DateOnly?> FirstDayAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var first = await c.ExecuteScalarAsync<DateTime?>(
-            new CommandDefinition("SELECT MIN(created_at) FROM service_order", cancellationToken: ct)
+            new CommandDefinition(
+                """
+                SELECT MIN(t) FROM (
+                  SELECT MIN(created_at) AS t FROM service_order UNION ALL SELECT MIN(created_at) FROM list_item
+                  UNION ALL SELECT MIN(scheduled_at) FROM meeting UNION ALL SELECT MIN(starts_at) FROM activity
+                  UNION ALL SELECT MIN(visited_at) FROM visit
+                  UNION ALL SELECT CAST(MIN(served_on) AS DATETIME) FROM service_record) x
+                """,
+                cancellationToken: ct
+            )
         );
         return first is { } f ? ChinaTime.Today(f) : null;
     }

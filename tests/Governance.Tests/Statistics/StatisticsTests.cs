@@ -228,6 +228,16 @@ public sealed class StatisticsTests(TestApp app) : DbTest(app)
                     + "stat_daily ORDER BY scope, scope_id"
             )
         );
+
+        // A first run starts at the first thing counted, not only the first order: here an hour of service on 11-01.
+        await TestDatabase.ExecuteAsync(
+            """
+            DELETE FROM stat_day;
+            INSERT INTO service_record (person_id, source, ref_id, minutes, served_on, unit_id, community_id, created_at)
+            VALUES (2002, 'activity', 2, 60, '2026-11-01', 2, 12, '2026-11-01 02:00:00');
+            """
+        );
+        Assert.Equal(17, await App.Service<DailyStatistics>().CatchUpAsync(default)); // 11-01 … 11-17
     }
 
     [Fact]
