@@ -233,7 +233,8 @@ public sealed class StatisticsTests(TestApp app) : DbTest(app)
         await TestDatabase.ExecuteAsync(
             """
             DELETE FROM stat_day;
-            INSERT INTO service_record (person_id, source, ref_id, minutes, served_on, unit_id, community_id, created_at)
+            INSERT INTO service_record (person_id, source, ref_id, minutes, served_on, unit_id, community_id,
+              created_at)
             VALUES (2002, 'activity', 2, 60, '2026-11-01', 2, 12, '2026-11-01 02:00:00');
             """
         );
