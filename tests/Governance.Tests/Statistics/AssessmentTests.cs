@@ -107,6 +107,17 @@ public sealed class AssessmentTests(TestApp app) : DbTest(app)
             (85m, 2),
             (hospital.GetProperty("score").GetDecimal(), hospital.GetProperty("responses").GetInt32())
         );
+        // The round closes within three days: whoever still owes a response is reminded, once. Owed: every unit's
+        // rating of its communities (3001, 3002, 3005), 城东's of 市应急局 (9011) and 解放街's of the school (9012).
+        Assert.Equal(5, await App.Service<Evaluations>().RemindAsync(default));
+        Assert.Equal(0, await App.Service<Evaluations>().RemindAsync(default));
+        Assert.Equal(
+            [3001L, 3002, 3005, 9011, 9012],
+            (await JobHelpers.NoticesAsync("evaluation"))
+                .Where(n => n.Title.EndsWith("即将截止", StringComparison.Ordinal))
+                .Select(n => n.PersonId)
+                .Order()
+        );
 
         // The units' scheme: half from the communities, half from a manual indicator entered with evidence.
         var scheme = await street
@@ -266,6 +277,12 @@ public sealed class AssessmentTests(TestApp app) : DbTest(app)
             .PostAsJsonAsync($"/api/surveys/{id}/answers", new { orderCode = first, answer = "unsatisfied" })
             .OkAsync();
         Assert.Equal(1, mine.GetProperty("answered").GetInt32());
+        // Three days on, the resident is reminded once about the order they have not answered for.
+        App.Clock.SetChina(2026, 11, 22, 10);
+        Assert.Equal(1, await App.Service<Evaluations>().RemindAsync(default));
+        Assert.Equal(0, await App.Service<Evaluations>().RemindAsync(default));
+        var reminder = (await JobHelpers.NoticesAsync("satisfaction_survey")).Single(n => n.Title == "满意度回访提醒");
+        Assert.Equal((1001L, second), (reminder.PersonId, reminder.OrderCode));
         await App.ClientFor(9001)
             .PostAsJsonAsync(
                 $"/api/surveys/{id}/answers",
@@ -328,10 +345,6 @@ public sealed class AssessmentTests(TestApp app) : DbTest(app)
             JsonValueKind.Null,
             results[12].GetProperty("inputs").GetProperty("indicators")[0].GetProperty("value").ValueKind
         );
-
-        // Nobody left to remind: one answered, one reached by phone.
-        App.Clock.SetChina(2026, 11, 22, 10);
-        Assert.Equal(0, await App.Service<Evaluations>().RemindAsync(default));
     }
 
     [Fact]
