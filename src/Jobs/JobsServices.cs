@@ -25,6 +25,9 @@ public static class JobsServices
 {
     public const string Group = "governance";
 
+    /// <summary>The Quartz scheduler's name: its instance name and the key of its services.</summary>
+    public const string SchedulerName = "governance";
+
     /// <summary>China Standard Time for cron schedules ("Friday 18:00" means 18:00 in China on every node).</summary>
     public static TimeZoneInfo China { get; } = FindChina();
 
@@ -73,26 +76,34 @@ public static class JobsServices
         JobsOptions o
     )
     {
-        services.AddQuartz("governance", q =>
+        var schedules = new List<JobSchedule>();
+        // A node that starts must not replace the triggers the cluster already runs: a replaced trigger starts over
+        // from "now" and could fire again a fire another node is running, and it would lose a pause set on the jobs
+        // page. New triggers are added; a stored trigger whose schedule differs from the configuration is
+        // rescheduled by ScheduleSync after start-up (keeping its pause).
+        services.Configure<QuartzOptions>(SchedulerName, o => o.Scheduling.IgnoreDuplicates = true);
+        services.AddQuartz(SchedulerName, q =>
         {
             ConfigureStore(q, connectionString);
             // How long an idle node waits before looking for due triggers again (Quartz's default is 30 s).
             q.ConfigureScheduler(s => s.IdleWaitTime = TimeSpan.FromSeconds(Math.Max(1, o.IdleWaitSeconds)));
             q.UseTimeProvider(TimeProvider.System);
-            Simple<SendScheduledBroadcastsJob>(q, "send-scheduled-broadcasts", o.BroadcastIntervalSeconds);
-            Cron<SendRemindersJob>(q, "send-reminders", o.RemindersCron);
-            Cron<EscalateOverdueJob>(q, "escalate-overdue", o.EscalationCron);
-            Cron<SendWeeklyDigestJob>(q, "send-weekly-digest", o.WeeklyDigestCron);
-            Cron<FollowUpResolvedJob>(q, "follow-up-resolved", o.FollowUpCron);
-            Cron<CheckParticipationJob>(q, "check-participation", o.ParticipationCron);
-            Cron<ExpireClaimsJob>(q, "expire-claims", o.ClaimExpiryCron);
-            Cron<RaiseUrgentAlertsJob>(q, "raise-urgent-alerts", o.UrgentAlertsCron);
-            Cron<RemindPracticesJob>(q, "remind-practices", o.PracticeRemindersCron);
-            Cron<ComputeStatisticsJob>(q, "compute-statistics", o.StatisticsCron);
-            Cron<RemindAssessmentJob>(q, "remind-assessment", o.AssessmentRemindersCron);
+            Simple<SendScheduledBroadcastsJob>(q, schedules, "send-scheduled-broadcasts", o.BroadcastIntervalSeconds);
+            Cron<SendRemindersJob>(q, schedules, "send-reminders", o.RemindersCron);
+            Cron<EscalateOverdueJob>(q, schedules, "escalate-overdue", o.EscalationCron);
+            Cron<SendWeeklyDigestJob>(q, schedules, "send-weekly-digest", o.WeeklyDigestCron);
+            Cron<FollowUpResolvedJob>(q, schedules, "follow-up-resolved", o.FollowUpCron);
+            Cron<CheckParticipationJob>(q, schedules, "check-participation", o.ParticipationCron);
+            Cron<ExpireClaimsJob>(q, schedules, "expire-claims", o.ClaimExpiryCron);
+            Cron<RaiseUrgentAlertsJob>(q, schedules, "raise-urgent-alerts", o.UrgentAlertsCron);
+            Cron<RemindPracticesJob>(q, schedules, "remind-practices", o.PracticeRemindersCron);
+            Cron<ComputeStatisticsJob>(q, schedules, "compute-statistics", o.StatisticsCron);
+            Cron<RemindAssessmentJob>(q, schedules, "remind-assessment", o.AssessmentRemindersCron);
             q.AddJobListener<JobRunListener>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);
+        services.AddSingleton<IReadOnlyList<JobSchedule>>(schedules);
+        services.AddHostedService<ScheduleSync>(); // after Quartz's hosted service: the scheduler exists by then
         return services;
     }
 
@@ -110,33 +121,31 @@ public static class JobsServices
         });
     }
 
-    private static void Simple<TJob>(IQuartzBuilder q, string name, int seconds)
-        where TJob : IJob
-    {
-        var key = new JobKey(name, Group);
-        q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably().RequestRecovery());
-        q.AddTrigger(t =>
-            t.ForJob(key)
-                .WithIdentity(name, Group)
-                .WithSimpleSchedule(s =>
-                    s.WithInterval(TimeSpan.FromSeconds(seconds))
-                        .RepeatForever()
-                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)
-                )
-        );
-    }
+    /// <summary>The schedule of a job's trigger (at start-up, and when ScheduleSync replaces a trigger).</summary>
+    public static IScheduleBuilder ScheduleOf(JobSchedule schedule) =>
+        schedule.Cron is { } cron
+            ? CronScheduleBuilder
+                .Create(cron)
+                .InTimeZone(China)
+                .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)
+            : SimpleScheduleBuilder
+                .Create()
+                .WithInterval(TimeSpan.FromSeconds(schedule.IntervalSeconds ?? 60))
+                .RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount);
 
-    private static void Cron<TJob>(IQuartzBuilder q, string name, string cron)
+    private static void Simple<TJob>(IQuartzBuilder q, List<JobSchedule> schedules, string name, int seconds)
+        where TJob : IJob => Add<TJob>(q, schedules, new JobSchedule(name, typeof(TJob), null, seconds));
+
+    private static void Cron<TJob>(IQuartzBuilder q, List<JobSchedule> schedules, string name, string cron)
+        where TJob : IJob => Add<TJob>(q, schedules, new JobSchedule(name, typeof(TJob), cron, null));
+
+    private static void Add<TJob>(IQuartzBuilder q, List<JobSchedule> schedules, JobSchedule schedule)
         where TJob : IJob
     {
-        var key = new JobKey(name, Group);
+        schedules.Add(schedule);
+        var key = new JobKey(schedule.Name, Group);
         q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably().RequestRecovery());
-        q.AddTrigger(t =>
-            t.ForJob(key)
-                .WithIdentity(name, Group)
-                .WithCronSchedule(cron, c =>
-                    c.InTimeZone(China).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)
-                )
-        );
+        q.AddTrigger(t => t.ForJob(key).WithIdentity(schedule.Name, Group).WithSchedule(ScheduleOf(schedule)));
     }
 }

@@ -81,6 +81,25 @@ public sealed class Db(string connectionString)
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> holding a named lock of this database (GET_LOCK on a dedicated session, so the lock
+    /// ends with the session even if the process dies): one node at a time across the cluster.
+    /// </summary>
+    public async Task<T> UnderLockAsync<T>(string name, TimeSpan wait, Func<Task<T>> work, CancellationToken ct)
+    {
+        await using var c = await OpenDedicatedAsync(ct);
+        var got = await c.ExecuteScalarAsync<int?>(
+            new CommandDefinition(
+                "SELECT GET_LOCK(CONCAT(DATABASE(), '.', @name), @seconds)",
+                new { name, seconds = (int)Math.Ceiling(wait.TotalSeconds) },
+                cancellationToken: ct
+            )
+        );
+        if (got != 1)
+            throw new TimeoutException($"Timed out waiting for the lock {name}.");
+        return await work(); // closing the dedicated session releases the lock
+    }
+
+    /// <summary>
     /// Runs a transaction again when InnoDB picks it as a deadlock victim (1213) or a lock wait times out (1205):
     /// both roll the whole transaction back, so running it again is safe. Five tries, short jittered pauses.
     /// </summary>
