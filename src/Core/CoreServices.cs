@@ -45,12 +45,15 @@ public static class CoreServices
 
         services.AddSingleton<AreaStore>();
         services.AddSingleton<PersonStore>();
+        services.AddSingleton<StaffConsole.StaffAccountStore>();
+        services.AddSingleton<StaffConsole.DataProtectionKeyStore>();
         services.AddSingleton<Profiles>();
         services.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         services.AddSingleton<WriteLimiter>();
         services.AddSingleton<CategoryStore>();
         services.AddSingleton<WorkCalendarStore>();
         services.AddSingleton<WorkCalendarCache>();
+        services.AddSingleton<CalendarAdmin>();
         services.AddSingleton<RefreshTokenStore>();
 
         services.AddSingleton<PhotoStorage>();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
+using Governance.Api.StaffConsole;
 using Governance.Core.People;
 using Governance.Wechat;
 using Microsoft.AspNetCore.Authentication;
@@ -27,24 +28,32 @@ public static class AuthenticationSetup
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<SignIn>();
         builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, ConfigureJwt>();
-        // The development scheme exists only in sandbox mode: in live mode "Authorization: Dev …" is just a token
-        // the JWT handler does not understand.
+        // One policy scheme picks per request: "Authorization: Dev …" (sandbox only), a bearer token (the
+        // mini-program), or the staff console's cookie. The development scheme exists only in sandbox mode: in live
+        // mode "Authorization: Dev …" is just a token the JWT handler does not understand.
         var sandbox = builder.Configuration[$"{WechatOptions.Section}:Mode"] == WechatOptions.Sandbox;
-        var authentication = builder.Services.AddAuthentication(
-            sandbox ? Smart : JwtBearerDefaults.AuthenticationScheme
-        );
+        var authentication = builder.Services.AddAuthentication(Smart);
         authentication.AddJwtBearer();
+        authentication.AddPolicyScheme(Smart, null, o => o.ForwardDefaultSelector = http => SchemeFor(http, sandbox));
+        authentication.AddStaffConsoleCookie();
         if (sandbox)
-            authentication
-                .AddPolicyScheme(Smart, null, o => o.ForwardDefaultSelector = http =>
-                    http.Request.Headers.Authorization.ToString().StartsWith("Dev ", StringComparison.Ordinal)
-                    && http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.AllowDevScheme
-                        ? DevScheme
-                        : JwtBearerDefaults.AuthenticationScheme
-                )
-                .AddScheme<AuthenticationSchemeOptions, DevAuthenticationHandler>(DevScheme, null);
+            authentication.AddScheme<AuthenticationSchemeOptions, DevAuthenticationHandler>(DevScheme, null);
         builder.Services.AddAuthorization();
         return builder;
+    }
+
+    private static string SchemeFor(HttpContext http, bool sandbox)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (
+            sandbox
+            && header.StartsWith("Dev ", StringComparison.Ordinal)
+            && http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.AllowDevScheme
+        )
+            return DevScheme;
+        if (header.Length == 0 && http.Request.Cookies.ContainsKey(StaffConsole.ConsoleAuth.CookieName))
+            return StaffConsole.ConsoleAuth.Scheme;
+        return JwtBearerDefaults.AuthenticationScheme;
     }
 
     public static byte[] SigningKey(AuthOptions auth, WechatOptions wechat)

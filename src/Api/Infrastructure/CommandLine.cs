@@ -5,7 +5,7 @@ namespace Governance.Api.Infrastructure;
 /// <summary>
 /// The deployable's verbs: serve (default), migrate, seed (demo data), intake, statistics (compute the days not yet
 /// computed; "statistics rebuild [from] [to]" recomputes a range, by default from the first thing counted to
-/// yesterday).
+/// yesterday), staff-password (set a person's console username and password; the password is read from standard input).
 /// </summary>
 public static class CommandLine
 {
@@ -13,10 +13,11 @@ public static class CommandLine
         Migrate = "migrate",
         Seed = "seed",
         Intake = "intake",
-        Statistics = "statistics";
+        Statistics = "statistics",
+        StaffPassword = "staff-password";
 
     public static (string Command, string[] HostArgs) Split(string[] args) =>
-        args.Length > 0 && args[0] is Serve or Migrate or Seed or Intake or Statistics
+        args.Length > 0 && args[0] is Serve or Migrate or Seed or Intake or Statistics or StaffPassword
             ? (args[0], args[1..])
             : (Serve, args);
 
@@ -48,6 +49,8 @@ public static class CommandLine
         }
         if (command == Statistics)
             return await StatisticsAsync(app, commandArgs, ct);
+        if (command == StaffPassword)
+            return await StaffPasswordAsync(app, commandArgs, ct);
         var runner = app.Services.GetRequiredService<MigrationRunner>();
         var log = app.Services.GetRequiredService<ILogger<MigrationRunner>>();
         try
@@ -105,6 +108,37 @@ public static class CommandLine
             computed,
             started.Elapsed.TotalSeconds
         );
+        return 0;
+    }
+
+    /// <summary>
+    /// "staff-password &lt;username&gt; &lt;personId&gt;", the password on standard input (never an argument).
+    /// </summary>
+    private static async Task<int> StaffPasswordAsync(WebApplication app, string[] args, CancellationToken ct)
+    {
+        var log = app.Services.GetRequiredService<ILogger<StaffConsole.ConsoleSignIn>>();
+        args = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray(); // host options follow
+        if (args.Length != 2 || !long.TryParse(args[1], out var personId))
+        {
+            log.LogError("Usage: staff-password <username> <personId>   (the password is read from standard input)");
+            return 2;
+        }
+        var password = (await Console.In.ReadLineAsync(ct))?.Trim() ?? "";
+        var people = app.Services.GetRequiredService<Governance.Core.People.PersonStore>();
+        if (await people.LoadCallerAsync(personId, ct) is not { } caller || !StaffConsole.ConsoleAuth.MayUse(caller))
+        {
+            log.LogError("Person {Person} is not staff or a unit admin: no console account", personId);
+            return 1;
+        }
+        var set = await app
+            .Services.GetRequiredService<StaffConsole.ConsoleSignIn>()
+            .SetPasswordAsync(personId, args[0], password, ct);
+        if (!set.IsOk)
+        {
+            log.LogError("{Message}", set.Error!.Message);
+            return 1;
+        }
+        log.LogInformation("Console account {Username} set for {Name} ({Person})", args[0], caller.Name, personId);
         return 0;
     }
 }

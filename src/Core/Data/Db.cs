@@ -49,6 +49,17 @@ public sealed class Db(string connectionString)
         return await OpenPooledAsync(ct);
     }
 
+    /// <summary>
+    /// A pooled connection of its own, opened synchronously, for the framework's few synchronous interfaces (the
+    /// data-protection key ring): never the request's scoped connection.
+    /// </summary>
+    public DbConnection OpenSync()
+    {
+        var connection = MySqlDriver.CreateConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
     internal async Task<DbConnection> OpenPooledAsync(CancellationToken ct)
     {
         var connection = MySqlDriver.CreateConnection(ConnectionString);

@@ -1,0 +1,66 @@
+using Governance.Api.Auth;
+using Governance.Api.Infrastructure;
+using Governance.Core.People;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Governance.Api.StaffConsole;
+
+public static class ConsoleEndpoints
+{
+    public sealed record SignInRequest(string? Username, string? Password);
+
+    public sealed record Session(object Me, string Csrf);
+
+    public static void MapConsoleAuth(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/console").WithTags("Staff console");
+        g.MapPost("/sign-in", SignInAsync)
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIn)
+            .WithName("ConsoleSignIn")
+            .WithSummary(
+                "Staff console: sign in with username and password; sets the console cookie. Five wrong passwords in "
+                    + "a row lock the account for 15 minutes"
+            )
+            .ProducesErrors(ConsoleErrors.SignIn);
+        g.MapPost("/sign-out", async (HttpContext http) =>
+            {
+                await http.SignOutAsync(ConsoleAuth.Scheme);
+                return TypedResults.NoContent();
+            })
+            .AllowAnonymous()
+            .WithName("ConsoleSignOut")
+            .WithSummary("Staff console: sign out (the cookie is removed)");
+        g.MapGet("/session", SessionAsync)
+            .RequireAuthorization()
+            .WithName("ConsoleSession")
+            .WithSummary("Staff console: who is signed in (roles and scopes) and the antiforgery token for writes");
+    }
+
+    private static async Task<IResult> SignInAsync(
+        SignInRequest body,
+        ConsoleSignIn signIn,
+        HttpContext http,
+        CancellationToken ct
+    )
+    {
+        var result = await signIn.SignInAsync(body.Username, body.Password, ct);
+        if (!result.IsOk)
+            return result.Error!.ToProblem();
+        await http.SignInAsync(ConsoleAuth.Scheme, ConsoleAuth.PrincipalFor(result.Value!.PersonId));
+        return TypedResults.Ok(new { result.Value.PersonId, result.Value.Name });
+    }
+
+    private static async Task<IResult> SessionAsync(
+        Me me,
+        Profiles profiles,
+        IAntiforgery antiforgery,
+        HttpContext http,
+        CancellationToken ct
+    )
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return TypedResults.Ok(new Session(await profiles.MeAsync(me.Caller, ct), tokens.RequestToken!));
+    }
+}
