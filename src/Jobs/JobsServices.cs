@@ -46,22 +46,24 @@ public static class JobsServices
 
     /// <summary>
     /// On a node whose roles include "jobs": the clustered Quartz scheduler with one trigger per job, the record of
-    /// every fire, and the outbox dispatcher. Quartz builds its triggers while services are registered, so the "Jobs"
-    /// section is read (and validated) here as well as bound for the services that inject it.
+    /// every fire, and the outbox dispatcher. Every other node gets the same scheduler object, never started, for the
+    /// jobs page (pause, resume, trigger now act on the shared store). Quartz builds its triggers while services are
+    /// registered, so the "Jobs" section is read (and validated) here as well as bound for the services that inject it.
     /// </summary>
     public static IServiceCollection AddGovernanceJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<JobsOptions>(JobsOptions.Section);
         services.AddSingleton<JobRunListener>();
-        if (!NodeRoles.Of(configuration).Jobs)
-            return services;
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         Validator.ValidateObject(jobs, new ValidationContext(jobs), validateAllProperties: true);
         var connectionString = configuration["Database:ConnectionString"];
         if (string.IsNullOrWhiteSpace(connectionString))
             return services;
-        services.AddGovernanceScheduler(connectionString, jobs);
-        services.AddHostedService<OutboxDispatcherService>();
+        var run = NodeRoles.Of(configuration).Jobs;
+        services.AddGovernanceScheduler(connectionString, jobs, run);
+        services.AddSingleton<JobsDashboard>();
+        if (run)
+            services.AddHostedService<OutboxDispatcherService>();
         return services;
     }
 
@@ -73,7 +75,8 @@ public static class JobsServices
     public static IServiceCollection AddGovernanceScheduler(
         this IServiceCollection services,
         string connectionString,
-        JobsOptions o
+        JobsOptions o,
+        bool run = true
     )
     {
         var schedules = new List<JobSchedule>();
@@ -101,8 +104,10 @@ public static class JobsServices
             Cron<RemindAssessmentJob>(q, schedules, "remind-assessment", o.AssessmentRemindersCron);
             q.AddJobListener<JobRunListener>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
-        services.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);
         services.AddSingleton<IReadOnlyList<JobSchedule>>(schedules);
+        if (!run)
+            return services; // the scheduler object only, for the jobs page: never started here
+        services.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);
         services.AddHostedService<ScheduleSync>(); // after Quartz's hosted service: the scheduler exists by then
         return services;
     }

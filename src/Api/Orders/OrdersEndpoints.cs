@@ -290,13 +290,16 @@ public static class OrdersEndpoints
         long? areaId,
         long? categoryId,
         bool? overdue,
+        string? urgency,
         int? page,
         int? pageSize,
         CancellationToken ct
     )
     {
         var statuses = status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (await orders.ListAsync(me.Caller, statuses, areaId, categoryId, overdue, page, pageSize, ct)).ToOk();
+        return (
+            await orders.ListAsync(me.Caller, statuses, areaId, categoryId, overdue, page, pageSize, ct, urgency)
+        ).ToOk();
     }
 
     private static async Task<Results<Ok<OrderDetail>, ApiProblem>> GetAsync(

@@ -41,7 +41,8 @@ public sealed record RecipientView(
     int Attempts,
     string? LastError,
     string? Receipt,
-    DateTimeOffset? SentAt
+    DateTimeOffset? SentAt,
+    long DeliveryId
 );
 
 /// <summary>
@@ -206,7 +207,8 @@ public sealed class BroadcastService(
                     r.Attempts,
                     r.LastError,
                     r.Receipt,
-                    r.SentAt is { } s ? ChinaTime.ToChina(s) : null
+                    r.SentAt is { } s ? ChinaTime.ToChina(s) : null,
+                    r.DeliveryId
                 ))
                 .ToList(),
             p,

@@ -79,4 +79,32 @@ public sealed class JobRunStore(Db db)
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(PruneSql, new { before }, cancellationToken: ct));
     }
+
+    /// <summary>One recorded fire, as the jobs page lists it.</summary>
+    public sealed record Run
+    {
+        public string JobName { get; init; } = "";
+        public DateTime ScheduledAt { get; init; }
+        public string Node { get; init; } = "";
+        public int Runs { get; init; }
+        public string Outcome { get; init; } = "";
+        public string? Result { get; init; }
+        public DateTime StartedAt { get; init; }
+        public DateTime? FinishedAt { get; init; }
+    }
+
+    // The newest fires of each job (the unique key on job_name, scheduled_at serves each job's slice).
+    private const string RecentSql = """
+        SELECT job_name AS JobName, scheduled_at AS ScheduledAt, node AS Node, runs AS Runs, outcome AS Outcome,
+               result AS Result, started_at AS StartedAt, finished_at AS FinishedAt
+          FROM job_run WHERE job_name = @job ORDER BY scheduled_at DESC LIMIT @limit
+        """;
+
+    public async Task<IReadOnlyList<Run>> RecentAsync(string job, int limit, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<Run>(new CommandDefinition(RecentSql, new { job, limit }, cancellationToken: ct))
+        ).AsList();
+    }
 }

@@ -560,7 +560,8 @@ public sealed class DeliveryStore(Db db)
         int Attempts,
         string? LastError,
         string? Receipt,
-        DateTime? SentAt
+        DateTime? SentAt,
+        long DeliveryId
     );
 
     public async Task<(IReadOnlyList<RecipientStatus> Items, long Total)> RecipientsAsync(
@@ -591,7 +592,7 @@ public sealed class DeliveryStore(Db db)
             new CommandDefinition(
                 """
                 SELECT d.person_id AS PersonId, p.name, d.channel, d.status, d.attempts, d.last_error AS LastError,
-                  d.receipt, d.sent_at AS SentAt
+                  d.receipt, d.sent_at AS SentAt, d.id AS DeliveryId
                   FROM delivery d JOIN person p ON p.id = d.person_id
                  WHERE d.broadcast_id = @broadcastId AND (@status IS NULL OR d.status = @status)
                  ORDER BY d.id LIMIT @limit OFFSET @offset

@@ -36,6 +36,7 @@ public static class OrderEventKind
         Released = "released",
         ClaimExpired = "claim_expired",
         DeadlineExtended = "deadline_extended",
+        DeadlineRecounted = "deadline_recounted",
         Comment = "comment",
         Acknowledged = "acknowledged",
         Summoned = "summoned",
@@ -68,6 +69,7 @@ public static class OrderEventKind
             Released => "退回认领池",
             ClaimExpired => "认领超时，退回认领池",
             DeadlineExtended => "延长办理期限",
+            DeadlineRecounted => "工作日历调整，重新计算期限",
             Comment => "居民补充",
             Acknowledged => "已响应",
             Summoned => "吹哨：部门报到",
@@ -210,7 +212,11 @@ public sealed record OrderListFilter(
     bool? Overdue,
     int Page,
     int PageSize
-);
+)
+{
+    /// <summary>"urgent" or "normal"; null: both.</summary>
+    public string? Urgency { get; init; }
+}
 
 /// <summary>
 /// The claim pool's query: scope, categories (null: any), deadline, and an optional point and radius.

@@ -99,11 +99,14 @@ public sealed class OrderReader(OrderStore orders, AreaStore areas, ClaimExpiry 
         bool? overdue,
         int? page,
         int? pageSize,
-        CancellationToken ct
+        CancellationToken ct,
+        string? urgency = null
     )
     {
         if (statuses?.FirstOrDefault(s => !OrderStatus.All.Contains(s)) is { } bad)
             return OrderErrors.InvalidStatus.With($"未知的工单状态：{bad}");
+        if (urgency is not (null or "urgent" or "normal"))
+            return OrderErrors.InvalidStatus.With("紧急程度只能是 urgent 或 normal");
         var p = page ?? 1;
         var size = pageSize ?? 20;
         if (p < 1 || p > MaxPage || size < 1 || size > MaxPageSize)
@@ -119,7 +122,7 @@ public sealed class OrderReader(OrderStore orders, AreaStore areas, ClaimExpiry 
         var now = clock.GetUtcNow().UtcDateTime;
         var result = await orders.ListAsync(
             caller,
-            new OrderListFilter(statuses, areaPath, categoryId, overdue, p, size),
+            new OrderListFilter(statuses, areaPath, categoryId, overdue, p, size) { Urgency = urgency },
             now,
             ct
         );

@@ -911,6 +911,11 @@ public sealed class OrderStore(Db db)
             filters.Append(" AND o.category_id = @categoryId");
             p.Add("categoryId", filter.CategoryId);
         }
+        if (filter.Urgency is not null)
+        {
+            filters.Append(" AND o.urgency = @urgency");
+            p.Add("urgency", filter.Urgency);
+        }
         if (filter.Overdue is not null)
         {
             filters.Append(
