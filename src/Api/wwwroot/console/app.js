@@ -1,0 +1,812 @@
+// The staff console: one page over the same JSON API the mini-program uses, signed in with the console cookie.
+// Every write carries the antiforgery token from /api/console/session; every error shows the API's Chinese title.
+const state = { me: null, csrf: null, categories: [], areaNames: new Map() };
+const $ = (sel, root = document) => root.querySelector(sel);
+const view = () => $("#view");
+
+const esc = (v) =>
+  String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+const fmt = (iso) => {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+};
+const pct = (v) => (v == null ? "—" : `${Math.round(v * 1000) / 10}%`);
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.title) || `请求失败（${status}）`);
+    this.status = status;
+    this.code = body && body.code;
+  }
+}
+
+/** A page's read that came back after the user had moved on: the page must not draw over the newer one. */
+class Stale extends Error {}
+let routeSeq = 0;
+
+async function api(path, { method = "GET", body } = {}) {
+  const seq = routeSeq;
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && state.csrf) headers["X-CSRF-TOKEN"] = state.csrf;
+  const r = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (r.status === 204) return null;
+  const type = r.headers.get("content-type") || "";
+  const data = type.includes("json") ? await r.json() : await r.text();
+  if (r.status === 401 && !path.startsWith("/api/console/sign-in")) {
+    showSignIn();
+    throw new ApiError(401, data);
+  }
+  if (!r.ok) throw new ApiError(r.status, data);
+  if (method === "GET" && seq !== routeSeq) throw new Stale();
+  return data;
+}
+
+let toastTimer;
+function toast(message, bad = false) {
+  const t = $("#toast");
+  t.textContent = message;
+  t.className = bad ? "toast bad" : "toast";
+  t.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (t.hidden = true), 4000);
+}
+
+/** Runs an action, tells the outcome, and re-renders the current route on success. */
+async function act(work, done) {
+  try {
+    await work();
+    if (done) toast(done);
+    await route();
+  } catch (e) {
+    if (e.status !== 401) toast(e.message, true);
+  }
+}
+
+// ---------- sign-in and the shell ----------
+
+function showSignIn() {
+  $("#shell").hidden = true;
+  $("#signin").hidden = false;
+  $("#username").focus();
+}
+
+$("#signin-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("#signin-error").textContent = "";
+  $("#signin-button").disabled = true;
+  try {
+    await api("/api/console/sign-in", {
+      method: "POST",
+      body: { username: $("#username").value.trim(), password: $("#password").value },
+    });
+    $("#password").value = "";
+    await start();
+  } catch (err) {
+    $("#signin-error").textContent = err.message;
+  } finally {
+    $("#signin-button").disabled = false;
+  }
+});
+
+$("#signout").addEventListener("click", async () => {
+  await api("/api/console/sign-out", { method: "POST" }).catch(() => {});
+  state.me = null;
+  showSignIn();
+});
+$("#menu-toggle").addEventListener("click", () => $("#nav").classList.toggle("open"));
+
+const roleNames = {
+  county_admin: "县级管理员",
+  street_admin: "街道管理员",
+  secretary: "社区书记",
+  grid_worker: "网格员",
+};
+const has = (...roles) => state.me.staff.some((s) => roles.includes(s.role));
+const isAdmin = () => has("street_admin", "county_admin");
+const canManage = () => has("secretary", "street_admin", "county_admin");
+const homeArea = () => (state.me.staff[0] ? state.me.staff[0].areaId : null);
+
+const pages = [
+  { path: "dashboard", name: "工作台", show: () => homeArea() != null, render: dashboard },
+  { path: "orders", name: "工单", show: () => true, render: orders },
+  { path: "urgent", name: "紧急诉求", show: () => state.me.staff.length > 0, render: urgent },
+  { path: "broadcasts", name: "群发通知", show: canManage, render: broadcasts },
+  { path: "approvals", name: "报到审核", show: canManage, render: approvals },
+  { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
+  { path: "calendar", name: "工作日历", show: isAdmin, render: calendar },
+  { path: "jobs", name: "定时任务", show: isAdmin, render: jobs },
+];
+
+async function start() {
+  const session = await api("/api/console/session");
+  state.me = session.me;
+  state.csrf = session.csrf;
+  state.categories = await api("/api/categories");
+  const scopes = state.me.staff.map((s) => roleNames[s.role] || s.role);
+  if (state.me.units && state.me.units.length) scopes.push("单位管理员");
+  $("#who").textContent = `${state.me.name}（${scopes.join("、")}）`;
+  $("#nav").innerHTML =
+    pages
+      .filter((p) => p.show())
+      .map((p) => `<a href="#/${p.path}" data-path="${p.path}">${p.name}</a>`)
+      .join("") + `<a href="/docs" target="_blank" rel="noopener">接口文档</a>`;
+  $("#signin").hidden = true;
+  $("#shell").hidden = false;
+  if (!location.hash || location.hash === "#/") location.hash = homeArea() != null ? "#/dashboard" : "#/orders";
+  else await route();
+}
+
+async function route() {
+  if (!state.me) return;
+  const seq = ++routeSeq;
+  const [, path = "", ...rest] = location.hash.split("/");
+  const page = pages.find((p) => p.path === path && p.show()) || pages.find((p) => p.show());
+  document.querySelectorAll("#nav a").forEach((a) => a.classList.toggle("active", a.dataset.path === page.path));
+  $("#nav").classList.remove("open");
+  try {
+    await page.render(rest.map(decodeURIComponent));
+  } catch (e) {
+    if (e instanceof Stale || seq !== routeSeq) return; // a newer page is being drawn
+    if (e.status !== 401) view().innerHTML = `<div class="card error">${esc(e.message)}</div>`;
+  }
+}
+window.addEventListener("hashchange", route);
+
+// ---------- dashboard ----------
+
+async function dashboard() {
+  const area = homeArea();
+  const d = await api(`/api/statistics/areas/${area}/dashboard`);
+  const live = d.live || {};
+  const tile = (label, value, href, alert) =>
+    `<a class="tile${alert && value ? " alert" : ""}" href="${href}">${label}<b>${value ?? 0}</b></a>`;
+  view().innerHTML = `
+    <h2>${esc(d.areaName)} · 工作台</h2>
+    <div class="tiles">
+      ${tile("今日新增", live.newToday, "#/orders/list/submitted")}
+      ${tile("办理中", live.open, "#/orders")}
+      ${tile("紧急诉求", live.urgent, "#/urgent", true)}
+      ${tile("已超期", live.overdue, "#/orders/list/overdue", true)}
+      ${tile("已升级督办", live.escalated, "#/orders", true)}
+    </div>
+    <div class="card">
+      <h3>近 30 天三率（${esc(d.from)} 至 ${esc(d.to)}）</h3>
+      <div class="tiles">
+        <div class="tile">响应率<b>${pct(d.period.responseRate)}</b></div>
+        <div class="tile">解决率<b>${pct(d.period.resolutionRate)}</b></div>
+        <div class="tile">满意率<b>${pct(d.period.satisfactionRate)}</b></div>
+        <div class="tile">收到诉求<b>${d.period.received}</b></div>
+      </div>
+      <div id="rates" class="chart"></div>
+    </div>
+    <div class="card">
+      <h3>下级情况</h3>
+      <div class="table-wrap"><table>
+        <tr><th>区域</th><th>收到</th><th>响应率</th><th>解决率</th><th>满意率</th></tr>
+        ${(d.children || [])
+          .map(
+            (c) => `<tr><td>${esc(c.name)}</td><td>${c.figures.received}</td><td>${pct(c.figures.responseRate)}</td>
+              <td>${pct(c.figures.resolutionRate)}</td><td>${pct(c.figures.satisfactionRate)}</td></tr>`,
+          )
+          .join("")}
+      </table></div>
+    </div>`;
+  const chart = echarts.init($("#rates"));
+  const series = d.series || [];
+  const line = (name, key) => ({
+    name,
+    type: "line",
+    smooth: true,
+    connectNulls: true,
+    data: series.map((s) => (s.figures[key] == null ? null : Math.round(s.figures[key] * 1000) / 10)),
+  });
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: "category", data: series.map((s) => s.period) },
+    yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+    series: [line("响应率", "responseRate"), line("解决率", "resolutionRate"), line("满意率", "satisfactionRate")],
+  });
+}
+
+// ---------- orders ----------
+
+const statusNames = {
+  submitted: "待受理",
+  accepted: "已受理",
+  published: "认领池",
+  claimed: "已认领",
+  in_progress: "办理中",
+  resolved: "已办结",
+  closed: "已关闭",
+  rejected: "不予受理",
+  merged: "已合并",
+  cancelled: "已撤销",
+};
+const openStatuses = "submitted,accepted,published,claimed,in_progress";
+
+// 常用语: the words staff use every day, offered as suggestions (they can still type their own).
+const phrases = {
+  reject: [
+    "不属于社区受理范围，已告知居民向相关部门反映",
+    "反映内容不够具体，请补充具体位置后重新提交",
+    "属于个人民事纠纷，建议通过人民调解或法律途径解决",
+  ],
+  extend: ["需协调物业及相关部门，延长办理期限", "等待配件或施工队进场，延长办理期限", "遇节假日，延长办理期限"],
+};
+const datalists = () =>
+  Object.entries(phrases)
+    .map(([k, list]) => `<datalist id="phrases-${k}">${list.map((p) => `<option value="${esc(p)}">`).join("")}</datalist>`)
+    .join("");
+
+async function orders(args) {
+  if (args[0] && args[0] !== "list") return orderDetail(args[0]);
+  const preset = args[1] || "";
+  const q = new URLSearchParams(location.hash.split("?")[1] || "");
+  const status = q.get("status") ?? (preset === "submitted" ? "submitted" : preset === "overdue" ? "" : openStatuses);
+  const overdue = q.get("overdue") ?? (preset === "overdue" ? "true" : "");
+  const category = q.get("categoryId") || "";
+  const page = Number(q.get("page") || 1);
+  const params = new URLSearchParams({ page, pageSize: 20 });
+  if (status) params.set("status", status);
+  if (overdue) params.set("overdue", overdue);
+  if (category) params.set("categoryId", category);
+  const list = await api(`/api/orders?${params}`);
+  const option = (value, label, current) =>
+    `<option value="${value}"${value === current ? " selected" : ""}>${label}</option>`;
+  view().innerHTML = `
+    <h2>工单</h2>
+    <form id="order-filters" class="filters">
+      <select name="status" aria-label="状态">
+        ${option(openStatuses, "全部未办结", status)}
+        ${option("", "全部", status)}
+        ${Object.entries(statusNames).map(([k, v]) => option(k, v, status)).join("")}
+      </select>
+      <select name="categoryId" aria-label="类别">
+        ${option("", "全部类别", category)}
+        ${state.categories.map((c) => option(String(c.id), esc(c.name), category)).join("")}
+      </select>
+      <label class="inline"><input type="checkbox" name="overdue" value="true"${overdue === "true" ? " checked" : ""}> 只看超期</label>
+      <button type="submit">筛选</button>
+      <span class="muted">共 ${list.total} 件</span>
+    </form>
+    <div class="bulk">
+      <span class="muted">选中的工单：</span>
+      <button id="bulk-accept">批量受理</button>
+      <button id="bulk-publish">批量发布到认领池</button>
+    </div>
+    <div class="table-wrap"><table id="order-table">
+      <tr><th><input type="checkbox" id="check-all" aria-label="全选"></th><th>编号</th><th>类别</th><th>诉求</th>
+        <th>位置</th><th>状态</th><th>办理期限</th></tr>
+      ${list.items
+        .map(
+          (o) => `<tr class="${o.overdue ? "overdue" : ""}">
+            <td><input type="checkbox" class="pick" value="${esc(o.code)}" data-status="${o.status}" aria-label="选择 ${esc(o.code)}"></td>
+            <td><a href="#/orders/${encodeURIComponent(o.code)}">${esc(o.code)}</a></td>
+            <td>${esc(o.category.name)}</td>
+            <td>${o.urgency === "urgent" ? '<span class="tag urgent">紧急</span> ' : ""}${esc(o.description)}</td>
+            <td>${esc(o.area.fullName)}</td>
+            <td><span class="tag">${esc(o.statusName)}</span>${o.escalationLevel ? ` <span class="tag urgent">督办${o.escalationLevel}级</span>` : ""}</td>
+            <td class="due">${fmt(o.resolveBy)}${o.overdue ? " 已超期" : ""}</td></tr>`,
+        )
+        .join("")}
+    </table></div>
+    <div class="pager">
+      <button id="prev"${page <= 1 ? " disabled" : ""}>上一页</button>
+      <span>第 ${page} 页</span>
+      <button id="next"${page * 20 >= list.total ? " disabled" : ""}>下一页</button>
+    </div>`;
+  const go = (p) => {
+    const f = new FormData($("#order-filters"));
+    const next = new URLSearchParams({
+      status: f.get("status"),
+      categoryId: f.get("categoryId"),
+      overdue: f.get("overdue") || "",
+      page: p,
+    });
+    location.hash = `#/orders/list/?${next}`;
+  };
+  $("#order-filters").addEventListener("submit", (e) => {
+    e.preventDefault();
+    go(1);
+  });
+  $("#prev").addEventListener("click", () => go(page - 1));
+  $("#next").addEventListener("click", () => go(page + 1));
+  $("#check-all").addEventListener("change", (e) =>
+    document.querySelectorAll(".pick").forEach((c) => (c.checked = e.target.checked)),
+  );
+  const bulk = (verb, from, label) => async () => {
+    const picked = [...document.querySelectorAll(".pick:checked")];
+    const eligible = picked.filter((c) => c.dataset.status === from).map((c) => c.value);
+    if (!eligible.length) return toast(`选中的工单里没有可${label}的`, true);
+    let done = 0;
+    const failed = [];
+    for (const code of eligible) {
+      try {
+        await api(`/api/orders/${encodeURIComponent(code)}/${verb}`, { method: "POST" });
+        done++;
+      } catch (e) {
+        failed.push(`${code}：${e.message}`);
+      }
+    }
+    toast(`已${label} ${done} 件${failed.length ? `；未成功：${failed.join("；")}` : ""}`, failed.length > 0);
+    await route();
+  };
+  $("#bulk-accept").addEventListener("click", bulk("accept", "submitted", "受理"));
+  $("#bulk-publish").addEventListener("click", bulk("publish", "accepted", "发布"));
+}
+
+async function orderDetail(code) {
+  const o = await api(`/api/orders/${encodeURIComponent(code)}`);
+  const path = `/api/orders/${encodeURIComponent(code)}`;
+  const open = openStatuses.split(",").includes(o.status);
+  const actions = [];
+  if (o.status === "submitted") {
+    actions.push(`<button id="accept" class="primary">受理</button>`);
+    actions.push(`<form id="reject"><input name="reason" list="phrases-reject" placeholder="不予受理的理由" required size="28">
+      <button type="submit">不予受理</button></form>`);
+    actions.push(`<form id="merge"><input name="intoCode" placeholder="合并到工单编号" required size="18">
+      <button type="submit">合并</button></form>`);
+  }
+  if (o.status === "accepted") actions.push(`<button id="publish" class="primary">发布到认领池</button>`);
+  if (["submitted", "accepted", "published"].includes(o.status)) {
+    actions.push(`<form id="recategorize"><select name="categoryId" aria-label="新类别">${state.categories
+      .map((c) => `<option value="${c.id}"${c.id === o.category.id ? " selected" : ""}>${esc(c.name)}</option>`)
+      .join("")}</select><button type="submit">调整类别</button></form>`);
+  }
+  if (["accepted", "published"].includes(o.status))
+    actions.push(`<form id="assign"><input name="personId" type="number" placeholder="党员编号" size="8">
+      <input name="unitId" type="number" placeholder="或单位编号" size="8"><button type="submit">派单</button></form>`);
+  if (open)
+    actions.push(`<form id="extend"><input name="resolveBy" type="datetime-local" required aria-label="新期限">
+      <input name="reason" list="phrases-extend" placeholder="延期理由" required size="24"><button type="submit">延期</button></form>`);
+  if (o.urgency === "urgent" && open) actions.push(`<button id="acknowledge" class="primary">响应紧急诉求</button>`);
+  view().innerHTML = `
+    ${datalists()}
+    <p><a href="#/orders">← 返回工单列表</a></p>
+    <div class="grid2">
+      <div class="card">
+        <h2>${esc(o.code)} <span class="tag">${esc(o.statusName)}</span>
+          ${o.urgency === "urgent" ? '<span class="tag urgent">紧急</span>' : ""}
+          ${o.overdue ? '<span class="tag urgent">已超期</span>' : ""}</h2>
+        <dl class="facts">
+          <dt>类别</dt><dd>${esc(o.category.name)}</dd>
+          <dt>诉求</dt><dd>${esc(o.description)}</dd>
+          <dt>位置</dt><dd>${esc(o.area.fullName)} ${esc(o.locationText)}</dd>
+          <dt>反映人</dt><dd>${o.reporter ? `${esc(o.reporter.name)} ${esc(o.reporter.phone)}` : "—"}</dd>
+          <dt>来源</dt><dd>${esc(o.source)}</dd>
+          <dt>响应期限</dt><dd>${fmt(o.acknowledgeBy)}</dd>
+          <dt>办理期限</dt><dd id="resolve-by">${fmt(o.resolveBy)}</dd>
+          <dt>承办</dt><dd>${o.claimer ? esc(o.claimer.unitName || o.claimer.name) : "—"}</dd>
+          ${o.rejectReason ? `<dt>不予受理</dt><dd>${esc(o.rejectReason)}</dd>` : ""}
+        </dl>
+        <div class="photos">${(o.photos || [])
+          .map((p) => `<img alt="现场照片" src="${path}/photos/${p.id}">`)
+          .join("")}</div>
+        <div class="actions">${actions.join("") || '<span class="muted">当前状态没有可做的操作</span>'}</div>
+      </div>
+      <div class="card">
+        <h3>办理过程</h3>
+        <ul class="timeline">${o.timeline
+          .map(
+            (e) => `<li><b>${esc(e.title)}</b> <span class="muted small">${fmt(e.at)} · ${esc(e.actor)}</span>
+              ${e.note ? `<div>${esc(e.note)}</div>` : ""}
+              ${(e.photos || []).map((p) => `<img alt="照片" src="${path}/photos/${p.id}">`).join("")}</li>`,
+          )
+          .join("")}</ul>
+      </div>
+    </div>`;
+  const on = (id, work, done) => {
+    const el = $(`#${id}`);
+    if (!el) return;
+    el.addEventListener(el.tagName === "FORM" ? "submit" : "click", (e) => {
+      e.preventDefault();
+      const form = el.tagName === "FORM" ? Object.fromEntries(new FormData(el)) : {};
+      act(() => work(form), done);
+    });
+  };
+  on("accept", () => api(`${path}/accept`, { method: "POST" }), "已受理");
+  on("publish", () => api(`${path}/publish`, { method: "POST" }), "已发布到认领池");
+  on("acknowledge", () => api(`${path}/acknowledge`, { method: "POST" }), "已响应");
+  on("reject", (f) => api(`${path}/reject`, { method: "POST", body: { reason: f.reason } }), "已不予受理");
+  on("merge", (f) => api(`${path}/merge`, { method: "POST", body: { intoCode: f.intoCode.trim() } }), "已合并");
+  on(
+    "recategorize",
+    (f) => api(`${path}/recategorize`, { method: "POST", body: { categoryId: Number(f.categoryId) } }),
+    "已调整类别",
+  );
+  on(
+    "assign",
+    (f) =>
+      api(`${path}/assign`, {
+        method: "POST",
+        body: { personId: f.personId ? Number(f.personId) : null, unitId: f.unitId ? Number(f.unitId) : null },
+      }),
+    "已派单",
+  );
+  on(
+    "extend",
+    (f) =>
+      api(`${path}/extend`, {
+        method: "POST",
+        body: { resolveBy: new Date(f.resolveBy).toISOString(), reason: f.reason },
+      }),
+    "已延期",
+  );
+}
+
+async function urgent() {
+  const list = await api(`/api/orders?urgency=urgent&status=${openStatuses}&pageSize=50`);
+  view().innerHTML = `
+    <h2>紧急诉求</h2>
+    <p class="muted">紧急诉求不分工作日，按小时计时；响应后停止向上级告警。</p>
+    <div class="table-wrap"><table>
+      <tr><th>编号</th><th>诉求</th><th>位置</th><th>状态</th><th>办结期限</th><th></th></tr>
+      ${list.items
+        .map(
+          (o) => `<tr class="${o.overdue ? "overdue" : ""}"><td><a href="#/orders/${encodeURIComponent(o.code)}">${esc(o.code)}</a></td>
+            <td>${esc(o.description)}</td><td>${esc(o.area.fullName)}</td><td>${esc(o.statusName)}</td>
+            <td class="due">${fmt(o.resolveBy)}</td>
+            <td><button class="ack" data-code="${esc(o.code)}">响应</button></td></tr>`,
+        )
+        .join("") || '<tr><td colspan="6" class="muted">没有未办结的紧急诉求</td></tr>'}
+    </table></div>`;
+  document.querySelectorAll("button.ack").forEach((b) =>
+    b.addEventListener("click", () =>
+      act(() => api(`/api/orders/${encodeURIComponent(b.dataset.code)}/acknowledge`, { method: "POST" }), "已响应"),
+    ),
+  );
+}
+
+// ---------- broadcasts ----------
+
+async function areaOptions() {
+  // The caller's own areas and the areas below them, two levels down (street → community → compound).
+  const options = [];
+  for (const s of state.me.staff.filter((s) => s.role !== "grid_worker")) {
+    const top = (await api(`/api/areas/${s.areaId}`)).area;
+    options.push({ id: top.id, name: top.name, depth: 0 });
+    const children = await api(`/api/areas?parentId=${s.areaId}`);
+    for (const c of children) {
+      options.push({ id: c.id, name: c.name, depth: 1 });
+      if (top.kind === "community") {
+        for (const g of await api(`/api/areas?parentId=${c.id}`)) options.push({ id: g.id, name: g.name, depth: 2 });
+      }
+    }
+  }
+  return options;
+}
+
+async function broadcasts(args) {
+  if (args[0]) return broadcastDetail(Number(args[0]));
+  const [list, areas] = await Promise.all([api("/api/broadcasts"), areaOptions()]);
+  const statusNames = { draft: "草稿", scheduled: "已定时", sending: "发送中", sent: "已发送", cancelled: "已取消" };
+  view().innerHTML = `
+    <h2>群发通知</h2>
+    <div class="card">
+      <h3>写通知</h3>
+      <form id="compose">
+        <label>标题 <input name="title" maxlength="40" required></label>
+        <label>内容 <textarea name="body" maxlength="1000" required></textarea></label>
+        <div class="inline">
+          <label>发给哪里 <select name="areaId">${areas
+            .map((a) => `<option value="${a.id}">${"　".repeat(a.depth)}${esc(a.name)}</option>`)
+            .join("")}</select></label>
+          <label>发给谁 <select name="audience">
+            <option value="members">在职党员</option><option value="residents">居民</option>
+            <option value="both">党员和居民</option></select></label>
+        </div>
+        <button type="submit" class="primary">保存并预览</button>
+      </form>
+    </div>
+    <div class="table-wrap"><table>
+      <tr><th>标题</th><th>范围</th><th>状态</th><th>发送时间</th><th>送达</th></tr>
+      ${list.items
+        .map(
+          (b) => `<tr><td><a href="#/broadcasts/${b.id}">${esc(b.title)}</a></td>
+            <td>${esc(areas.find((a) => a.id === b.areaId)?.name ?? b.areaId)}</td>
+            <td>${esc(statusNames[b.status] || b.status)}</td><td>${fmt(b.sentAt || b.sendAt)}</td>
+            <td>${b.totals ? `${b.totals.sent}/${b.totals.total}` : "—"}</td></tr>`,
+        )
+        .join("") || '<tr><td colspan="5" class="muted">还没有群发过通知</td></tr>'}
+    </table></div>`;
+  $("#compose").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    try {
+      const b = await api("/api/broadcasts", {
+        method: "POST",
+        body: { title: f.title, body: f.body, areaId: Number(f.areaId), audience: f.audience },
+      });
+      location.hash = `#/broadcasts/${b.id}`;
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
+}
+
+const channelNames = { template: "公众号模板消息", subscribe: "小程序订阅消息", inbox: "站内信", sms: "短信" };
+let pollTimer;
+
+async function broadcastDetail(id) {
+  clearTimeout(pollTimer);
+  const b = await api(`/api/broadcasts/${id}`);
+  const totals = b.totals || {};
+  let preview = "";
+  if (b.status === "draft") {
+    const p = await api(`/api/broadcasts/${id}/preview`);
+    preview = `<p id="preview">将发给 <b>${p.recipients}</b> 人：${Object.entries(p.byChannel || {})
+      .map(([k, v]) => `${esc(channelNames[k] || k)} ${v} 人`)
+      .join("，")}</p>
+      <div class="actions">
+        <button id="send-now" class="primary">立即发送</button>
+        <form id="schedule"><input name="sendAt" type="datetime-local" required aria-label="发送时间">
+          <button type="submit">定时发送</button></form>
+        <button id="cancel">取消</button>
+      </div>`;
+  }
+  const done = totals.sent || 0;
+  const all = totals.total || b.recipients || 0;
+  const failed = b.status === "draft" ? null : await api(`/api/broadcasts/${id}/recipients?status=dead&pageSize=50`);
+  view().innerHTML = `
+    <p><a href="#/broadcasts">← 返回群发列表</a></p>
+    <div class="card">
+      <h2>${esc(b.title)}</h2>
+      <p>${esc(b.body)}</p>
+      <p class="muted">状态：<span id="broadcast-status">${esc(b.status)}</span>
+        ${b.sendAt ? ` · 定时 ${fmt(b.sendAt)}` : ""}${b.sentAt ? ` · 发送于 ${fmt(b.sentAt)}` : ""}</p>
+      ${preview}
+      ${
+        b.status === "draft"
+          ? ""
+          : `<h3>送达进度</h3><div class="progress"><div style="width:${all ? Math.round((done * 100) / all) : 0}%"></div></div>
+             <p id="delivery">已送达 <b id="delivered">${done}</b> / <span id="total">${all}</span> ·
+               待发 ${totals.pending || 0} · 发送中 ${totals.sending || 0} · 重试中 ${totals.failed || 0} ·
+               失败 <span id="dead">${totals.dead || 0}</span></p>
+             <p class="muted small">${Object.entries(totals.byChannel || {})
+               .map(([k, v]) => `${esc(channelNames[k] || k)} ${v}`)
+               .join(" · ")}</p>`
+      }
+      ${
+        failed && failed.items && failed.items.length
+          ? `<h3>发送失败</h3><div class="table-wrap"><table><tr><th>收件人</th><th>渠道</th><th>原因</th><th></th></tr>
+             ${failed.items
+               .map(
+                 (r) => `<tr><td>${esc(r.name)}</td><td>${esc(channelNames[r.channel] || r.channel)}</td>
+                   <td>${esc(r.lastError)}</td>
+                   <td><button class="retry" data-id="${r.deliveryId}">重发</button></td></tr>`,
+               )
+               .join("")}</table></div>`
+          : ""
+      }
+    </div>`;
+  const path = `/api/broadcasts/${id}`;
+  $("#send-now")?.addEventListener("click", () => act(() => api(`${path}/send`, { method: "POST", body: {} }), "已开始发送"));
+  $("#cancel")?.addEventListener("click", () => act(() => api(`${path}/cancel`, { method: "POST" }), "已取消"));
+  $("#schedule")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const at = new Date(new FormData(e.target).get("sendAt")).toISOString();
+    act(() => api(`${path}/send`, { method: "POST", body: { sendAt: at } }), "已定时");
+  });
+  document.querySelectorAll("button.retry").forEach((btn) =>
+    btn.addEventListener("click", () =>
+      act(() => api(`/api/deliveries/${btn.dataset.id}/retry`, { method: "POST" }), "已重新排队发送"),
+    ),
+  );
+  // Watch the progress while it sends.
+  const settled = (totals.pending || 0) + (totals.sending || 0) + (totals.failed || 0) === 0;
+  if (["sending", "scheduled"].includes(b.status) || (b.status === "sent" && !settled))
+    pollTimer = setTimeout(() => {
+      if (location.hash === `#/broadcasts/${id}`) broadcastDetail(id).catch(() => {});
+    }, 2000);
+}
+
+// ---------- approvals ----------
+
+async function approvals() {
+  const [regs, units] = await Promise.all([api("/api/registrations?status=pending"), api("/api/units/pending")]);
+  const kinds = { residence: "居住地报到", unit: "单位所在地报到" };
+  view().innerHTML = `
+    <h2>报到审核</h2>
+    <div class="card"><h3>党员报到（${regs.items.length}）</h3>
+      <div class="table-wrap"><table>
+        <tr><th>党员</th><th>电话</th><th>单位</th><th>社区</th><th>类型</th><th>特长</th><th>申请时间</th><th></th></tr>
+        ${regs.items
+          .map(
+            (r) => `<tr><td>${esc(r.personName)}</td><td>${esc(r.phone)}</td><td>${esc(r.unitName)}</td>
+              <td>${esc(r.communityName)}</td><td>${esc(kinds[r.kind] || r.kind)}</td><td>${esc((r.skills || []).join("、"))}</td>
+              <td>${fmt(r.createdAt)}</td>
+              <td><button class="decide primary" data-id="${r.id}" data-approve="true">通过</button>
+                <button class="decide" data-id="${r.id}" data-approve="false">不通过</button></td></tr>`,
+          )
+          .join("") || '<tr><td colspan="8" class="muted">没有待审核的报到</td></tr>'}
+      </table></div></div>
+    <div class="card"><h3>单位报到与结对（${units.units.length + units.pairings.length}）</h3>
+      <div class="table-wrap"><table>
+        <tr><th>单位</th><th>事项</th><th></th></tr>
+        ${units.units
+          .map(
+            (u) => `<tr><td>${esc(u.name)}</td><td>单位报到</td>
+              <td><button class="unit primary" data-id="${u.id}" data-approve="true">通过</button>
+                <button class="unit" data-id="${u.id}" data-approve="false">不通过</button></td></tr>`,
+          )
+          .join("")}
+        ${units.pairings
+          .map(
+            (p) => `<tr><td>${esc(p.unitName)}</td><td>与${esc(p.communityName)}结对</td>
+              <td><button class="pairing primary" data-unit="${p.unitId}" data-community="${p.communityId}" data-approve="true">通过</button>
+                <button class="pairing" data-unit="${p.unitId}" data-community="${p.communityId}" data-approve="false">不通过</button></td></tr>`,
+          )
+          .join("") || ""}
+      </table></div></div>`;
+  const reasonFor = (approve) => (approve ? null : prompt("不通过的理由（会告知申请人）") || null);
+  document.querySelectorAll("button.decide").forEach((b) =>
+    b.addEventListener("click", () => {
+      const approve = b.dataset.approve === "true";
+      const reason = reasonFor(approve);
+      if (!approve && !reason) return;
+      act(
+        () => api(`/api/registrations/${b.dataset.id}/decision`, { method: "POST", body: { approve, reason } }),
+        approve ? "已通过，已通知党员" : "已退回，已通知党员",
+      );
+    }),
+  );
+  document.querySelectorAll("button.unit").forEach((b) =>
+    b.addEventListener("click", () => {
+      const approve = b.dataset.approve === "true";
+      const reason = reasonFor(approve);
+      if (!approve && !reason) return;
+      act(() => api(`/api/units/${b.dataset.id}/decision`, { method: "POST", body: { approve, reason } }), "已处理");
+    }),
+  );
+  document.querySelectorAll("button.pairing").forEach((b) =>
+    b.addEventListener("click", () => {
+      const approve = b.dataset.approve === "true";
+      const reason = reasonFor(approve);
+      if (!approve && !reason) return;
+      act(
+        () =>
+          api(`/api/units/${b.dataset.unit}/pairings/${b.dataset.community}/decision`, {
+            method: "POST",
+            body: { approve, reason },
+          }),
+        "已处理",
+      );
+    }),
+  );
+}
+
+// ---------- statistics and ledgers ----------
+
+async function statistics() {
+  const area = homeArea();
+  const [{ area: top }, defs] = await Promise.all([api(`/api/areas/${area}`), api("/api/statistics/definitions")]);
+  const tables = { areas: "各区域", units: "各单位", categories: "各类别", members: "党员", rankings: "排行榜" };
+  const ledgers = { claims: "认领台账", meetings: "联席会议台账", members: "党员报到台账", services: "服务台账", inspections: "网格走访台账" };
+  const ledgerBase = top.kind === "community" ? `/api/communities/${area}` : `/api/areas/${area}`;
+  view().innerHTML = `
+    <h2>统计与台账 · ${esc(top.name)}</h2>
+    <div class="card"><h3>统计报表（近 30 天，Excel）</h3>
+      <div class="actions">${Object.entries(tables)
+        .map(([k, v]) => `<a class="button" href="/api/statistics/areas/${area}/exports/${k}">${v}</a>`)
+        .join("")}</div></div>
+    <div class="card"><h3>工作台账（Excel）</h3>
+      <div class="actions">${Object.entries(ledgers)
+        .map(([k, v]) => `<a class="button ledger" href="${ledgerBase}/exports/${k}">${v}</a>`)
+        .join("")}</div></div>
+    <div class="card"><h3>指标口径</h3>
+      <dl class="facts">${defs.map((d) => `<dt>${esc(d.name)}</dt><dd>${esc(d.definition)}</dd>`).join("")}</dl></div>`;
+}
+
+// ---------- working-day calendar ----------
+
+async function calendar(args) {
+  const year = Number(args[0]) || new Date().getFullYear();
+  const days = await api(`/api/calendar/${year}`);
+  const kinds = { holiday: "放假", workday: "调休上班" };
+  view().innerHTML = `
+    <h2>工作日历 · ${year} 年</h2>
+    <p class="filters">${[year - 1, year, year + 1].map((y) => `<a class="button" href="#/calendar/${y}">${y}</a>`).join("")}</p>
+    <div class="grid2">
+      <div class="card"><h3>周一至周五以外的安排（${days.length} 天）</h3>
+        <div class="table-wrap"><table id="calendar-days"><tr><th>日期</th><th>安排</th><th>说明</th></tr>
+        ${days.map((d) => `<tr><td>${esc(d.day)}</td><td>${esc(kinds[d.kind])}</td><td>${esc(d.name)}</td></tr>`).join("")}
+        </table></div></div>
+      <div class="card"><h3>导入国务院放假通知</h3>
+        <p class="muted">每行一天：日期,类型,说明。类型写 holiday（休）或 workday（班）。导入后替换本年全部安排，
+          未办结工单的期限按新日历重新计算，并记入工单办理过程。</p>
+        <form id="import">
+          <textarea name="csv" rows="12" placeholder="${year}-01-01,holiday,元旦">${esc(
+            days.map((d) => `${d.day},${d.kind},${d.name || ""}`).join("\n"),
+          )}</textarea>
+          <button type="submit" class="primary">导入并重算期限</button>
+        </form>
+        <p id="import-result"></p>
+      </div>
+    </div>`;
+  $("#import").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const r = await api(`/api/calendar/${year}`, {
+        method: "PUT",
+        body: { csv: new FormData(e.target).get("csv") },
+      });
+      await calendar(args);
+      $("#import-result").textContent =
+        `已导入：放假 ${r.holidays} 天，调休上班 ${r.workdays} 天；${r.ordersMoved} 件工单的期限已重新计算` +
+        (r.moved.length ? `（${r.moved.join("、")}）` : "");
+      toast("日历已更新");
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
+}
+
+// ---------- scheduled jobs ----------
+
+const jobNames = {
+  "send-scheduled-broadcasts": "发送定时群发",
+  "send-reminders": "期限提醒",
+  "escalate-overdue": "超期升级督办",
+  "send-weekly-digest": "每周工作提醒",
+  "follow-up-resolved": "办结回访",
+  "check-participation": "党员参与情况检查",
+  "expire-claims": "认领超时退回",
+  "raise-urgent-alerts": "紧急诉求告警",
+  "remind-practices": "清单与会议提醒",
+  "compute-statistics": "统计计算",
+  "remind-assessment": "评议与满意度提醒",
+};
+
+async function jobs() {
+  const list = await api("/api/jobs");
+  const states = { normal: "运行中", paused: "已暂停", blocked: "执行中", error: "出错", none: "未注册" };
+  view().innerHTML = `
+    <h2>定时任务</h2>
+    <p class="muted">任务在集群中由任一任务节点执行；暂停在重启后仍保持。</p>
+    <div class="table-wrap"><table id="jobs-table">
+      <tr><th>任务</th><th>计划</th><th>状态</th><th>下次执行</th><th>最近执行</th><th></th></tr>
+      ${list
+        .map((j) => {
+          const last = j.runs[0];
+          return `<tr data-job="${esc(j.name)}"><td>${esc(jobNames[j.name] || j.name)}<div class="muted small">${esc(j.name)}</div></td>
+            <td><code>${esc(j.schedule)}</code></td>
+            <td class="state">${esc(states[j.state] || j.state)}</td>
+            <td>${fmt(j.nextFire)}</td>
+            <td>${
+              last
+                ? `${fmt(last.scheduledAt)} <span class="tag ${last.outcome === "ok" ? "ok" : "urgent"}">${esc(last.outcome)}</span>
+                   ${last.seconds != null ? `${last.seconds.toFixed(1)} 秒` : ""}<div class="muted small">${esc(last.node)}
+                   ${last.result ? ` · ${esc(last.result)}` : ""}</div>`
+                : '<span class="muted">尚未执行</span>'
+            }</td>
+            <td><button class="job" data-verb="${j.state === "paused" ? "resume" : "pause"}">${j.state === "paused" ? "恢复" : "暂停"}</button>
+              <button class="job" data-verb="trigger">立即执行</button></td></tr>`;
+        })
+        .join("")}
+    </table></div>`;
+  document.querySelectorAll("button.job").forEach((b) =>
+    b.addEventListener("click", () => {
+      const job = b.closest("tr").dataset.job;
+      const done = { pause: "已暂停", resume: "已恢复", trigger: "已安排立即执行" }[b.dataset.verb];
+      act(() => api(`/api/jobs/${encodeURIComponent(job)}/${b.dataset.verb}`, { method: "POST" }), done);
+    }),
+  );
+}
+
+// ---------- start ----------
+
+start().catch((e) => {
+  if (e.status !== 401) toast(e.message, true);
+  showSignIn();
+});

@@ -1,0 +1,449 @@
+using System.IO.Compression;
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+
+namespace Governance.Tests.Console;
+
+/// <summary>
+/// The staff console in Debian's Chromium against the real server and database: what a secretary, a street admin and
+/// a grid worker do at a desk, asserted on what they see and on the rows, notices and messages it leaves. Any
+/// JavaScript error or failed script on a page fails the test; every test saves screenshots.
+/// </summary>
+[Collection(DbCollection.Name)]
+public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbTest(app), IClassFixture<ConsoleServer>
+{
+    private readonly List<string> _errors = [];
+    private readonly List<string> _responses = [];
+    private IBrowserContext? _context;
+
+    public const string Password = "demo2026";
+
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await server.EnsureStartedAsync(App.Wechat.BaseAddress);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_context is not null)
+            await _context.CloseAsync();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser (no cookies) at a desktop's 1280×800 or a tablet's 768×1024.</summary>
+    private async Task<IPage> OpenAsync(bool tablet = false)
+    {
+        if (_context is not null)
+            await _context.CloseAsync();
+        _context = await server.Browser.NewContextAsync(
+            new BrowserNewContextOptions
+            {
+                BaseURL = server.BaseAddress,
+                ViewportSize = tablet
+                    ? new ViewportSize { Width = 768, Height = 1024 }
+                    : new ViewportSize { Width = 1280, Height = 800 },
+                Locale = "zh-CN",
+                TimezoneId = "Asia/Shanghai",
+                AcceptDownloads = true,
+            }
+        );
+        var page = await _context.NewPageAsync();
+        page.PageError += (_, e) => _errors.Add("page error: " + e);
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+                _errors.Add("console error: " + m.Text);
+        };
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400)
+                _responses.Add($"{r.Status} {r.Request.Method} {r.Url}");
+        };
+        page.RequestFailed += (_, r) =>
+        {
+            if (r.Url.EndsWith(".js", StringComparison.Ordinal) || r.Url.EndsWith(".css", StringComparison.Ordinal))
+                _errors.Add("failed to load " + r.Url);
+        };
+        return page;
+    }
+
+    private async Task SignInAsync(IPage page, string username)
+    {
+        await page.GotoAsync("/");
+        await page.Locator("#username").FillAsync(username);
+        await page.Locator("#password").FillAsync(Password);
+        await page.Locator("#signin-button").ClickAsync();
+        await Assertions.Expect(page.Locator("#who")).Not.ToBeEmptyAsync();
+    }
+
+    private async Task ShotAsync(IPage page, string name)
+    {
+        await page.ScreenshotAsync(
+            new PageScreenshotOptions { Path = Path.Combine(ConsoleServer.Screenshots, name + ".png") }
+        );
+    }
+
+    /// <summary>Ends every test: no page threw, logged an error or failed to load a script.</summary>
+    private void AssertNoPageErrors()
+    {
+        var unexpected = _errors.Where(e => !e.Contains("status of 4", StringComparison.Ordinal)).ToList();
+        Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
+    }
+
+    [Fact]
+    public async Task ASecretarySignsInTriagesAnOrderAndTheResidentSeesIt()
+    {
+        var code = await App.ClientFor(1001).ReportCodeAsync(categoryId: 1, description: "3栋门口垃圾堆了三天没人清");
+        var page = await OpenAsync();
+
+        // A wrong password is refused in Chinese, with what is left before the lock-out.
+        await page.GotoAsync("/");
+        await page.Locator("#username").FillAsync("sec11");
+        await page.Locator("#password").FillAsync("wrong-password-1");
+        await page.Locator("#signin-button").ClickAsync();
+        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("用户名或密码错误");
+        await SignInAsync(page, "sec11");
+        await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("孙丽华");
+        await ShotAsync(page, "dashboard");
+
+        await page.GotoAsync("/console/#/orders");
+        await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(code);
+        await ShotAsync(page, "orders");
+        await page.GetByRole(AriaRole.Link, new() { Name = code }).ClickAsync();
+        await page.Locator("#accept").ClickAsync();
+        await Assertions.Expect(page.Locator("#publish")).ToBeVisibleAsync();
+        await page.Locator("#publish").ClickAsync();
+        await Assertions.Expect(page.Locator(".timeline")).ToContainTextAsync("发布到认领池");
+        await ShotAsync(page, "order");
+
+        // The resident's own view says so, under the secretary's name.
+        var mine = await App.ClientFor(1001).GetAsync($"/api/orders/{code}").OkAsync();
+        Assert.Equal("published", mine.GetProperty("status").GetString());
+        var actors = mine.GetProperty("timeline")
+            .EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() is "accepted" or "published")
+            .Select(e => e.GetProperty("actor").GetString())
+            .ToList();
+        Assert.Equal(["社区书记 孙丽华", "社区书记 孙丽华"], actors);
+        Assert.Equal(
+            2,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT COUNT(*) FROM order_event e JOIN service_order o ON o.id = e.order_id WHERE o.code = @code "
+                    + "AND e.actor_id = 9011 AND e.kind IN ('accepted','published')",
+                new { code }
+            )
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task BulkRejectionIsRefusedPerOrderAndBulkAcceptTakesEverySelectedNewOrder()
+    {
+        var codes = new List<string>();
+        for (var i = 0; i < 3; i++)
+            codes.Add(await App.ClientFor(1001).ReportCodeAsync());
+        var page = await OpenAsync(tablet: true);
+        await SignInAsync(page, "sec11");
+        await page.GotoAsync("/console/#/orders/list/submitted");
+        await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(codes[^1]);
+        foreach (var code in codes)
+            await page.GetByLabel("选择 " + code).CheckAsync();
+        await page.Locator("#bulk-accept").ClickAsync();
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("已受理 3 件");
+        await ShotAsync(page, "orders-tablet");
+        Assert.Equal(
+            3,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT COUNT(*) FROM service_order WHERE code IN @codes AND status = 'accepted'",
+                new { codes }
+            )
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task ABroadcastSentFromThePageReachesEveryRecipientInTheSimulator()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await page.GotoAsync("/console/#/broadcasts");
+        await page.Locator("#compose input[name=title]").FillAsync("周六社区大扫除");
+        await page.Locator("#compose textarea[name=body]")
+            .FillAsync("本周六上午九点，请在职党员到社区广场集合参加大扫除。");
+        await page.Locator("#compose select[name=areaId]").SelectOptionAsync("11");
+        await page.Locator("#compose select[name=audience]").SelectOptionAsync("both");
+        await page.Locator("#compose button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#preview")).ToContainTextAsync("将发给");
+        await ShotAsync(page, "broadcast-preview");
+        var id = await TestDatabase.ScalarAsync<long>("SELECT MAX(id) FROM broadcast");
+        await page.Locator("#send-now").ClickAsync();
+
+        // The page follows the delivery until every row is settled.
+        var total = 0;
+        await Assertions.Expect(page.Locator("#delivery")).ToBeVisibleAsync();
+        for (var i = 0; i < 120; i++)
+        {
+            var (all, settled) = await TestDatabase
+                .QueryAsync<(int, int)>(
+                    "SELECT COUNT(*), COALESCE(SUM(status IN ('sent','dead')), 0) FROM delivery "
+                        + "WHERE broadcast_id = @id",
+                    new { id }
+                )
+                .ContinueWith(t => t.Result.Single());
+            total = all;
+            if (all > 0 && all == settled)
+                break;
+            await Task.Delay(500);
+        }
+        Assert.True(total > 0, "no delivery rows:\n" + server.Log);
+        await Assertions
+            .Expect(page.Locator("#delivered"))
+            .ToHaveTextAsync(total.ToString(), new() { Timeout = 15_000 });
+        await ShotAsync(page, "broadcast-progress");
+        // Every row was sent, and what went through WeChat arrived at the simulator, one message per row.
+        var rows = await TestDatabase.QueryAsync<(string Channel, string Status, long Person)>(
+            "SELECT channel, status, person_id FROM delivery WHERE broadcast_id = @id",
+            new { id }
+        );
+        Assert.All(rows, r => Assert.Equal("sent", r.Status));
+        var viaWechat = rows.Count(r => r.Channel is "template" or "subscribe");
+        Assert.True(viaWechat > 0, "nobody was reached through WeChat");
+        Assert.Equal(
+            viaWechat,
+            App.Wechat.Sent()
+                .Count(m =>
+                    m.Api is "template" or "subscribe"
+                    && m.Body.ToJsonString(Relaxed).Contains("大扫除", StringComparison.Ordinal)
+                )
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task ASecretaryApprovesARegistrationAndTheMemberHearsOfIt()
+    {
+        var (member, login) = await App.SignInAsync();
+        var personId = login.GetProperty("me").GetProperty("id").GetInt64();
+        await member.PatchAsJsonAsync("/api/me", new { name = "林志远" }).OkAsync();
+        var reg = await (
+            await member.PostAsJsonAsync(
+                "/api/registrations",
+                new
+                {
+                    communityId = 11,
+                    kind = "residence",
+                    skills = new[] { "水电维修" },
+                    unitId = 1,
+                }
+            )
+        ).BodyAsync();
+        var id = reg.GetProperty("id").GetInt64();
+
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await page.GotoAsync("/console/#/approvals");
+        var row = page.Locator("tr", new() { HasText = "林志远" });
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await ShotAsync(page, "approvals");
+        await row.GetByRole(AriaRole.Button, new() { Name = "通过", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr", new() { HasText = "林志远" })).ToHaveCountAsync(0);
+
+        Assert.Equal(
+            "approved",
+            await TestDatabase.ScalarAsync<string>("SELECT status FROM registration WHERE id = @id", new { id })
+        );
+        Assert.Contains("registration_approved", await MiniProgramHelpers.NoticesAsync(personId));
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task AStreetAdminImportsTheHolidayNoticeAndAnOpenOrdersDeadlineMoves()
+    {
+        // Reported on Wednesday 18 November 2026 at 10:00: 环境卫生 is due at the end of the third working day after.
+        var code = await App.ClientFor(1001).ReportCodeAsync(categoryId: 1);
+        var before = await TestDatabase.ScalarAsync<DateTime>(
+            "SELECT resolve_due_at FROM service_order WHERE code = @code",
+            new { code }
+        );
+        var original = await TestDatabase.QueryAsync<(DateTime Day, string Kind, string? Name)>(
+            "SELECT day, kind, name FROM work_calendar WHERE YEAR(day) = 2026 ORDER BY day"
+        );
+        try
+        {
+            var page = await OpenAsync();
+            await SignInAsync(page, "street1");
+            await page.GotoAsync("/console/#/calendar/2026");
+            await Assertions.Expect(page.Locator("#calendar-days")).ToContainTextAsync("2026-10-01");
+            var csv = await page.Locator("#import textarea").InputValueAsync();
+            // Two days off right after the report (a made-up local notice): the deadline moves two working days on.
+            await page.Locator("#import textarea")
+                .FillAsync(csv + "\n2026-11-19,holiday,防汛停工\n2026-11-20,休,防汛停工");
+            await page.Locator("#import button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("#import-result")).ToContainTextAsync(code);
+            await Assertions.Expect(page.Locator("#calendar-days")).ToContainTextAsync("防汛停工");
+            await ShotAsync(page, "calendar");
+
+            var after = await TestDatabase.ScalarAsync<DateTime>(
+                "SELECT resolve_due_at FROM service_order WHERE code = @code",
+                new { code }
+            );
+            Assert.Equal(TimeSpan.FromDays(2), after - before); // Thursday and Friday off: Tuesday becomes Thursday
+            var note = await TestDatabase.ScalarAsync<string>(
+                "SELECT e.note FROM order_event e JOIN service_order o ON o.id = e.order_id WHERE o.code = @code "
+                    + "AND e.kind = 'deadline_recounted' AND e.actor_id = 9001",
+                new { code }
+            );
+            Assert.Contains("工作日历调整", note);
+
+            // A bad line is refused with its number, and nothing changes.
+            await page.Locator("#import textarea").FillAsync("2026-13-01,holiday,错误");
+            await page.Locator("#import button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("第 1 行");
+            Assert.Equal(
+                1,
+                await TestDatabase.ScalarAsync<int>(
+                    "SELECT COUNT(*) FROM work_calendar WHERE name = '防汛停工' AND day = '2026-11-20'"
+                )
+            );
+            AssertNoPageErrors();
+        }
+        finally
+        {
+            await TestDatabase.ExecuteAsync("DELETE FROM work_calendar WHERE YEAR(day) = 2026");
+            foreach (var d in original)
+                await TestDatabase.ExecuteAsync(
+                    "INSERT INTO work_calendar (day, kind, name) VALUES (@Day, @Kind, @Name)",
+                    new
+                    {
+                        d.Day,
+                        d.Kind,
+                        d.Name,
+                    }
+                );
+        }
+    }
+
+    [Fact]
+    public async Task ALedgerExportedFromThePageOpensAsASpreadsheet()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await page.GotoAsync("/console/#/statistics");
+        var download = await page.RunAndWaitForDownloadAsync(async () =>
+            await page.GetByRole(AriaRole.Link, new() { Name = "认领台账" }).ClickAsync()
+        );
+        var file = Path.Combine(ConsoleServer.Screenshots, "ledger-" + download.SuggestedFilename);
+        await download.SaveAsAsync(file);
+        await ShotAsync(page, "statistics");
+        // An .xlsx is a zip with a workbook and its first sheet.
+        using var zip = ZipFile.OpenRead(file);
+        Assert.Contains(zip.Entries, e => e.FullName == "xl/workbook.xml");
+        Assert.Contains(zip.Entries, e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal));
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task AGridWorkerSeesOnlyTheirGridsOrders()
+    {
+        var mine = await App.ClientFor(1001).ReportCodeAsync(buildingId: 111103); // 金龙小区第一网格 (1111)
+        var other = await App.ClientFor(1002).ReportCodeAsync(buildingId: 111208); // 第二网格 (1112)
+        var page = await OpenAsync();
+        await SignInAsync(page, "grid1111");
+        await page.GotoAsync("/console/#/orders");
+        await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(mine);
+        await Assertions.Expect(page.Locator("#order-table")).Not.ToContainTextAsync(other);
+        // Not even by typing its address: the page shows the API's refusal.
+        await page.GotoAsync($"/console/#/orders/{other}");
+        await Assertions.Expect(page.Locator("#view .error")).ToBeVisibleAsync();
+        await ShotAsync(page, "grid-scope");
+        // And the jobs page is not in a grid worker's menu, nor open to them.
+        await Assertions.Expect(page.Locator("#nav")).Not.ToContainTextAsync("定时任务");
+        Assert.Equal(403, (int)(await page.APIRequest.GetAsync("/api/jobs")).Status);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task AStreetAdminPausesResumesAndTriggersAJobFromTheJobsPage()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "street1");
+        await page.GotoAsync("/console/#/jobs");
+        var row = page.Locator("tr[data-job='send-weekly-digest']");
+        await row.GetByRole(AriaRole.Button, new() { Name = "暂停" }).ClickAsync();
+        await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync("已暂停");
+        Assert.Equal(
+            "PAUSED",
+            await TestDatabase.ScalarAsync<string>(
+                "SELECT TRIGGER_STATE FROM QRTZ_TRIGGERS WHERE TRIGGER_NAME = 'send-weekly-digest'"
+            )
+        );
+        await row.GetByRole(AriaRole.Button, new() { Name = "恢复" }).ClickAsync();
+        await Assertions.Expect(row.Locator(".state")).Not.ToHaveTextAsync("已暂停");
+        // Trigger now: a running node takes it and job_run records the run.
+        await page.Locator("tr[data-job='expire-claims']")
+            .GetByRole(AriaRole.Button, new() { Name = "立即执行" })
+            .ClickAsync();
+        for (var i = 0; i < 60; i++)
+        {
+            if (
+                await TestDatabase.ScalarAsync<int>(
+                    "SELECT COUNT(*) FROM job_run WHERE job_name = 'expire-claims' AND outcome = 'ok'"
+                ) > 0
+            )
+                break;
+            await Task.Delay(500);
+        }
+        Assert.Equal(
+            1,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT COUNT(*) FROM job_run WHERE job_name = 'expire-claims' AND outcome = 'ok'"
+            )
+        );
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("tr[data-job='expire-claims']")).ToContainTextAsync("ok");
+        await ShotAsync(page, "jobs");
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task EveryPageOfEveryRoleOpensWithoutAScriptErrorOnADesktopAndATablet()
+    {
+        await App.ClientFor(1001).ReportCodeAsync();
+        foreach (var tablet in new[] { false, true })
+            foreach (var user in new[] { "county", "street1", "sec11", "grid1111", "unit1" })
+            {
+                var page = await OpenAsync(tablet);
+                await SignInAsync(page, user);
+                var links = await page.Locator("#nav a[data-path]")
+                    .EvaluateAllAsync<string[]>("links => links.map(a => a.dataset.path)");
+                Assert.NotEmpty(links);
+                foreach (var path in links)
+                {
+                    await page.GotoAsync($"/console/#/{path}");
+                    await Assertions.Expect(page.Locator("#view h2")).ToBeVisibleAsync();
+                    await Assertions.Expect(page.Locator("#view .error")).ToHaveCountAsync(0);
+                }
+                await ShotAsync(page, $"pages-{user}{(tablet ? "-tablet" : "")}");
+            }
+        // The API reference is served from this host.
+        var docs = await OpenAsync();
+        var openApi = await docs.RunAndWaitForResponseAsync(
+            async () => await docs.GotoAsync("/docs/"),
+            r => r.Url.EndsWith("/openapi/v1.json", StringComparison.Ordinal)
+        );
+        Assert.Equal(200, openApi.Status);
+        var document = await openApi.TextAsync();
+        Assert.Contains("\"console-cookie\"", document); // the security schemes are in the document
+        Assert.Contains("/api/console/sign-in", document);
+        await Assertions.Expect(docs.Locator("body")).ToContainTextAsync("Staff console", new() { Timeout = 20_000 });
+        await ShotAsync(docs, "docs");
+        AssertNoPageErrors();
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Playwright;
+
+namespace Governance.Tests.Console;
+
+/// <summary>
+/// The real server (the API binary with its API and jobs roles, on Kestrel, over the test database) and Debian's
+/// Chromium driven by Playwright: what a secretary's browser talks to. WeChat calls go to the test app's simulator, so
+/// what the console sends can be counted there. Started once for the browser tests.
+/// </summary>
+public sealed class ConsoleServer : IAsyncLifetime
+{
+    private Process? _process;
+    private readonly StringBuilder _output = new();
+    private IPlaywright? _playwright;
+
+    public string BaseAddress { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+    public string Log
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    /// <summary>Where screenshots go (GOVERNANCE_SCREENSHOTS, or the test output's screenshots folder).</summary>
+    public static string Screenshots { get; } =
+        Environment.GetEnvironmentVariable("GOVERNANCE_SCREENSHOTS") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    /// <summary>Debian's Chromium (./test.sh installs it); CHROMIUM_PATH overrides.</summary>
+    public static string Chromium { get; } =
+        Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Starts the server and the browser the first time (a class fixture cannot see the test app's simulator, whose
+    /// address the server needs; the tests pass it in).
+    /// </summary>
+    public async Task EnsureStartedAsync(string simulatorAddress)
+    {
+        if (_process is not null)
+            return;
+        Directory.CreateDirectory(Screenshots);
+        var port = FreePort();
+        BaseAddress = $"http://127.0.0.1:{port}";
+        var bin = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo(
+            "dotnet",
+            $"\"{Path.Combine(bin, "Governance.Api.dll")}\" serve --urls {BaseAddress} --contentRoot \"{bin}\""
+        )
+        {
+            WorkingDirectory = bin,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var env = start.Environment;
+        env["Database__ConnectionString"] = TestDatabase.ConnectionString;
+        env["Roles"] = "api,jobs";
+        env["Storage__DataRoot"] = Path.Combine(Path.GetTempPath(), "gov-console-" + port);
+        env["Wechat__Mode"] = "sandbox";
+        env["Wechat__SandboxPort"] = "0";
+        // The browser tests' own data only: no scheduled job fires while they run (trigger now still works).
+        foreach (
+            var cron in new[]
+            {
+                "RemindersCron",
+                "EscalationCron",
+                "WeeklyDigestCron",
+                "FollowUpCron",
+                "ParticipationCron",
+                "ClaimExpiryCron",
+                "UrgentAlertsCron",
+                "PracticeRemindersCron",
+                "StatisticsCron",
+                "AssessmentRemindersCron",
+            }
+        )
+            env[$"Jobs__{cron}"] = "0 0 0 1 1 ? 2099";
+        env["Jobs__DispatchIntervalSeconds"] = "1";
+        env["Jobs__BroadcastIntervalSeconds"] = "2";
+        env["Jobs__IdleWaitSeconds"] = "1";
+        env["RateLimits__Burst"] = "100000";
+        env["RateLimits__PerMinute"] = "100000";
+        env["RateLimits__SignInPerMinute"] = "100000";
+        env["Logging__Console__FormatterName"] = "simple";
+        env["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in WechatSettings())
+            env[key] = value;
+        env["Wechat__ApiBaseAddress"] = simulatorAddress;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(_process.HasExited, "the console server stopped:\n" + Log);
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "the console server did not start:\n" + Log);
+            try
+            {
+                if ((await http.GetAsync(BaseAddress + "/healthz")).IsSuccessStatusCode)
+                    break;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(250);
+        }
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                // What this closed network needs: no background connections to Google's services.
+                Args =
+                [
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            }
+        );
+    }
+
+    /// <summary>The simulator's account settings, as the in-process test app has them (set per test run).</summary>
+    private static IEnumerable<(string, string)> WechatSettings()
+    {
+        var a = TestApp.Account;
+        yield return ("Wechat__AppId", a.AppId);
+        yield return ("Wechat__AccountId", a.AccountId);
+        yield return ("Wechat__Token", a.Token);
+        yield return ("Wechat__EncodingAesKey", a.EncodingAesKey);
+        yield return ("Wechat__MiniProgramAppId", a.MiniProgramAppId);
+        yield return ("Wechat__MiniProgramAppSecret", a.MiniProgramAppSecret);
+        yield return ("Wechat__MiniProgramToken", a.MiniProgramToken);
+        yield return ("Wechat__MiniProgramEncodingAesKey", a.MiniProgramEncodingAesKey);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>An API client as a person, with the sandbox's development sign-in (for the residents' side).</summary>
+    public HttpClient ClientFor(long personId)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseAddress) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Dev", personId.ToString());
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+            await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_process is { HasExited: false })
+        {
+            Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+            if (!_process.WaitForExit(15_000))
+                _process.Kill(entireProcessTree: true);
+        }
+    }
+}
