@@ -35,6 +35,14 @@ public static class MeetingsEndpoints
             )
             .ProducesErrors(MeetingErrors.Schedule);
         g.MapGet(
+                "/communities/{id:long}/meetings",
+                async (Me me, long id, JointMeetings m, CancellationToken ct) =>
+                    (await m.ListAsync(me.Caller, id, ct)).ToOk()
+            )
+            .WithName("ListMeetings")
+            .WithSummary("Staff: the community's meetings, newest first")
+            .ProducesErrors(MeetingErrors.Ledger);
+        g.MapGet(
                 "/meetings/{id:long}",
                 async (Me me, long id, JointMeetings m, CancellationToken ct) =>
                     (await m.GetAsync(me.Caller, id, ct)).ToOk()

@@ -21,6 +21,8 @@ public sealed record MeetingDetail(
     IReadOnlyList<MeetingInvitee> Invitees
 );
 
+public sealed record MeetingSummary(long Id, string Title, DateTimeOffset ScheduledAt, string Place, string Status);
+
 public sealed record AgendaProposal(
     IReadOnlyList<ProposedOrder> OverdueOrders,
     IReadOnlyList<ProposedItem> UnclaimedItems
@@ -155,7 +157,10 @@ public sealed class JointMeetings(MeetingStore store, AreaStore areas, Community
                     c,
                     tx,
                     invitees.Select(i => i.PersonId),
-                    notice with { Ref = $"meeting:{meetingId}" },
+                    notice with
+                    {
+                        Ref = $"meeting:{meetingId}",
+                    },
                     $"meeting:{meetingId}",
                     now,
                     ct
@@ -323,6 +328,30 @@ public sealed class JointMeetings(MeetingStore store, AreaStore areas, Community
     }
 
     /// <summary>The community's ledger: per unit, the meeting items it took and finished.</summary>
+    /// <summary>Staff: the community's meetings, newest first, as the console lists them.</summary>
+    public async Task<Result<IReadOnlyList<MeetingSummary>>> ListAsync(
+        Caller caller,
+        long communityId,
+        CancellationToken ct
+    )
+    {
+        if (await areas.GetAsync(communityId, ct) is not { Kind: AreaKind.Community } community)
+            return MeetingErrors.CommunityNotFound;
+        if (!caller.IsStaffOver(community.Path))
+            return MeetingErrors.StaffOnly;
+        var list = await store.ListAsync(community.Id, ct);
+        return Result<IReadOnlyList<MeetingSummary>>.From(
+            list.Select(m => new MeetingSummary(
+                    m.Id,
+                    m.Title,
+                    ChinaTime.ToChina(DateTime.SpecifyKind(m.ScheduledAt, DateTimeKind.Utc)),
+                    m.Place,
+                    m.Status
+                ))
+                .ToList()
+        );
+    }
+
     public async Task<Result<IReadOnlyList<UnitLedgerLine>>> LedgerAsync(
         Caller caller,
         long communityId,

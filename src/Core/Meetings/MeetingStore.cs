@@ -44,6 +44,21 @@ public sealed class MeetingStore(Db db)
         FROM meeting m JOIN area a ON a.id = m.area_id
         """;
 
+    /// <summary>A community's meetings, newest first (the last hundred).</summary>
+    public async Task<IReadOnlyList<Meeting>> ListAsync(long areaId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<Meeting>(
+                new CommandDefinition(
+                    $"SELECT {MeetingColumns} WHERE m.area_id = @areaId ORDER BY m.scheduled_at DESC LIMIT 100",
+                    new { areaId },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
+    }
+
     public async Task<Meeting?> GetAsync(long id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

@@ -263,6 +263,70 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task ASecretaryRunsAMeetingFromThePageWithAnOnTheSpotClaimAndMinutes()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await page.GotoAsync("/console/#/meetings/11");
+        await page.Locator("#schedule-meeting input[name=title]").FillAsync("12月联席会议");
+        await page.Locator("#schedule-meeting button[type=submit]").ClickAsync();
+        await Assertions
+            .Expect(page.Locator("#checkin-code"))
+            .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{6}$"));
+        var id = await TestDatabase.ScalarAsync<long>("SELECT MAX(id) FROM meeting");
+        await page.Locator("#add-item input[name=title]").FillAsync("小区停车位不足，请驻区单位错时开放停车场");
+        await page.Locator("#add-item button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#agenda")).ToContainTextAsync("错时开放停车场");
+
+        // 县医院's admin, at the meeting, checks in with the code on the screen and claims the item from the phone.
+        var hospital = server.ClientFor(3001);
+        var code = await page.Locator("#checkin-code").InnerTextAsync();
+        var checkin = await hospital.PostAsJsonAsync($"/api/meetings/{id}/checkin", new { code });
+        if (!checkin.IsSuccessStatusCode) // the code turned over to the next minute between reading and sending
+        {
+            await page.ReloadAsync();
+            code = await page.Locator("#checkin-code").InnerTextAsync();
+            checkin = await hospital.PostAsJsonAsync($"/api/meetings/{id}/checkin", new { code });
+        }
+        Assert.True(checkin.IsSuccessStatusCode, await checkin.Content.ReadAsStringAsync());
+        var item = await TestDatabase.ScalarAsync<long>(
+            "SELECT id FROM meeting_item WHERE meeting_id = @id",
+            new { id }
+        );
+        (
+            await hospital.PostAsJsonAsync($"/api/meetings/{id}/items/{item}/claim", new { unitId = 1 })
+        ).EnsureSuccessStatusCode();
+        // The secretary's page follows the room: the check-in and the claim appear without a reload.
+        await Assertions
+            .Expect(page.Locator("#agenda .claimed"))
+            .ToContainTextAsync("县医院", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#attendance")).ToContainTextAsync("签到");
+        await ShotAsync(page, "meeting");
+
+        await page.Locator("#close-meeting textarea").FillAsync("县医院认领停车场错时开放，两周内落实。");
+        await page.Locator("#close-meeting button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("h2")).ToContainTextAsync("已结束");
+        Assert.Equal(
+            ("closed", "县医院认领停车场错时开放，两周内落实。"),
+            (
+                await TestDatabase.QueryAsync<(string, string)>(
+                    "SELECT status, minutes FROM meeting WHERE id = @id",
+                    new { id }
+                )
+            ).Single()
+        );
+        Assert.Equal(
+            1,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT COUNT(*) FROM list_claim c JOIN meeting_item i ON i.list_item_id = c.item_id "
+                    + "WHERE i.id = @item AND c.unit_id = 1",
+                new { item }
+            )
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task AStreetAdminImportsTheHolidayNoticeAndAnOpenOrdersDeadlineMoves()
     {
         // Reported on Wednesday 18 November 2026 at 10:00: 环境卫生 is due at the end of the third working day after.

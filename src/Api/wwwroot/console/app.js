@@ -121,6 +121,7 @@ const pages = [
   { path: "urgent", name: "紧急诉求", show: () => state.me.staff.length > 0, render: urgent },
   { path: "broadcasts", name: "群发通知", show: canManage, render: broadcasts },
   { path: "approvals", name: "报到审核", show: canManage, render: approvals },
+  { path: "meetings", name: "联席会议", show: canManage, render: meetings },
   { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
   { path: "calendar", name: "工作日历", show: isAdmin, render: calendar },
   { path: "jobs", name: "定时任务", show: isAdmin, render: jobs },
@@ -684,6 +685,176 @@ async function approvals() {
       );
     }),
   );
+}
+
+// ---------- joint meetings (联席会议) ----------
+
+/** The communities the caller holds meetings for: their own, or those of their street or county. */
+async function communities() {
+  const list = [];
+  for (const s of state.me.staff.filter((s) => s.role !== "grid_worker")) {
+    const { area } = await api(`/api/areas/${s.areaId}`);
+    if (area.kind === "community") list.push(area);
+    else if (area.kind === "street") list.push(...(await api(`/api/areas?parentId=${area.id}`)));
+    else
+      for (const street of await api(`/api/areas?parentId=${area.id}`))
+        list.push(...(await api(`/api/areas?parentId=${street.id}`)));
+  }
+  return list;
+}
+
+let meetingTimer;
+const drafts = new Map();
+
+async function meetings(args) {
+  clearTimeout(meetingTimer);
+  if (args[0] === "m") return meeting(Number(args[1]));
+  const all = await communities();
+  const community = Number(args[0]) || all[0].id;
+  const list = await api(`/api/communities/${community}/meetings`);
+  const tomorrow = new Date(Date.now() + 86400000);
+  tomorrow.setHours(15, 0, 0, 0);
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  view().innerHTML = `
+    <h2>联席会议</h2>
+    <p class="filters">${all
+      .map((c) => `<a class="button${c.id === community ? " primary" : ""}" href="#/meetings/${c.id}">${esc(c.name)}</a>`)
+      .join("")}</p>
+    <div class="card"><h3>召集会议</h3>
+      <form id="schedule-meeting" class="inline">
+        <label>名称 <input name="title" value="${new Date().getMonth() + 1}月联席会议" required maxlength="100"></label>
+        <label>时间 <input name="scheduledAt" type="datetime-local" value="${local(tomorrow)}" required></label>
+        <label>地点 <input name="place" value="社区党群服务中心" required maxlength="100"></label>
+        <button type="submit" class="primary">召集并通知参会单位</button>
+      </form></div>
+    <div class="table-wrap"><table id="meetings">
+      <tr><th>会议</th><th>时间</th><th>地点</th><th>状态</th></tr>
+      ${list
+        .map(
+          (m) => `<tr><td><a href="#/meetings/m/${m.id}">${esc(m.title)}</a></td><td>${fmt(m.scheduledAt)}</td>
+            <td>${esc(m.place)}</td><td>${m.status === "closed" ? "已结束" : "待召开"}</td></tr>`,
+        )
+        .join("") || '<tr><td colspan="4" class="muted">还没有会议</td></tr>'}
+    </table></div>`;
+  $("#schedule-meeting").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    try {
+      const m = await api(`/api/communities/${community}/meetings`, {
+        method: "POST",
+        body: { title: f.title, place: f.place, scheduledAt: new Date(f.scheduledAt).toISOString() },
+      });
+      location.hash = `#/meetings/m/${m.id}`;
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
+}
+
+async function meeting(id) {
+  const m = await api(`/api/meetings/${id}`);
+  const open = m.status !== "closed";
+  const [proposal, code] = open
+    ? await Promise.all([api(`/api/meetings/${id}/proposal`), api(`/api/meetings/${id}/checkin-code`)])
+    : [null, null];
+  const states = { open: "待认领", claimed: "已认领", done: "已完成" };
+  const present = m.invitees.filter((i) => i.checkedInAt).length;
+  view().innerHTML = `
+    <p><a href="#/meetings/${m.areaId}">← 返回会议列表</a></p>
+    <h2>${esc(m.title)} <span class="tag">${open ? "进行中" : "已结束"}</span></h2>
+    <p class="muted">${fmt(m.scheduledAt)} · ${esc(m.place)}</p>
+    <div class="grid2">
+      <div class="card"><h3>议程</h3>
+        <div class="table-wrap"><table id="agenda"><tr><th>议题</th><th>状态</th><th>认领</th></tr>
+          ${m.items
+            .map(
+              (i) => `<tr><td>${esc(i.title)}${i.orderCode ? ` <span class="muted small">${esc(i.orderCode)}</span>` : ""}
+                ${i.carriedFrom ? ' <span class="tag">上次遗留</span>' : ""}</td>
+                <td>${esc(states[i.state] || i.state)}</td><td class="claimed">${esc(i.claimedBy || "")}</td></tr>`,
+            )
+            .join("") || '<tr><td colspan="3" class="muted">还没有议题</td></tr>'}
+        </table></div>
+        ${
+          open
+            ? `<form id="add-item" class="actions"><input name="title" placeholder="议题（或填工单号）" required size="30">
+                <button type="submit">加入议程</button></form>
+               ${
+                 proposal.overdueOrders.length + proposal.unclaimedItems.length
+                   ? `<h3>建议议题</h3><ul id="proposal">${proposal.overdueOrders
+                       .map(
+                         (o) => `<li>超期工单 ${esc(o.code)} ${esc(o.description)}
+                           <button class="link propose" data-order="${esc(o.code)}">加入</button></li>`,
+                       )
+                       .join("")}${proposal.unclaimedItems
+                       .map(
+                         (i) => `<li>待认领清单 ${esc(i.title)}
+                           <button class="link propose" data-item="${i.id}">加入</button></li>`,
+                       )
+                       .join("")}</ul>`
+                   : ""
+               }`
+            : ""
+        }
+      </div>
+      <div class="card">
+        ${
+          open
+            ? `<h3>现场签到</h3><p>参会人用小程序扫码或输入签到码（每分钟更换）：</p>
+               <p class="checkin-code" id="checkin-code">${esc(code.code)}</p>`
+            : ""
+        }
+        <h3>参会（已签到 ${present} / ${m.invitees.length}）</h3>
+        <ul id="attendance">${m.invitees
+          .map(
+            (i) => `<li>${esc(i.name)}${i.unitName ? `（${esc(i.unitName)}）` : ""}
+              ${i.checkedInAt ? `<span class="tag ok">${fmt(i.checkedInAt).slice(11)} 签到</span>` : '<span class="muted">未签到</span>'}</li>`,
+          )
+          .join("")}</ul>
+        ${
+          open
+            ? `<h3>会议纪要</h3><form id="close-meeting"><textarea name="minutes" required placeholder="会议决定、认领事项和分工"></textarea>
+               <button type="submit" class="primary">结束会议</button></form>`
+            : `<h3>会议纪要</h3><p>${esc(m.minutes)}</p>`
+        }
+      </div>
+    </div>`;
+  const path = `/api/meetings/${id}`;
+  $("#add-item")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = new FormData(e.target).get("title").trim();
+    const body = /^GD\d{8}-\d{4}$/.test(text) ? { orderCode: text } : { title: text };
+    act(() => api(`${path}/items`, { method: "POST", body }), "已加入议程");
+  });
+  document.querySelectorAll("button.propose").forEach((b) =>
+    b.addEventListener("click", () =>
+      act(
+        () =>
+          api(`${path}/items`, {
+            method: "POST",
+            body: b.dataset.order ? { orderCode: b.dataset.order } : { listItemId: Number(b.dataset.item) },
+          }),
+        "已加入议程",
+      ),
+    ),
+  );
+  $("#close-meeting")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const minutes = new FormData(e.target).get("minutes");
+    act(() => api(`${path}/close`, { method: "POST", body: { minutes } }), "会议已结束");
+  });
+  // While the meeting runs, the page follows check-ins and on-the-spot claims (and the code's minute).
+  // The minutes being written survive those refreshes; a form being typed in is never redrawn.
+  const minutes = $("#close-meeting textarea");
+  if (minutes) {
+    minutes.value = drafts.get(id) || "";
+    minutes.addEventListener("input", () => drafts.set(id, minutes.value));
+  }
+  const tick = () => {
+    if (location.hash !== `#/meetings/m/${id}`) return;
+    if (document.activeElement?.closest("form")) meetingTimer = setTimeout(tick, 3000);
+    else route();
+  };
+  if (open) meetingTimer = setTimeout(tick, 3000);
 }
 
 // ---------- statistics and ledgers ----------
