@@ -81,6 +81,7 @@ public static class CoreServices
         services.AddSingleton<OrderReader>();
         services.AddSingleton<OrderChanges>();
         services.AddSingleton<OrderReports>();
+        services.AddSingleton<StaffEntry>();
         services.AddSingleton<OrderTriage>();
         services.AddSingleton<OrderWork>();
         services.AddSingleton<Reminders>();

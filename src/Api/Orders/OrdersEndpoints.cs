@@ -63,6 +63,34 @@ public static class OrdersEndpoints
             .DisableAntiforgery()
             .ProducesErrors(OrderErrors.Create);
         group
+            .MapPost(
+                "/entry",
+                async Task<IResult> (Me me, StaffEntryInput body, StaffEntry entry, CancellationToken ct) =>
+                {
+                    var r = await entry.EnterAsync(me.Caller, body, ct);
+                    return r.IsOk
+                        ? TypedResults.Created($"/api/orders/{r.Value.Order.Code}", r.Value.Order)
+                        : r.Error!.ToProblem();
+                }
+            )
+            .WithName("EnterOrderForResident")
+            .RequireRateLimiting(RateLimits.Writes)
+            .WithSummary(
+                "Staff: 代录 — enter an order for a resident who phoned (channel phone) or walked in (walk_in), found "
+                    + "by phone or created with the name given; the order is theirs, source staff"
+            )
+            .ProducesErrors(StaffEntryErrors.Enter, OrderErrors.Create);
+        app.MapGet(
+                "/api/residents",
+                async (Me me, string? phone, StaffEntry entry, CancellationToken ct) =>
+                    (await entry.FindAsync(me.Caller, phone, ct)).ToOk()
+            )
+            .RequireAuthorization()
+            .WithTags("Orders")
+            .WithName("FindResidentByPhone")
+            .WithSummary("Staff: who has this phone number (residents first), for 代录")
+            .ProducesErrors(StaffEntryErrors.Find);
+        group
             .MapGet("/", ListAsync)
             .WithName("ListOrders")
             .WithSummary(

@@ -25,6 +25,14 @@ public sealed record CreateOrderInput(
 {
     /// <summary>Answers to the category's extra questions, by question key.</summary>
     public IReadOnlyDictionary<string, string>? Answers { get; init; }
+
+    /// <summary>
+    /// A staff entry (代录) made for a resident who phoned or walked in: the order is theirs (they follow it and are
+    /// told), and the timeline says who entered it and how the resident came.
+    /// </summary>
+    public long? OnBehalfOf { get; init; }
+
+    public string? EntryNote { get; init; }
 }
 
 public enum ReportOutcome
@@ -182,7 +190,7 @@ public sealed class OrderReports(
         var code = await orders.NextCodeAsync(now, ct);
         var order = new NewOrder(
             source,
-            staffSource ? null : caller.PersonId,
+            staffSource ? input.OnBehalfOf : caller.PersonId,
             area.Id,
             area.Path,
             category.Id,
@@ -203,7 +211,7 @@ public sealed class OrderReports(
             OrderStatus.Submitted,
             caller.PersonId,
             caller.RoleFor(area.Path),
-            null
+            staffSource ? input.EntryNote : null
         );
 
         var stored = new List<StoredPhoto>(alreadyStored);
@@ -378,6 +386,34 @@ public sealed class OrderReports(
             .Distinct()
             .ToList();
         return (staff, new Notice("urgent_alert", $"紧急诉求 {categoryName}", Chars.Shorten(description, 60), code));
+    }
+
+    /// <summary>
+    /// The checks a staff entry must pass before its resident is created (the rest, such as the content check, do not
+    /// apply to staff): null when it would be accepted.
+    /// </summary>
+    public async Task<Error?> ValidateStaffEntryAsync(Caller caller, CreateOrderInput input, CancellationToken ct)
+    {
+        if (input.CategoryId is null)
+            return OrderErrors.CategoryRequired;
+        var description = input.Description?.Trim();
+        if (string.IsNullOrEmpty(description))
+            return OrderErrors.DescriptionRequired;
+        if (Chars.Count(description) > MaxDescriptionChars)
+            return OrderErrors.DescriptionTooLong.With($"问题描述不能超过{MaxDescriptionChars}字");
+        if (input.LocationText is { } location && Chars.Count(location.Trim()) > MaxLocationChars)
+            return OrderErrors.LocationTooLong.With($"位置描述不能超过{MaxLocationChars}字");
+        if (input.Urgency is not null and not (Urgency.Normal or Urgency.Urgent))
+            return OrderErrors.InvalidUrgency;
+        if (await categories.GetAsync(input.CategoryId.Value, ct) is not { Active: true } category)
+            return OrderErrors.CategoryNotFound;
+        var place = await ResolvePlaceAsync(caller, input, ct);
+        if (!place.IsOk)
+            return place.Error;
+        if (!caller.IsStaffOver(place.Value!))
+            return OrderErrors.AreaOutOfScope;
+        var answers = ValidateAnswers(category, input.Answers);
+        return answers.IsOk ? null : answers.Error;
     }
 
     private async Task<Result<Area>> ResolvePlaceAsync(Caller caller, CreateOrderInput input, CancellationToken ct)

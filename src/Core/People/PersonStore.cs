@@ -3,6 +3,15 @@ using Governance.Core.Data;
 
 namespace Governance.Core.People;
 
+/// <summary>Someone found by phone number at the desk.</summary>
+public sealed record PhoneMatch
+{
+    public long PersonId { get; init; }
+    public string Name { get; init; } = "";
+    public string? Phone { get; init; }
+    public long? HomeBuildingId { get; init; }
+}
+
 public sealed class PersonStore(Db db)
 {
     /// <summary>
@@ -252,6 +261,57 @@ public sealed class PersonStore(Db db)
                 cancellationToken: ct
             )
         );
+    }
+
+    private const string ByPhoneSql = """
+        SELECT p.id AS PersonId, p.name AS Name, p.phone AS Phone, r.home_building_id AS HomeBuildingId
+          FROM person p LEFT JOIN resident r ON r.person_id = p.id
+         WHERE p.phone = @phone ORDER BY r.person_id IS NULL, p.id LIMIT 5
+        """;
+
+    /// <summary>The people with this phone number (residents first), as a desk finds the caller on the line.</summary>
+    public async Task<IReadOnlyList<PhoneMatch>> ByPhoneAsync(string phone, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<PhoneMatch>(new CommandDefinition(ByPhoneSql, new { phone }, cancellationToken: ct))
+        ).AsList();
+    }
+
+    private const string NewResidentSql = """
+        INSERT INTO person (name, phone, created_at, updated_at) VALUES (@name, @phone, @now, @now);
+        SET @new_person = LAST_INSERT_ID();
+        INSERT INTO resident (person_id, home_building_id, created_at) VALUES (@new_person, @home, @now);
+        SELECT @new_person;
+        """;
+
+    /// <summary>A resident known only by name and phone (entered at the desk); WeChat binds later by phone.</summary>
+    public async Task<long> CreateResidentAsync(
+        string name,
+        string phone,
+        long? home,
+        DateTime now,
+        CancellationToken ct = default
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var id = await c.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                NewResidentSql,
+                new
+                {
+                    name,
+                    phone,
+                    home,
+                    now,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
+        await tx.CommitAsync(ct);
+        return id;
     }
 
     private const string ProfileNameSql = "UPDATE person SET name = @name, updated_at = @now WHERE id = @id";

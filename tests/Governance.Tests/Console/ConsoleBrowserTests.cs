@@ -143,6 +143,64 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task TheDeskEntersAnOrderForAResidentWhoPhonedAndTheResidentOwnsIt()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        async Task<string> EnterAsync(string phone, string? name, string channel, string description)
+        {
+            await page.GotoAsync("/console/#/entry");
+            await page.Locator("#entry input[name=phone]").FillAsync(phone);
+            await page.Locator("#entry input[name=phone]").DispatchEventAsync("change");
+            if (name is not null)
+                await page.Locator("#entry input[name=name]").FillAsync(name);
+            await page.Locator("#entry select[name=channel]").SelectOptionAsync(channel);
+            await page.Locator("#entry select[name=categoryId]").SelectOptionAsync("1");
+            await page.Locator("#entry select[name=place]").SelectOptionAsync("a111");
+            await page.Locator("#entry input[name=locationText]").FillAsync("5栋东侧");
+            await page.Locator("#entry textarea[name=description]").FillAsync(description);
+            await page.Locator("#entry button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator(".timeline")).ToContainTextAsync("代录");
+            return (await page.Locator("#view h2").InnerTextAsync()).Split(' ')[0].Trim();
+        }
+
+        var first = await EnterAsync("13912345678", "王秀兰", "phone", "5栋东侧下水道堵了，污水漫到路面");
+        await ShotAsync(page, "entry");
+        // The second call from the same number is recognised: the desk sees the name, no second person is made.
+        await page.GotoAsync("/console/#/entry");
+        await page.Locator("#entry input[name=phone]").FillAsync("13912345678");
+        await page.Locator("#entry input[name=phone]").DispatchEventAsync("change");
+        await Assertions.Expect(page.Locator("#resident-found")).ToContainTextAsync("王秀兰");
+        var second = await EnterAsync("13912345678", null, "walk_in", "5栋东侧路灯不亮");
+
+        var people = await TestDatabase.QueryAsync<long>("SELECT id FROM person WHERE phone = '13912345678'");
+        var resident = Assert.Single(people);
+        var orders = await TestDatabase.QueryAsync<(string Code, string Source, long Resident, long CreatedBy)>(
+            "SELECT code, source, resident_id, created_by FROM service_order WHERE code IN @codes ORDER BY code",
+            new { codes = new[] { first, second } }
+        );
+        Assert.Equal(2, orders.Count);
+        Assert.All(orders, o => Assert.Equal(("staff", resident, 9011L), (o.Source, o.Resident, o.CreatedBy)));
+        var notes = await TestDatabase.QueryAsync<string>(
+            "SELECT e.note FROM order_event e JOIN service_order o ON o.id = e.order_id "
+                + "WHERE o.code IN @codes AND e.kind = 'created' AND e.actor_id = 9011 ORDER BY o.code",
+            new { codes = new[] { first, second } }
+        );
+        Assert.Equal(["代录：王秀兰（139****5678）电话反映", "代录：王秀兰（139****5678）来访反映"], notes);
+        // The order is the resident's own: they see it in the mini-program once signed in.
+        var theirs = await server.ClientFor(resident).GetAsync($"/api/orders/{first}");
+        Assert.True(theirs.IsSuccessStatusCode, await theirs.Content.ReadAsStringAsync());
+        // A wrong number is refused in Chinese and nobody is created.
+        await page.GotoAsync("/console/#/entry");
+        await page.Locator("#entry input[name=phone]").FillAsync("12345");
+        await page.Locator("#entry input[name=name]").FillAsync("某某");
+        await page.Locator("#entry textarea[name=description]").FillAsync("测试");
+        await page.Locator("#entry button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("11位手机号");
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task BulkRejectionIsRefusedPerOrderAndBulkAcceptTakesEverySelectedNewOrder()
     {
         var codes = new List<string>();

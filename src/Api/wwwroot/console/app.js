@@ -118,6 +118,7 @@ const homeArea = () => (state.me.staff[0] ? state.me.staff[0].areaId : null);
 const pages = [
   { path: "dashboard", name: "工作台", show: () => homeArea() != null, render: dashboard },
   { path: "orders", name: "工单", show: () => true, render: orders },
+  { path: "entry", name: "代录诉求", show: () => state.me.staff.length > 0, render: entry },
   { path: "urgent", name: "紧急诉求", show: () => state.me.staff.length > 0, render: urgent },
   { path: "broadcasts", name: "群发通知", show: canManage, render: broadcasts },
   { path: "approvals", name: "报到审核", show: canManage, render: approvals },
@@ -444,6 +445,90 @@ async function orderDetail(code) {
       }),
     "已延期",
   );
+}
+
+/** Where a desk can place an order: the caller's areas and two levels below (community → compound → grid). */
+async function placeOptions() {
+  const options = [];
+  for (const s of state.me.staff) {
+    const { area: top } = await api(`/api/areas/${s.areaId}`);
+    options.push({ id: top.id, name: top.name, depth: 0 });
+    for (const c of await api(`/api/areas?parentId=${top.id}`)) {
+      options.push({ id: c.id, name: c.name, depth: 1, kind: c.kind });
+      if (top.kind === "community" || top.kind === "grid")
+        for (const g of await api(`/api/areas?parentId=${c.id}`))
+          options.push({ id: g.id, name: g.name, depth: 2, kind: g.kind });
+    }
+  }
+  return options.filter((o) => o.depth > 0 || !["street", "county"].includes(o.kind));
+}
+
+// 代录: a resident phoned or walked in; the desk enters the order for them.
+async function entry() {
+  const places = await placeOptions();
+  view().innerHTML = `
+    <h2>代录诉求</h2>
+    <div class="card">
+      <form id="entry">
+        <div class="inline">
+          <label>居民手机号 <input name="phone" inputmode="numeric" maxlength="11" required></label>
+          <label>姓名 <input name="name" maxlength="20" placeholder="新居民必填"></label>
+          <label>来源 <select name="channel"><option value="phone">电话反映</option><option value="walk_in">来访反映</option></select></label>
+        </div>
+        <p id="resident-found" class="muted"></p>
+        <div class="inline">
+          <label>类别 <select name="categoryId">${state.categories
+            .map((c) => `<option value="${c.id}">${esc(c.name)}</option>`)
+            .join("")}</select></label>
+          <label>地点 <select name="place">${places
+            .map((a) => `<option value="${a.kind === "building" ? "b" : "a"}${a.id}">${"　".repeat(a.depth)}${esc(a.name)}</option>`)
+            .join("")}</select></label>
+          <label><input type="checkbox" name="urgent" value="urgent"> 紧急</label>
+        </div>
+        <label>具体位置 <input name="locationText" maxlength="100" placeholder="如：3栋2单元门口"></label>
+        <label>问题描述 <textarea name="description" maxlength="1000" required></textarea></label>
+        <button type="submit" class="primary">登记诉求</button>
+      </form>
+    </div>`;
+  const form = $("#entry");
+  form.phone.addEventListener("change", async () => {
+    const phone = form.phone.value.trim();
+    if (!/^1[3-9]\d{9}$/.test(phone)) return;
+    try {
+      const found = await api(`/api/residents?phone=${phone}`);
+      $("#resident-found").textContent = found.length
+        ? `已登记：${found.map((p) => p.name).join("、")}（诉求将记在 ${found[0].name} 名下）`
+        : "新居民：请填写姓名，登记后居民绑定这个手机号即可在小程序查看进度";
+      if (found.length) form.name.value = found[0].name;
+    } catch (e) {
+      $("#resident-found").textContent = e.message;
+    }
+  });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(form));
+    const place = f.place || "";
+    try {
+      const order = await api("/api/orders/entry", {
+        method: "POST",
+        body: {
+          phone: f.phone.trim(),
+          name: f.name.trim() || null,
+          channel: f.channel,
+          categoryId: Number(f.categoryId),
+          description: f.description,
+          locationText: f.locationText || null,
+          buildingId: place.startsWith("b") ? Number(place.slice(1)) : null,
+          areaId: place.startsWith("a") ? Number(place.slice(1)) : null,
+          urgency: f.urgent ? "urgent" : null,
+        },
+      });
+      toast(`已登记 ${order.code}`);
+      location.hash = `#/orders/${encodeURIComponent(order.code)}`;
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
 }
 
 async function urgent() {
