@@ -77,6 +77,7 @@ public static class CommandLine
 
     private static async Task<int> StatisticsAsync(WebApplication app, string[] args, CancellationToken ct)
     {
+        args = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray(); // host options follow
         var stats = app.Services.GetRequiredService<Governance.Core.Statistics.DailyStatistics>();
         var log = app.Services.GetRequiredService<ILogger<Governance.Core.Statistics.DailyStatistics>>();
         var started = System.Diagnostics.Stopwatch.StartNew();

@@ -53,6 +53,19 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
                 AcceptDownloads = true,
             }
         );
+        // Nothing may leave the machine: a request to any other host is refused and fails the test (no CDN, no fonts,
+        // no telemetry).
+        await _context.RouteAsync("**/*", async route =>
+        {
+            var host = new Uri(route.Request.Url).Host;
+            if (host is "127.0.0.1" or "localhost")
+                await route.ContinueAsync();
+            else
+            {
+                _errors.Add("request off the machine: " + route.Request.Url);
+                await route.AbortAsync();
+            }
+        });
         var page = await _context.NewPageAsync();
         page.PageError += (_, e) => _errors.Add("page error: " + e);
         page.Console += (_, m) =>

@@ -13,7 +13,7 @@ const fmt = (iso) => {
   const p = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 };
-const pct = (v) => (v == null ? "—" : `${Math.round(v * 1000) / 10}%`);
+const pct = (v) => (v == null ? "—" : `${Math.round(v * 10) / 10}%`); // the API's rates are percentages
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -209,7 +209,7 @@ async function dashboard() {
     type: "line",
     smooth: true,
     connectNulls: true,
-    data: series.map((s) => (s.figures[key] == null ? null : Math.round(s.figures[key] * 1000) / 10)),
+    data: series.map((s) => s.figures[key]),
   });
   chart.setOption({
     tooltip: { trigger: "axis" },
