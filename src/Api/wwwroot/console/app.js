@@ -155,7 +155,9 @@ async function route() {
   document.querySelectorAll("#nav a").forEach((a) => a.classList.toggle("active", a.dataset.path === page.path));
   $("#nav").classList.remove("open");
   try {
+    view().dataset.route = "";
     await page.render(rest.map(decodeURIComponent));
+    if (seq === routeSeq) view().dataset.route = location.hash; // drawn: what tests and timings wait for
   } catch (e) {
     if (e instanceof Stale || seq !== routeSeq) return; // a newer page is being drawn
     if (e.status !== 401) view().innerHTML = `<div class="card error">${esc(e.message)}</div>`;
