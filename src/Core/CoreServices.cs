@@ -82,6 +82,7 @@ public static class CoreServices
         services.AddSingleton<OrderChanges>();
         services.AddSingleton<OrderReports>();
         services.AddSingleton<StaffEntry>();
+        services.AddSingleton<OrderMap>();
         services.AddSingleton<OrderTriage>();
         services.AddSingleton<OrderWork>();
         services.AddSingleton<Reminders>();

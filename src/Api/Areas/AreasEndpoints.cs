@@ -1,3 +1,5 @@
+using Governance.Core.Orders;
+using Governance.Api.Auth;
 using Governance.Api.Infrastructure;
 using Governance.Core.Areas;
 using Governance.Core.Errors;
@@ -37,6 +39,19 @@ public static class AreasEndpoints
             .WithName("GetArea")
             .WithSummary("One area with its ancestors and children")
             .ProducesErrors([CommonErrors.AreaNotFound]);
+        app.MapGet(
+                "/api/areas/{id:long}/map",
+                async (Me me, long id, int? days, OrderMap map, CancellationToken ct) =>
+                    (await map.MapAsync(me.Caller, id, days, ct)).ToOk()
+            )
+            .RequireAuthorization()
+            .WithTags("Areas")
+            .WithName("AreaMap")
+            .WithSummary(
+                "Staff: the area's outlines (GeoJSON, two levels down) and its located orders — open ones and those "
+                    + "reported in the last days (days, default 30) — for the console's map"
+            )
+            .ProducesErrors([CommonErrors.FieldInvalid, OrderErrors.AreaNotFound, OrderErrors.AreaOutOfScope]);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AreaNode>>, ApiProblem>> ChildrenAsync(

@@ -485,6 +485,51 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task TheMapDrawsTheAreasOutlinesWithItsOrdersAsPointsAndHeat()
+    {
+        var located = await (
+            await App.ClientFor(1001)
+                .PostAsJsonAsync(
+                    "/api/orders",
+                    new
+                    {
+                        categoryId = 1,
+                        description = "3栋旁垃圾满溢",
+                        buildingId = 111103,
+                        latitude = 33.1521m,
+                        longitude = 107.3314m,
+                    }
+                )
+        ).BodyAsync();
+        var code = located.GetProperty("code").GetString()!;
+        await App.ClientFor(1002).ReportCodeAsync(buildingId: 111208); // no location: not on the map
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await page.GotoAsync("/console/#/map");
+        await Assertions.Expect(page.Locator("#map-count")).ToHaveTextAsync("1 件有位置的工单");
+        await Assertions.Expect(page.Locator("#map canvas")).ToHaveCountAsync(1);
+        await ShotAsync(page, "map");
+        await page.Locator("#map-layer").SelectOptionAsync("heat");
+        await page.Locator("#map-category").SelectOptionAsync("2");
+        await Assertions.Expect(page.Locator("#map-count")).ToHaveTextAsync("0 件有位置的工单");
+        await ShotAsync(page, "map-heat");
+        // What the page drew from: the community's grids' outlines and the one located order.
+        var map = await page.APIRequest.GetAsync("/api/areas/11/map");
+        var body = System.Text.Json.JsonDocument.Parse(await map.TextAsync()).RootElement;
+        Assert.Contains(
+            "金龙小区第一网格",
+            body.GetProperty("shapes").EnumerateArray().Select(s => s.GetProperty("name").GetString())
+        );
+        Assert.Equal(
+            [code],
+            body.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("code").GetString())
+        );
+        // Another community's map is not the secretary's to read.
+        Assert.Equal(403, (await page.APIRequest.GetAsync("/api/areas/12/map")).Status);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task AGridWorkerSeesOnlyTheirGridsOrders()
     {
         var mine = await App.ClientFor(1001).ReportCodeAsync(buildingId: 111103); // 金龙小区第一网格 (1111)
@@ -552,21 +597,21 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     {
         await App.ClientFor(1001).ReportCodeAsync();
         foreach (var tablet in new[] { false, true })
-            foreach (var user in new[] { "county", "street1", "sec11", "grid1111", "unit1" })
+        foreach (var user in new[] { "county", "street1", "sec11", "grid1111", "unit1" })
+        {
+            var page = await OpenAsync(tablet);
+            await SignInAsync(page, user);
+            var links = await page.Locator("#nav a[data-path]")
+                .EvaluateAllAsync<string[]>("links => links.map(a => a.dataset.path)");
+            Assert.NotEmpty(links);
+            foreach (var path in links)
             {
-                var page = await OpenAsync(tablet);
-                await SignInAsync(page, user);
-                var links = await page.Locator("#nav a[data-path]")
-                    .EvaluateAllAsync<string[]>("links => links.map(a => a.dataset.path)");
-                Assert.NotEmpty(links);
-                foreach (var path in links)
-                {
-                    await page.GotoAsync($"/console/#/{path}");
-                    await Assertions.Expect(page.Locator("#view h2")).ToBeVisibleAsync();
-                    await Assertions.Expect(page.Locator("#view .error")).ToHaveCountAsync(0);
-                }
-                await ShotAsync(page, $"pages-{user}{(tablet ? "-tablet" : "")}");
+                await page.GotoAsync($"/console/#/{path}");
+                await Assertions.Expect(page.Locator("#view h2")).ToBeVisibleAsync();
+                await Assertions.Expect(page.Locator("#view .error")).ToHaveCountAsync(0);
             }
+            await ShotAsync(page, $"pages-{user}{(tablet ? "-tablet" : "")}");
+        }
         // The API reference is served from this host.
         var docs = await OpenAsync();
         var openApi = await docs.RunAndWaitForResponseAsync(

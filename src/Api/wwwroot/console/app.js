@@ -118,6 +118,7 @@ const homeArea = () => (state.me.staff[0] ? state.me.staff[0].areaId : null);
 const pages = [
   { path: "dashboard", name: "工作台", show: () => homeArea() != null, render: dashboard },
   { path: "orders", name: "工单", show: () => true, render: orders },
+  { path: "map", name: "地图", show: () => homeArea() != null, render: map },
   { path: "entry", name: "代录诉求", show: () => state.me.staff.length > 0, render: entry },
   { path: "urgent", name: "紧急诉求", show: () => state.me.staff.length > 0, render: urgent },
   { path: "broadcasts", name: "群发通知", show: canManage, render: broadcasts },
@@ -447,6 +448,79 @@ async function orderDetail(code) {
       }),
     "已延期",
   );
+}
+
+// ---------- the map: the area's outlines, its orders as points or heat ----------
+
+const mapGroups = [
+  { name: "待受理", color: "#c8161d", test: (p) => p.status === "submitted" && !p.overdue },
+  { name: "办理中", color: "#e6a23c", test: (p) => openStatuses.split(",").includes(p.status) && p.status !== "submitted" && !p.overdue },
+  { name: "已超期", color: "#6b0f12", test: (p) => p.overdue },
+  { name: "已办结", color: "#2e7d32", test: (p) => !openStatuses.split(",").includes(p.status) },
+];
+
+async function map(args) {
+  const area = homeArea();
+  const days = Number(args[0]) || 30;
+  const m = await api(`/api/areas/${area}/map?days=${days}`);
+  view().innerHTML = `
+    <h2>地图 · ${esc(m.areaName)}</h2>
+    <div class="filters">
+      ${[7, 30, 90].map((d) => `<a class="button${d === days ? " primary" : ""}" href="#/map/${d}">近 ${d} 天</a>`).join("")}
+      <select id="map-layer" aria-label="图层"><option value="points">点位（按状态）</option><option value="heat">热力</option></select>
+      <select id="map-category" aria-label="类别"><option value="">全部类别</option>${state.categories
+        .map((c) => `<option value="${c.id}">${esc(c.name)}</option>`)
+        .join("")}</select>
+      <span class="muted" id="map-count"></span>
+    </div>
+    ${m.shapes.length ? "" : '<p class="muted">本区域还没有绘制边界，只显示工单位置。</p>'}
+    <div class="card"><div id="map" class="chart map"></div></div>`;
+  const chart = echarts.init($("#map"));
+  const mapName = `area-${area}`;
+  if (m.shapes.length)
+    echarts.registerMap(mapName, {
+      type: "FeatureCollection",
+      features: m.shapes.map((s) => ({ type: "Feature", properties: { name: s.name }, geometry: JSON.parse(s.boundary) })),
+    });
+  const draw = () => {
+    const category = $("#map-category").value;
+    const points = m.orders.filter((p) => !category || String(p.categoryId) === category);
+    $("#map-count").textContent = `${points.length} 件有位置的工单`;
+    const coords = m.shapes.length ? "geo" : "cartesian2d";
+    const heat = $("#map-layer").value === "heat";
+    const series = heat
+      ? [{ type: "heatmap", coordinateSystem: coords, data: points.map((p) => [p.longitude, p.latitude, 1]), pointSize: 14, blurSize: 18 }]
+      : mapGroups.map((g) => ({
+          name: g.name,
+          type: "scatter",
+          coordinateSystem: coords,
+          symbolSize: 12,
+          itemStyle: { color: g.color },
+          data: points.filter(g.test).map((p) => ({ value: [p.longitude, p.latitude], code: p.code })),
+        }));
+    chart.setOption(
+      {
+        tooltip: { formatter: (x) => (x.data && x.data.code ? x.data.code : x.name) },
+        legend: heat ? undefined : { top: 0 },
+        visualMap: heat
+          ? { min: 0, max: 5, calculable: true, orient: "horizontal", left: "center", bottom: 0, inRange: { color: ["#fde0dc", "#c8161d"] } }
+          : undefined,
+        geo: m.shapes.length
+          ? { map: mapName, roam: true, label: { show: true, fontSize: 11 }, itemStyle: { areaColor: "#f7f8fa", borderColor: "#999" } }
+          : undefined,
+        xAxis: m.shapes.length ? undefined : { type: "value", scale: true, name: "经度" },
+        yAxis: m.shapes.length ? undefined : { type: "value", scale: true, name: "纬度" },
+        series,
+      },
+      true,
+    );
+  };
+  chart.on("click", (x) => {
+    if (x.data && x.data.code) location.hash = `#/orders/${encodeURIComponent(x.data.code)}`;
+  });
+  $("#map-layer").addEventListener("change", draw);
+  $("#map-category").addEventListener("change", draw);
+  draw();
 }
 
 /** Where a desk can place an order: the caller's areas and two levels below (community → compound → grid). */
