@@ -110,6 +110,7 @@ api.MapAuth();
 api.MapConsoleAuth();
 api.MapCalendar();
 api.MapJobs();
+api.MapDesk();
 api.MapCategories();
 api.MapAreas();
 api.MapOrders();

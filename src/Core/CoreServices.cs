@@ -47,6 +47,7 @@ public static class CoreServices
         services.AddSingleton<PersonStore>();
         services.AddSingleton<StaffConsole.StaffAccountStore>();
         services.AddSingleton<StaffConsole.DataProtectionKeyStore>();
+        services.AddSingleton<StaffConsole.DeskTools>();
         services.AddSingleton<Profiles>();
         services.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         services.AddSingleton<WriteLimiter>();

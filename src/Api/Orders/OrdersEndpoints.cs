@@ -319,6 +319,7 @@ public static class OrdersEndpoints
         long? categoryId,
         bool? overdue,
         string? urgency,
+        bool? shortlist,
         int? page,
         int? pageSize,
         CancellationToken ct
@@ -326,7 +327,18 @@ public static class OrdersEndpoints
     {
         var statuses = status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return (
-            await orders.ListAsync(me.Caller, statuses, areaId, categoryId, overdue, page, pageSize, ct, urgency)
+            await orders.ListAsync(
+                me.Caller,
+                statuses,
+                areaId,
+                categoryId,
+                overdue,
+                page,
+                pageSize,
+                ct,
+                urgency,
+                shortlist ?? false
+            )
         ).ToOk();
     }
 

@@ -216,6 +216,9 @@ public sealed record OrderListFilter(
 {
     /// <summary>"urgent" or "normal"; null: both.</summary>
     public string? Urgency { get; init; }
+
+    /// <summary>Only the orders on the caller's shortlist (the console's 我的关注).</summary>
+    public bool Shortlisted { get; init; }
 }
 
 /// <summary>

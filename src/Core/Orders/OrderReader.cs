@@ -100,7 +100,8 @@ public sealed class OrderReader(OrderStore orders, AreaStore areas, ClaimExpiry 
         int? page,
         int? pageSize,
         CancellationToken ct,
-        string? urgency = null
+        string? urgency = null,
+        bool shortlisted = false
     )
     {
         if (statuses?.FirstOrDefault(s => !OrderStatus.All.Contains(s)) is { } bad)
@@ -122,7 +123,11 @@ public sealed class OrderReader(OrderStore orders, AreaStore areas, ClaimExpiry 
         var now = clock.GetUtcNow().UtcDateTime;
         var result = await orders.ListAsync(
             caller,
-            new OrderListFilter(statuses, areaPath, categoryId, overdue, p, size) { Urgency = urgency },
+            new OrderListFilter(statuses, areaPath, categoryId, overdue, p, size)
+            {
+                Urgency = urgency,
+                Shortlisted = shortlisted,
+            },
             now,
             ct
         );

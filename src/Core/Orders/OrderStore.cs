@@ -911,6 +911,8 @@ public sealed class OrderStore(Db db)
             filters.Append(" AND o.category_id = @categoryId");
             p.Add("categoryId", filter.CategoryId);
         }
+        if (filter.Shortlisted)
+            filters.Append(" AND o.id IN (SELECT s.order_id FROM order_shortlist s WHERE s.person_id = @me)");
         if (filter.Urgency is not null)
         {
             filters.Append(" AND o.urgency = @urgency");

@@ -214,6 +214,62 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task TheDeskKeepsItsCommonWordsSavedFiltersAndAShortlist()
+    {
+        var mine = await App.ClientFor(1001).ReportCodeAsync(categoryId: 1, description: "垃圾桶三天没清");
+        var other = await App.ClientFor(1001).ReportCodeAsync(categoryId: 2, description: "楼道灯不亮");
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+
+        // A 常用语 of 城东社区 for rejecting sanitation reports is offered on such an order, and only in its community.
+        await page.GotoAsync("/console/#/phrases");
+        await page.Locator("#add-phrase select[name=purpose]").SelectOptionAsync("reject");
+        await page.Locator("#add-phrase select[name=categoryId]").SelectOptionAsync("1");
+        await page.Locator("#add-phrase select[name=status]").SelectOptionAsync("submitted");
+        await page.Locator("#add-phrase input[name=text]").FillAsync("垃圾清运由环卫所负责，已转环卫所并告知居民");
+        await page.Locator("#add-phrase button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#phrases")).ToContainTextAsync("已转环卫所");
+        await ShotAsync(page, "phrases");
+        await page.GotoAsync($"/console/#/orders/{mine}");
+        await Assertions.Expect(page.Locator("#phrases-reject option[value*='环卫所']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#phrases-reject option")).Not.ToHaveCountAsync(1); // and everyone's
+        var elsewhere = await App.ClientFor(9012)
+            .GetAsync("/api/reply-templates?purpose=reject&categoryId=1&status=submitted")
+            .OkAsync();
+        Assert.DoesNotContain(
+            "垃圾清运由环卫所负责，已转环卫所并告知居民",
+            elsewhere.EnumerateArray().Select(t => t.GetProperty("text").GetString())
+        );
+
+        // The shortlist: one order starred, and the board's 我的关注 shows just that one.
+        await page.Locator("#star").ClickAsync();
+        await Assertions.Expect(page.Locator("#star")).ToHaveTextAsync("★ 已关注");
+        await page.GotoAsync("/console/#/orders");
+        await page.Locator("#order-filters input[name=shortlist]").CheckAsync();
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync("我关注的");
+        await page.Locator("#save-filter").ClickAsync();
+        await Assertions.Expect(page.Locator("#saved-filters")).ToContainTextAsync("我关注的");
+        await page.Locator("#order-filters button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(mine);
+        await Assertions.Expect(page.Locator("#order-table")).Not.ToContainTextAsync(other);
+        // The saved filter brings the same list back from anywhere.
+        await page.GotoAsync("/console/#/dashboard");
+        await page.GotoAsync("/console/#/orders");
+        await page.Locator("#saved-filters a", new() { HasText = "我关注的" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#order-table")).Not.ToContainTextAsync(other);
+        await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(mine);
+        await ShotAsync(page, "saved-filter");
+        Assert.Equal(
+            ("我关注的", 1),
+            (
+                await TestDatabase.ScalarAsync<string>("SELECT name FROM saved_filter WHERE person_id = 9011"),
+                await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM order_shortlist WHERE person_id = 9011")
+            )
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task BulkRejectionIsRefusedPerOrderAndBulkAcceptTakesEverySelectedNewOrder()
     {
         var codes = new List<string>();
@@ -597,21 +653,21 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     {
         await App.ClientFor(1001).ReportCodeAsync();
         foreach (var tablet in new[] { false, true })
-        foreach (var user in new[] { "county", "street1", "sec11", "grid1111", "unit1" })
-        {
-            var page = await OpenAsync(tablet);
-            await SignInAsync(page, user);
-            var links = await page.Locator("#nav a[data-path]")
-                .EvaluateAllAsync<string[]>("links => links.map(a => a.dataset.path)");
-            Assert.NotEmpty(links);
-            foreach (var path in links)
+            foreach (var user in new[] { "county", "street1", "sec11", "grid1111", "unit1" })
             {
-                await page.GotoAsync($"/console/#/{path}");
-                await Assertions.Expect(page.Locator("#view h2")).ToBeVisibleAsync();
-                await Assertions.Expect(page.Locator("#view .error")).ToHaveCountAsync(0);
+                var page = await OpenAsync(tablet);
+                await SignInAsync(page, user);
+                var links = await page.Locator("#nav a[data-path]")
+                    .EvaluateAllAsync<string[]>("links => links.map(a => a.dataset.path)");
+                Assert.NotEmpty(links);
+                foreach (var path in links)
+                {
+                    await page.GotoAsync($"/console/#/{path}");
+                    await Assertions.Expect(page.Locator("#view h2")).ToBeVisibleAsync();
+                    await Assertions.Expect(page.Locator("#view .error")).ToHaveCountAsync(0);
+                }
+                await ShotAsync(page, $"pages-{user}{(tablet ? "-tablet" : "")}");
             }
-            await ShotAsync(page, $"pages-{user}{(tablet ? "-tablet" : "")}");
-        }
         // The API reference is served from this host.
         var docs = await OpenAsync();
         var openApi = await docs.RunAndWaitForResponseAsync(

@@ -119,6 +119,9 @@ public static class TestDatabase
             DELETE FROM wechat_inbound;
             DELETE FROM conversation;
             DELETE FROM order_follower;
+            DELETE FROM order_shortlist;
+            DELETE FROM saved_filter;
+            DELETE FROM reply_template WHERE created_by IS NOT NULL;
             DELETE FROM intake_example WHERE source <> 'seed';
             DELETE FROM order_photo;
             DELETE FROM order_event;

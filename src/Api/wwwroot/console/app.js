@@ -124,6 +124,7 @@ const pages = [
   { path: "broadcasts", name: "群发通知", show: canManage, render: broadcasts },
   { path: "approvals", name: "报到审核", show: canManage, render: approvals },
   { path: "meetings", name: "联席会议", show: canManage, render: meetings },
+  { path: "phrases", name: "常用语", show: () => state.me.staff.length > 0, render: phraseBook },
   { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
   { path: "calendar", name: "工作日历", show: isAdmin, render: calendar },
   { path: "jobs", name: "定时任务", show: isAdmin, render: jobs },
@@ -240,19 +241,21 @@ const statusNames = {
 };
 const openStatuses = "submitted,accepted,published,claimed,in_progress";
 
-// 常用语: the words staff use every day, offered as suggestions (they can still type their own).
-const phrases = {
-  reject: [
-    "不属于社区受理范围，已告知居民向相关部门反映",
-    "反映内容不够具体，请补充具体位置后重新提交",
-    "属于个人民事纠纷，建议通过人民调解或法律途径解决",
-  ],
-  extend: ["需协调物业及相关部门，延长办理期限", "等待配件或施工队进场，延长办理期限", "遇节假日，延长办理期限"],
-};
-const datalists = () =>
-  Object.entries(phrases)
-    .map(([k, list]) => `<datalist id="phrases-${k}">${list.map((p) => `<option value="${esc(p)}">`).join("")}</datalist>`)
+// 常用语: the words staff use every day for this category and state, offered as suggestions (they can still type
+// their own); kept per area on the 常用语 page.
+async function datalists(order) {
+  const lists = await Promise.all(
+    ["reject", "extend"].map((purpose) =>
+      api(`/api/reply-templates?purpose=${purpose}&categoryId=${order.category.id}&status=${order.status}`),
+    ),
+  );
+  return ["reject", "extend"]
+    .map(
+      (purpose, i) =>
+        `<datalist id="phrases-${purpose}">${lists[i].map((t) => `<option value="${esc(t.text)}">`).join("")}</datalist>`,
+    )
     .join("");
+}
 
 async function orders(args) {
   if (args[0] && args[0] !== "list") return orderDetail(args[0]);
@@ -261,12 +264,14 @@ async function orders(args) {
   const status = q.get("status") ?? (preset === "submitted" ? "submitted" : preset === "overdue" ? "" : openStatuses);
   const overdue = q.get("overdue") ?? (preset === "overdue" ? "true" : "");
   const category = q.get("categoryId") || "";
+  const shortlist = q.get("shortlist") || (preset === "shortlist" ? "true" : "");
   const page = Number(q.get("page") || 1);
   const params = new URLSearchParams({ page, pageSize: 20 });
   if (status) params.set("status", status);
   if (overdue) params.set("overdue", overdue);
   if (category) params.set("categoryId", category);
-  const list = await api(`/api/orders?${params}`);
+  if (shortlist) params.set("shortlist", shortlist);
+  const [list, saved] = await Promise.all([api(`/api/orders?${params}`), api("/api/me/filters")]);
   const option = (value, label, current) =>
     `<option value="${value}"${value === current ? " selected" : ""}>${label}</option>`;
   view().innerHTML = `
@@ -282,9 +287,17 @@ async function orders(args) {
         ${state.categories.map((c) => option(String(c.id), esc(c.name), category)).join("")}
       </select>
       <label class="inline"><input type="checkbox" name="overdue" value="true"${overdue === "true" ? " checked" : ""}> 只看超期</label>
+      <label class="inline"><input type="checkbox" name="shortlist" value="true"${shortlist === "true" ? " checked" : ""}> 我的关注</label>
       <button type="submit">筛选</button>
+      <button type="button" id="save-filter">保存筛选</button>
       <span class="muted">共 ${list.total} 件</span>
     </form>
+    <p class="filters" id="saved-filters">${saved
+      .map(
+        (f) => `<span class="tag"><a href="#/orders/list/?${esc(f.query)}">${esc(f.name)}</a>
+          <button class="link forget" data-id="${f.id}" aria-label="删除筛选 ${esc(f.name)}">×</button></span>`,
+      )
+      .join("")}</p>
     <div class="bulk">
       <span class="muted">选中的工单：</span>
       <button id="bulk-accept">批量受理</button>
@@ -311,16 +324,33 @@ async function orders(args) {
       <span>第 ${page} 页</span>
       <button id="next"${page * 20 >= list.total ? " disabled" : ""}>下一页</button>
     </div>`;
-  const go = (p) => {
+  const query = (p) => {
     const f = new FormData($("#order-filters"));
-    const next = new URLSearchParams({
+    return new URLSearchParams({
       status: f.get("status"),
       categoryId: f.get("categoryId"),
       overdue: f.get("overdue") || "",
+      shortlist: f.get("shortlist") || "",
       page: p,
     });
-    location.hash = `#/orders/list/?${next}`;
   };
+  const go = (p) => (location.hash = `#/orders/list/?${query(p)}`);
+  $("#save-filter").addEventListener("click", () => {
+    const name = prompt("给这个筛选起个名字（如：本周超期的环境卫生）");
+    if (!name) return;
+    // Saved and applied: the board shows what was just named.
+    api("/api/me/filters", { method: "POST", body: { name, query: query(1).toString() } })
+      .then(() => {
+        toast("已保存");
+        const next = `#/orders/list/?${query(1)}`;
+        if (location.hash === next) route();
+        else location.hash = next;
+      })
+      .catch((e) => toast(e.message, true));
+  });
+  document.querySelectorAll("button.forget").forEach((b) =>
+    b.addEventListener("click", () => act(() => api(`/api/me/filters/${b.dataset.id}`, { method: "DELETE" }), "已删除")),
+  );
   $("#order-filters").addEventListener("submit", (e) => {
     e.preventDefault();
     go(1);
@@ -353,6 +383,8 @@ async function orders(args) {
 
 async function orderDetail(code) {
   const o = await api(`/api/orders/${encodeURIComponent(code)}`);
+  const [phrases, shortlist] = await Promise.all([datalists(o), api("/api/me/shortlist")]);
+  const starred = shortlist.includes(o.code);
   const path = `/api/orders/${encodeURIComponent(code)}`;
   const open = openStatuses.split(",").includes(o.status);
   const actions = [];
@@ -377,8 +409,9 @@ async function orderDetail(code) {
       <input name="reason" list="phrases-extend" placeholder="延期理由" required size="24"><button type="submit">延期</button></form>`);
   if (o.urgency === "urgent" && open) actions.push(`<button id="acknowledge" class="primary">响应紧急诉求</button>`);
   view().innerHTML = `
-    ${datalists()}
-    <p><a href="#/orders">← 返回工单列表</a></p>
+    ${phrases}
+    <p><a href="#/orders">← 返回工单列表</a>
+      <button id="star" class="link" aria-pressed="${starred}">${starred ? "★ 已关注" : "☆ 关注"}</button></p>
     <div class="grid2">
       <div class="card">
         <h2>${esc(o.code)} <span class="tag">${esc(o.statusName)}</span>
@@ -420,6 +453,12 @@ async function orderDetail(code) {
       act(() => work(form), done);
     });
   };
+  $("#star").addEventListener("click", () =>
+    act(
+      () => api(`/api/me/shortlist/${encodeURIComponent(o.code)}`, { method: starred ? "DELETE" : "PUT" }),
+      starred ? "已取消关注" : "已加入我的关注",
+    ),
+  );
   on("accept", () => api(`${path}/accept`, { method: "POST" }), "已受理");
   on("publish", () => api(`${path}/publish`, { method: "POST" }), "已发布到认领池");
   on("acknowledge", () => api(`${path}/acknowledge`, { method: "POST" }), "已响应");
@@ -845,6 +884,62 @@ async function approvals() {
         "已处理",
       );
     }),
+  );
+}
+
+// ---------- 常用语 ----------
+
+const purposeNames = { reject: "不予受理理由", progress: "办理进展", close: "办结答复", extend: "延期理由" };
+
+async function phraseBook() {
+  const list = await api("/api/reply-templates");
+  const category = (id) => state.categories.find((c) => c.id === id)?.name || "全部类别";
+  view().innerHTML = `
+    <h2>常用语</h2>
+    <div class="card"><h3>添加</h3>
+      <form id="add-phrase" class="inline">
+        <label>用途 <select name="purpose">${Object.entries(purposeNames)
+          .map(([k, v]) => `<option value="${k}">${v}</option>`)
+          .join("")}</select></label>
+        <label>类别 <select name="categoryId"><option value="">全部类别</option>${state.categories
+          .map((c) => `<option value="${c.id}">${esc(c.name)}</option>`)
+          .join("")}</select></label>
+        <label>状态 <select name="status"><option value="">任何状态</option>${Object.entries(statusNames)
+          .slice(0, 6)
+          .map(([k, v]) => `<option value="${k}">${v}</option>`)
+          .join("")}</select></label>
+        <label>内容 <input name="text" maxlength="100" required size="40"></label>
+        <button type="submit" class="primary">添加</button>
+      </form></div>
+    <div class="table-wrap"><table id="phrases">
+      <tr><th>用途</th><th>类别</th><th>状态</th><th>内容</th><th>范围</th><th></th></tr>
+      ${list
+        .map(
+          (t) => `<tr><td>${esc(purposeNames[t.purpose])}</td><td>${esc(category(t.categoryId))}</td>
+            <td>${esc(statusNames[t.status] || "任何状态")}</td><td>${esc(t.text)}</td><td>${esc(t.areaName || "通用")}</td>
+            <td>${t.areaId ? `<button class="link drop" data-id="${t.id}">删除</button>` : ""}</td></tr>`,
+        )
+        .join("")}
+    </table></div>`;
+  $("#add-phrase").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    act(
+      () =>
+        api("/api/reply-templates", {
+          method: "POST",
+          body: {
+            purpose: f.purpose,
+            categoryId: f.categoryId ? Number(f.categoryId) : null,
+            status: f.status || null,
+            text: f.text,
+          },
+        }),
+      "已添加",
+    );
+  });
+  document.querySelectorAll("button.drop").forEach((b) =>
+    b.addEventListener("click", () => act(() => api(`/api/reply-templates/${b.dataset.id}`, { method: "DELETE" }), "已删除")),
   );
 }
 
