@@ -111,6 +111,7 @@ api.MapConsoleAuth();
 api.MapCalendar();
 api.MapJobs();
 api.MapDesk();
+api.MapStaffAdmin();
 api.MapCategories();
 api.MapAreas();
 api.MapOrders();

@@ -44,7 +44,9 @@ public static class CoreServices
         services.AddSingleton<MigrationRunner>();
 
         services.AddSingleton<AreaStore>();
+        services.AddSingleton<AreaAdmin>();
         services.AddSingleton<PersonStore>();
+        services.AddSingleton<StaffAdmin>();
         services.AddSingleton<StaffConsole.StaffAccountStore>();
         services.AddSingleton<StaffConsole.DataProtectionKeyStore>();
         services.AddSingleton<StaffConsole.DeskTools>();

@@ -1,8 +1,8 @@
-using Governance.Core.Orders;
 using Governance.Api.Auth;
 using Governance.Api.Infrastructure;
 using Governance.Core.Areas;
 using Governance.Core.Errors;
+using Governance.Core.Orders;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Governance.Api.Areas;
@@ -19,6 +19,10 @@ public static class AreasEndpoints
         decimal? Latitude,
         decimal? Longitude
     );
+
+    public sealed record NewAreaRequest(string? Name, decimal? Latitude, decimal? Longitude, string? Boundary);
+
+    public sealed record ChangeAreaRequest(string? Name, string? Boundary);
 
     public sealed record AreaDetail(AreaNode Area, IReadOnlyList<AreaNode> Lineage, IReadOnlyList<AreaNode> Children);
 
@@ -39,10 +43,31 @@ public static class AreasEndpoints
             .WithName("GetArea")
             .WithSummary("One area with its ancestors and children")
             .ProducesErrors([CommonErrors.AreaNotFound]);
-        app.MapGet(
-                "/api/areas/{id:long}/map",
-                async (Me me, long id, int? days, OrderMap map, CancellationToken ct) =>
-                    (await map.MapAsync(me.Caller, id, days, ct)).ToOk()
+        app.MapPost(
+                "/api/areas/{id:long}/children",
+                async (Me me, long id, NewAreaRequest b, AreaAdmin admin, CancellationToken ct) =>
+                    (await admin.AddAsync(me.Caller, id, b.Name, b.Latitude, b.Longitude, b.Boundary, ct)).ToOk()
+            )
+            .RequireAuthorization()
+            .WithTags("Areas")
+            .WithName("AddArea")
+            .WithSummary(
+                "Staff: add an area under this one (the next level down); secretaries keep compounds, grids and "
+                    + "buildings, street and county admins everything in their area"
+            )
+            .ProducesErrors(AreaAdminErrors.Add);
+        app.MapPatch(
+                "/api/areas/{id:long}",
+                async (Me me, long id, ChangeAreaRequest b, AreaAdmin admin, CancellationToken ct) =>
+                    (await admin.ChangeAsync(me.Caller, id, b.Name, b.Boundary, ct)).ToOk()
+            )
+            .RequireAuthorization()
+            .WithTags("Areas")
+            .WithName("ChangeArea")
+            .WithSummary("Staff: rename an area, or set its boundary (GeoJSON Polygon/MultiPolygon; \"\" clears it)")
+            .ProducesErrors(AreaAdminErrors.Change);
+        app.MapGet("/api/areas/{id:long}/map", async (Me me, long id, int? days, OrderMap map, CancellationToken ct) =>
+                (await map.MapAsync(me.Caller, id, days, ct)).ToOk()
             )
             .RequireAuthorization()
             .WithTags("Areas")

@@ -41,7 +41,21 @@ public static class ConsoleErrors
         "password"
     );
 
+    public static readonly ErrorCode UsernameInvalid = new(
+        "console.username_invalid",
+        Validation,
+        "用户名为 3 到 40 位字母、数字、点、横线或下划线",
+        "username"
+    );
+    public static readonly ErrorCode UsernameTaken = new(
+        "console.username_taken",
+        Conflict,
+        "这个用户名已被别人使用",
+        "username"
+    );
+
     public static readonly ErrorCode[] SignIn = [SignInFailed, Locked, NotStaff];
+    public static readonly ErrorCode[] SetPassword = [PasswordWeak, UsernameInvalid, UsernameTaken];
 }
 
 /// <summary>
@@ -202,11 +216,29 @@ public sealed class ConsoleSignIn(StaffAccountStore accounts, PersonStore people
         CancellationToken ct
     )
     {
-        if (password.Length < 8 || !password.Any(char.IsLetter) || !password.Any(char.IsDigit))
-            return ConsoleErrors.PasswordWeak;
+        if (await CheckAsync(personId, username, password, ct) is { } problem)
+            return problem;
         var account = new StaffAccount { PersonId = personId, Username = username };
         await accounts.SetAsync(personId, username, Hasher.HashPassword(account, password), Now, ct);
         return true;
+    }
+
+    /// <summary>
+    /// Whether this username and password could be set for the person (null: yes); <paramref name="personId"/> null
+    /// for someone not created yet. The upsert that sets an account would otherwise rename another person's.
+    /// </summary>
+    public async Task<Error?> CheckAsync(long? personId, string username, string password, CancellationToken ct)
+    {
+        if (password.Length < 8 || !password.Any(char.IsLetter) || !password.Any(char.IsDigit))
+            return ConsoleErrors.PasswordWeak;
+        if (
+            username.Length is < 3 or > 40
+            || !username.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_')
+        )
+            return ConsoleErrors.UsernameInvalid;
+        if (await accounts.FindAsync(username, ct) is { } holder && holder.PersonId != personId)
+            return ConsoleErrors.UsernameTaken;
+        return null;
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

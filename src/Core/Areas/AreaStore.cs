@@ -55,6 +55,9 @@ public sealed class AreaStore(Db db, TimeProvider clock)
 
     private const string Columns = "id, parent_id AS ParentId, kind, name, path, depth, latitude, longitude";
 
+    /// <summary>Drops a changed area from this node's cache (other nodes see the change within a minute).</summary>
+    public void Forget(long id) => _cache.TryRemove(id, out _);
+
     public async Task<Area?> GetAsync(long id, CancellationToken ct = default) =>
         (await GetManyAsync([id], ct)).FirstOrDefault();
 

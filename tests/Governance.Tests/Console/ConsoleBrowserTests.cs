@@ -95,6 +95,16 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         await Assertions.Expect(page.Locator("#who")).Not.ToBeEmptyAsync();
     }
 
+    /// <summary>
+    /// Goes to a console route and waits until that page is drawn (the page marks #view with its route): a form
+    /// filled before that could belong to the page being left.
+    /// </summary>
+    private static async Task GoAsync(IPage page, string route)
+    {
+        await page.GotoAsync("/console/" + route);
+        await Assertions.Expect(page.Locator("#view")).ToHaveAttributeAsync("data-route", route);
+    }
+
     private async Task ShotAsync(IPage page, string name)
     {
         await page.ScreenshotAsync(
@@ -125,7 +135,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("孙丽华");
         await ShotAsync(page, "dashboard");
 
-        await page.GotoAsync("/console/#/orders");
+        await GoAsync(page, "#/orders");
         await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(code);
         await ShotAsync(page, "orders");
         await page.GetByRole(AriaRole.Link, new() { Name = code }).ClickAsync();
@@ -162,7 +172,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         await SignInAsync(page, "sec11");
         async Task<string> EnterAsync(string phone, string? name, string channel, string description)
         {
-            await page.GotoAsync("/console/#/entry");
+            await GoAsync(page, "#/entry");
             await page.Locator("#entry input[name=phone]").FillAsync(phone);
             await page.Locator("#entry input[name=phone]").DispatchEventAsync("change");
             if (name is not null)
@@ -180,7 +190,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         var first = await EnterAsync("13912345678", "王秀兰", "phone", "5栋东侧下水道堵了，污水漫到路面");
         await ShotAsync(page, "entry");
         // The second call from the same number is recognised: the desk sees the name, no second person is made.
-        await page.GotoAsync("/console/#/entry");
+        await GoAsync(page, "#/entry");
         await page.Locator("#entry input[name=phone]").FillAsync("13912345678");
         await page.Locator("#entry input[name=phone]").DispatchEventAsync("change");
         await Assertions.Expect(page.Locator("#resident-found")).ToContainTextAsync("王秀兰");
@@ -204,7 +214,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         var theirs = await server.ClientFor(resident).GetAsync($"/api/orders/{first}");
         Assert.True(theirs.IsSuccessStatusCode, await theirs.Content.ReadAsStringAsync());
         // A wrong number is refused in Chinese and nobody is created.
-        await page.GotoAsync("/console/#/entry");
+        await GoAsync(page, "#/entry");
         await page.Locator("#entry input[name=phone]").FillAsync("12345");
         await page.Locator("#entry input[name=name]").FillAsync("某某");
         await page.Locator("#entry textarea[name=description]").FillAsync("测试");
@@ -222,7 +232,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         await SignInAsync(page, "sec11");
 
         // A 常用语 of 城东社区 for rejecting sanitation reports is offered on such an order, and only in its community.
-        await page.GotoAsync("/console/#/phrases");
+        await GoAsync(page, "#/phrases");
         await page.Locator("#add-phrase select[name=purpose]").SelectOptionAsync("reject");
         await page.Locator("#add-phrase select[name=categoryId]").SelectOptionAsync("1");
         await page.Locator("#add-phrase select[name=status]").SelectOptionAsync("submitted");
@@ -230,7 +240,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         await page.Locator("#add-phrase button[type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("#phrases")).ToContainTextAsync("已转环卫所");
         await ShotAsync(page, "phrases");
-        await page.GotoAsync($"/console/#/orders/{mine}");
+        await GoAsync(page, $"#/orders/{mine}");
         await Assertions.Expect(page.Locator("#phrases-reject option[value*='环卫所']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#phrases-reject option")).Not.ToHaveCountAsync(1); // and everyone's
         var elsewhere = await App.ClientFor(9012)
@@ -244,7 +254,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         // The shortlist: one order starred, and the board's 我的关注 shows just that one.
         await page.Locator("#star").ClickAsync();
         await Assertions.Expect(page.Locator("#star")).ToHaveTextAsync("★ 已关注");
-        await page.GotoAsync("/console/#/orders");
+        await GoAsync(page, "#/orders");
         await page.Locator("#order-filters input[name=shortlist]").CheckAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync("我关注的");
         await page.Locator("#save-filter").ClickAsync();
@@ -253,8 +263,8 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(mine);
         await Assertions.Expect(page.Locator("#order-table")).Not.ToContainTextAsync(other);
         // The saved filter brings the same list back from anywhere.
-        await page.GotoAsync("/console/#/dashboard");
-        await page.GotoAsync("/console/#/orders");
+        await GoAsync(page, "#/dashboard");
+        await GoAsync(page, "#/orders");
         await page.Locator("#saved-filters a", new() { HasText = "我关注的" }).ClickAsync();
         await Assertions.Expect(page.Locator("#order-table")).Not.ToContainTextAsync(other);
         await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(mine);
@@ -277,7 +287,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
             codes.Add(await App.ClientFor(1001).ReportCodeAsync());
         var page = await OpenAsync(tablet: true);
         await SignInAsync(page, "sec11");
-        await page.GotoAsync("/console/#/orders/list/submitted");
+        await GoAsync(page, "#/orders/list/submitted");
         await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(codes[^1]);
         foreach (var code in codes)
             await page.GetByLabel("选择 " + code).CheckAsync();
@@ -299,7 +309,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     {
         var page = await OpenAsync();
         await SignInAsync(page, "sec11");
-        await page.GotoAsync("/console/#/broadcasts");
+        await GoAsync(page, "#/broadcasts");
         await page.Locator("#compose input[name=title]").FillAsync("周六社区大扫除");
         await page.Locator("#compose textarea[name=body]")
             .FillAsync("本周六上午九点，请在职党员到社区广场集合参加大扫除。");
@@ -374,7 +384,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
 
         var page = await OpenAsync();
         await SignInAsync(page, "sec11");
-        await page.GotoAsync("/console/#/approvals");
+        await GoAsync(page, "#/approvals");
         var row = page.Locator("tr", new() { HasText = "林志远" });
         await Assertions.Expect(row).ToBeVisibleAsync();
         await ShotAsync(page, "approvals");
@@ -394,7 +404,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     {
         var page = await OpenAsync();
         await SignInAsync(page, "sec11");
-        await page.GotoAsync("/console/#/meetings/11");
+        await GoAsync(page, "#/meetings/11");
         await page.Locator("#schedule-meeting input[name=title]").FillAsync("12月联席会议");
         await page.Locator("#schedule-meeting button[type=submit]").ClickAsync();
         await Assertions
@@ -454,6 +464,92 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task AStreetAdminAddsAGridAppointsItsGridWorkerAndRevokesTheRole()
+    {
+        long? gridId = null;
+        try
+        {
+            var page = await OpenAsync();
+            await SignInAsync(page, "street1");
+            await GoAsync(page, "#/admin/111"); // 金龙小区
+            await page.Locator("#add-area input[name=name]").FillAsync("金龙小区第三网格");
+            await page.Locator("#add-area button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("#children")).ToContainTextAsync("金龙小区第三网格");
+            gridId = await TestDatabase.ScalarAsync<long>("SELECT id FROM area WHERE name = '金龙小区第三网格'");
+            Assert.Equal(
+                ("grid", $"/100/1/11/111/{gridId}/", 4), // county 0, street 1, community 2, compound 3
+                (
+                    await TestDatabase.QueryAsync<(string, string, int)>(
+                        "SELECT kind, path, depth FROM area WHERE id = @gridId",
+                        new { gridId }
+                    )
+                ).Single()
+            );
+            // A bad boundary is refused; a good one is kept.
+            await GoAsync(page, $"#/admin/{gridId}");
+            await page.Locator("details summary").ClickAsync();
+            await page.Locator("#boundary textarea").FillAsync("{\"type\":\"Point\",\"coordinates\":[107.3,33.1]}");
+            await page.Locator("#boundary button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("GeoJSON");
+            var square = "[[107.3,33.1],[107.31,33.1],[107.31,33.11],[107.3,33.11],[107.3,33.1]]";
+            await page.Locator("#boundary textarea").FillAsync($"{{\"type\":\"Polygon\",\"coordinates\":[{square}]}}");
+            await page.Locator("#boundary button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("#toast")).ToHaveTextAsync("边界已保存");
+            Assert.Contains(
+                "Polygon",
+                await TestDatabase.ScalarAsync<string>("SELECT boundary FROM area WHERE id = @gridId", new { gridId })
+            );
+            await GoAsync(page, "#/admin/111");
+
+            // Appoint a grid worker with a console account; they sign in and work their grid.
+            await page.Locator("#grant select[name=areaId]").SelectOptionAsync(gridId.Value.ToString());
+            await page.Locator("#grant input[name=phone]").FillAsync("13700001113");
+            await page.Locator("#grant input[name=name]").FillAsync("李卫东");
+            await page.Locator("#grant input[name=username]").FillAsync("grid1113");
+            await page.Locator("#grant input[name=password]").FillAsync("Grid2026x");
+            await page.Locator("#grant button[type=submit]").ClickAsync();
+            await ShotAsync(page, "admin-granted");
+            await Assertions.Expect(page.Locator("#toast")).ToHaveTextAsync("已任命");
+            await Assertions.Expect(page.Locator("#staff")).ToContainTextAsync("李卫东");
+            await ShotAsync(page, "admin");
+            var worker = await OpenAsync();
+            await worker.GotoAsync("/");
+            await worker.Locator("#username").FillAsync("grid1113");
+            await worker.Locator("#password").FillAsync("Grid2026x");
+            await worker.Locator("#signin-button").ClickAsync();
+            await Assertions.Expect(worker.Locator("#who")).ToContainTextAsync("李卫东（网格员）");
+            await Assertions.Expect(worker.Locator("#nav")).Not.ToContainTextAsync("区域与人员");
+
+            // Revoked: the role ends at once, and the console no longer lets them in.
+            page = await OpenAsync();
+            await SignInAsync(page, "street1");
+            await GoAsync(page, "#/admin/111");
+            page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+            await page.Locator("#staff tr", new() { HasText = "李卫东" }).GetByRole(AriaRole.Button).ClickAsync();
+            await Assertions.Expect(page.Locator("#staff")).Not.ToContainTextAsync("李卫东");
+            Assert.Equal(
+                0,
+                await TestDatabase.ScalarAsync<int>(
+                    "SELECT COUNT(*) FROM staff_role WHERE area_id = @gridId",
+                    new { gridId }
+                )
+            );
+            // A secretary may not add a community to the street.
+            var refused = await App.ClientFor(9011).PostAsJsonAsync("/api/areas/1/children", new { name = "新社区" });
+            await refused.ProblemAsync(403, "areas.not_allowed");
+            AssertNoPageErrors();
+        }
+        finally
+        {
+            if (gridId is { } id)
+            {
+                await TestDatabase.ExecuteAsync("DELETE FROM staff_role WHERE area_id = @id", new { id });
+                await TestDatabase.ExecuteAsync("DELETE FROM area WHERE id = @id", new { id });
+            }
+        }
+    }
+
+    [Fact]
     public async Task AStreetAdminImportsTheHolidayNoticeAndAnOpenOrdersDeadlineMoves()
     {
         // Reported on Wednesday 18 November 2026 at 10:00: 环境卫生 is due at the end of the third working day after.
@@ -469,7 +565,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         {
             var page = await OpenAsync();
             await SignInAsync(page, "street1");
-            await page.GotoAsync("/console/#/calendar/2026");
+            await GoAsync(page, "#/calendar/2026");
             await Assertions.Expect(page.Locator("#calendar-days")).ToContainTextAsync("2026-10-01");
             var csv = await page.Locator("#import textarea").InputValueAsync();
             // Two days off right after the report (a made-up local notice): the deadline moves two working days on.
@@ -525,7 +621,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     {
         var page = await OpenAsync();
         await SignInAsync(page, "sec11");
-        await page.GotoAsync("/console/#/statistics");
+        await GoAsync(page, "#/statistics");
         var download = await page.RunAndWaitForDownloadAsync(async () =>
             await page.GetByRole(AriaRole.Link, new() { Name = "认领台账" }).ClickAsync()
         );
@@ -561,7 +657,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         await App.ClientFor(1002).ReportCodeAsync(buildingId: 111208); // no location: not on the map
         var page = await OpenAsync();
         await SignInAsync(page, "sec11");
-        await page.GotoAsync("/console/#/map");
+        await GoAsync(page, "#/map");
         await Assertions.Expect(page.Locator("#map-count")).ToHaveTextAsync("1 件有位置的工单");
         await Assertions.Expect(page.Locator("#map canvas")).ToHaveCountAsync(1);
         await ShotAsync(page, "map");
@@ -592,7 +688,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         var other = await App.ClientFor(1002).ReportCodeAsync(buildingId: 111208); // 第二网格 (1112)
         var page = await OpenAsync();
         await SignInAsync(page, "grid1111");
-        await page.GotoAsync("/console/#/orders");
+        await GoAsync(page, "#/orders");
         await Assertions.Expect(page.Locator("#order-table")).ToContainTextAsync(mine);
         await Assertions.Expect(page.Locator("#order-table")).Not.ToContainTextAsync(other);
         // Not even by typing its address: the page shows the API's refusal.
@@ -610,7 +706,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     {
         var page = await OpenAsync();
         await SignInAsync(page, "street1");
-        await page.GotoAsync("/console/#/jobs");
+        await GoAsync(page, "#/jobs");
         var row = page.Locator("tr[data-job='send-weekly-digest']");
         await row.GetByRole(AriaRole.Button, new() { Name = "暂停" }).ClickAsync();
         await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync("已暂停");
@@ -662,7 +758,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
                 Assert.NotEmpty(links);
                 foreach (var path in links)
                 {
-                    await page.GotoAsync($"/console/#/{path}");
+                    await GoAsync(page, $"#/{path}");
                     await Assertions.Expect(page.Locator("#view h2")).ToBeVisibleAsync();
                     await Assertions.Expect(page.Locator("#view .error")).ToHaveCountAsync(0);
                 }

@@ -144,6 +144,7 @@ public static class TestDatabase
             DELETE FROM unit WHERE id >= {_seedUnitsBelow};
             DELETE FROM resident WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM staff_role WHERE person_id >= {_seedPeopleBelow};
+            DELETE FROM staff_account WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM auth_refresh_token WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM conversation WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM person WHERE id >= {_seedPeopleBelow};

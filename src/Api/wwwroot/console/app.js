@@ -126,6 +126,7 @@ const pages = [
   { path: "meetings", name: "联席会议", show: canManage, render: meetings },
   { path: "phrases", name: "常用语", show: () => state.me.staff.length > 0, render: phraseBook },
   { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
+  { path: "admin", name: "区域与人员", show: canManage, render: admin },
   { path: "calendar", name: "工作日历", show: isAdmin, render: calendar },
   { path: "jobs", name: "定时任务", show: isAdmin, render: jobs },
 ];
@@ -1133,6 +1134,117 @@ async function statistics() {
         .join("")}</div></div>
     <div class="card"><h3>指标口径</h3>
       <dl class="facts">${defs.map((d) => `<dt>${esc(d.name)}</dt><dd>${esc(d.definition)}</dd>`).join("")}</dl></div>`;
+}
+
+// ---------- the area tree and its staff ----------
+
+const kindNames = { county: "县", street: "街道", community: "社区", compound: "小区", grid: "网格", building: "楼栋" };
+const staffRoleNames = { ...roleNames };
+
+async function admin(args) {
+  const id = Number(args[0]) || homeArea();
+  const [{ area, lineage, children }, staff] = await Promise.all([
+    api(`/api/areas/${id}`),
+    api(`/api/areas/${id}/staff`).catch(() => []),
+  ]);
+  const mine = (a) => state.me.staff.some((s) => lineage.concat([area]).some((l) => l.id === s.areaId) || a.id === s.areaId);
+  const targets = [area, ...children].filter((a) => ["grid", "community", "street", "county"].includes(a.kind));
+  view().innerHTML = `
+    <h2>区域与人员 · ${esc(area.name)} <span class="tag">${esc(kindNames[area.kind] || area.kind)}</span></h2>
+    <p class="muted">${lineage.map((l) => (mine(l) ? `<a href="#/admin/${l.id}">${esc(l.name)}</a>` : esc(l.name))).join(" › ")}</p>
+    <div class="grid2">
+      <div class="card"><h3>下级区域（${children.length}）</h3>
+        <div class="table-wrap"><table id="children"><tr><th>名称</th><th>类型</th><th>下级</th><th></th></tr>
+          ${children
+            .map(
+              (c) => `<tr data-id="${c.id}"><td><a href="#/admin/${c.id}">${esc(c.name)}</a></td><td>${esc(kindNames[c.kind])}</td>
+                <td>${c.childCount}</td><td><button class="link rename" data-id="${c.id}" data-name="${esc(c.name)}">改名</button></td></tr>`,
+            )
+            .join("") || '<tr><td colspan="4" class="muted">没有下级区域</td></tr>'}
+        </table></div>
+        ${
+          area.kind === "building"
+            ? ""
+            : `<form id="add-area" class="actions"><input name="name" placeholder="新的下级区域名称" required maxlength="50">
+                <input name="latitude" type="number" step="0.000001" placeholder="纬度" size="9">
+                <input name="longitude" type="number" step="0.000001" placeholder="经度" size="9">
+                <button type="submit">添加</button></form>`
+        }
+        <details><summary>边界（GeoJSON）</summary>
+          <form id="boundary"><textarea name="boundary" placeholder='{"type":"Polygon","coordinates":[[[经度,纬度],…]]}'></textarea>
+          <button type="submit">保存边界</button></form></details>
+      </div>
+      <div class="card"><h3>工作人员</h3>
+        <div class="table-wrap"><table id="staff"><tr><th>姓名</th><th>电话</th><th>角色</th><th>区域</th><th>工作台账号</th><th></th></tr>
+          ${staff
+            .map(
+              (s) => `<tr><td>${esc(s.name)}</td><td>${esc(s.phone)}</td><td>${esc(staffRoleNames[s.role] || s.role)}</td>
+                <td>${esc(s.areaName)}</td><td>${esc(s.username || "—")}</td>
+                <td><button class="link revoke" data-id="${s.id}" data-name="${esc(s.name)}">撤销</button></td></tr>`,
+            )
+            .join("") || '<tr><td colspan="6" class="muted">没有工作人员</td></tr>'}
+        </table></div>
+        ${
+          targets.length
+            ? `<h3>任命</h3><form id="grant">
+                <label>任职区域 <select name="areaId">${targets
+                  .map((t) => `<option value="${t.id}">${esc(t.name)}（${esc(kindNames[t.kind])}）</option>`)
+                  .join("")}</select></label>
+                <div class="inline"><label>手机号 <input name="phone" required maxlength="11"></label>
+                  <label>姓名 <input name="name" maxlength="20" placeholder="新人员必填"></label></div>
+                <div class="inline"><label>工作台用户名 <input name="username" maxlength="40"></label>
+                  <label>初始密码 <input name="password" type="password" autocomplete="new-password"></label></div>
+                <button type="submit" class="primary">任命</button></form>`
+            : ""
+        }
+      </div>
+    </div>`;
+  $("#add-area")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    act(
+      () =>
+        api(`/api/areas/${id}/children`, {
+          method: "POST",
+          body: {
+            name: f.name,
+            latitude: f.latitude ? Number(f.latitude) : null,
+            longitude: f.longitude ? Number(f.longitude) : null,
+          },
+        }),
+      "已添加",
+    );
+  });
+  $("#boundary").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const boundary = new FormData(e.target).get("boundary").trim();
+    act(() => api(`/api/areas/${id}`, { method: "PATCH", body: { boundary } }), boundary ? "边界已保存" : "边界已清除");
+  });
+  document.querySelectorAll("button.rename").forEach((b) =>
+    b.addEventListener("click", () => {
+      const name = prompt("新的名称", b.dataset.name);
+      if (name && name !== b.dataset.name)
+        act(() => api(`/api/areas/${b.dataset.id}`, { method: "PATCH", body: { name } }), "已改名");
+    }),
+  );
+  document.querySelectorAll("button.revoke").forEach((b) =>
+    b.addEventListener("click", () => {
+      if (confirm(`撤销 ${b.dataset.name} 的这项任职？`))
+        act(() => api(`/api/staff/${b.dataset.id}`, { method: "DELETE" }), "已撤销");
+    }),
+  );
+  $("#grant")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    act(
+      () =>
+        api(`/api/areas/${f.areaId}/staff`, {
+          method: "POST",
+          body: { phone: f.phone, name: f.name || null, username: f.username || null, password: f.password || null },
+        }),
+      "已任命",
+    );
+  });
 }
 
 // ---------- working-day calendar ----------
