@@ -45,6 +45,7 @@ public static class CoreServices
 
         services.AddSingleton<AreaStore>();
         services.AddSingleton<AreaAdmin>();
+        services.AddSingleton<CategoryAdmin>();
         services.AddSingleton<PersonStore>();
         services.AddSingleton<StaffAdmin>();
         services.AddSingleton<StaffConsole.StaffAccountStore>();

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Governance.Api.Auth;
+using Governance.Api.Infrastructure;
 using Governance.Core.Categories;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,7 +23,8 @@ public static class CategoriesEndpoints
         JsonElement? Questions
     );
 
-    public static void MapCategories(this IEndpointRouteBuilder app) =>
+    public static void MapCategories(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/api/categories", ListAsync)
             .WithName("ListCategories")
             .WithTags("Categories")
@@ -29,6 +32,21 @@ public static class CategoriesEndpoints
             .WithSummary(
                 "Active categories with their SLAs and questions, for the report form (public, shown before sign-in)"
             );
+        app.MapPatch(
+                "/api/categories/{id:long}",
+                async (Me me, long id, CategoryChange body, CategoryAdmin admin, CancellationToken ct) =>
+                    (await admin.ChangeAsync(me.Caller, id, body, ct)).ToOk()
+            )
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimits.Writes)
+            .WithName("ChangeCategory")
+            .WithTags("Categories")
+            .WithSummary(
+                "County admin: a category's time limits, default urgency, claim window, whether members may claim it "
+                    + "(units only when false), skills, active; orders reported from then on follow the new limits"
+            )
+            .ProducesErrors(CategoryAdminErrors.Change);
+    }
 
     private static async Task<Ok<List<CategoryView>>> ListAsync(CategoryStore store, CancellationToken ct)
     {

@@ -92,6 +92,9 @@ public sealed class CategoryStore(Db db, TimeProvider clock)
 
     public Task<IReadOnlyList<Category>> ListAllAsync(CancellationToken ct = default) => AllAsync(ct);
 
+    /// <summary>After a change: this node reads the categories again at once (the others within a minute).</summary>
+    public void Forget() => _cache = null;
+
     public async Task<IReadOnlyList<Category>> ListActiveAsync(CancellationToken ct = default) =>
         (await AllAsync(ct)).Where(c => c.Active).ToList();
 

@@ -550,6 +550,63 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task TheCountySetsACategorysTimeLimitsAndWhoMayClaimIt()
+    {
+        var original = (
+            await TestDatabase.QueryAsync<(int, int, string, bool, string)>(
+                "SELECT ack_hours, resolve_value, resolve_unit, member_claimable, skills FROM category WHERE id = 11"
+            )
+        ).Single();
+        try
+        {
+            var page = await OpenAsync();
+            await SignInAsync(page, "county");
+            await GoAsync(page, "#/categories");
+            var row = page.Locator("#categories tr[data-id='11']"); // 违章搭建
+            await row.Locator("input[name=ack]").FillAsync("8");
+            await row.Locator("input[name=resolve]").FillAsync("10");
+            await row.Locator("input[name=member]").UncheckAsync();
+            await row.Locator("input[name=skills]").FillAsync("执法，测量");
+            await row.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#toast")).ToHaveTextAsync("已保存");
+            await ShotAsync(page, "categories");
+            Assert.Equal(
+                (8, 10, "working_days", false, "执法,测量"),
+                (
+                    await TestDatabase.QueryAsync<(int, int, string, bool, string)>(
+                        "SELECT ack_hours, resolve_value, resolve_unit, member_claimable, skills FROM category "
+                            + "WHERE id = 11"
+                    )
+                ).Single()
+            );
+            // Impossible limits are refused in Chinese; a street admin may not change the county's categories.
+            await row.Locator("input[name=resolve]").FillAsync("90");
+            await row.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("时限");
+            await (
+                await App.ClientFor(9001).PatchAsJsonAsync("/api/categories/11", new { resolveWithin = 5 })
+            ).ProblemAsync(403, "categories.not_allowed");
+            AssertNoPageErrors();
+        }
+        finally
+        {
+            await TestDatabase.ExecuteAsync(
+                "UPDATE category SET ack_hours = @Item1, resolve_value = @Item2, resolve_unit = @Item3, "
+                    + "member_claimable = @Item4, skills = @Item5 WHERE id = 11",
+                new
+                {
+                    original.Item1,
+                    original.Item2,
+                    original.Item3,
+                    original.Item4,
+                    original.Item5,
+                }
+            );
+            App.Service<Governance.Core.Categories.CategoryStore>().Forget(); // the in-process app reads them again
+        }
+    }
+
+    [Fact]
     public async Task AStreetAdminImportsTheHolidayNoticeAndAnOpenOrdersDeadlineMoves()
     {
         // Reported on Wednesday 18 November 2026 at 10:00: 环境卫生 is due at the end of the third working day after.
