@@ -679,6 +679,11 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         var page = await OpenAsync();
         await SignInAsync(page, "sec11");
         await GoAsync(page, "#/statistics");
+        // The rankings: the community's members on satisfaction by default; another metric redraws the table.
+        await Assertions.Expect(page.Locator("#ranking-table")).ToContainTextAsync("满意率");
+        await page.Locator("#ranking select[name=metric]").SelectOptionAsync("response");
+        await Assertions.Expect(page.Locator("#ranking-table")).ToContainTextAsync("响应率");
+        await Assertions.Expect(page.Locator("#ranking-note")).ToContainTextAsync("样本少于");
         var download = await page.RunAndWaitForDownloadAsync(async () =>
             await page.GetByRole(AriaRole.Link, new() { Name = "认领台账" }).ClickAsync()
         );

@@ -1117,6 +1117,35 @@ async function meeting(id) {
 
 // ---------- statistics and ledgers ----------
 
+const levelOrder = ["county", "street", "community", "compound", "grid"];
+const levelNames = { street: "街道", community: "社区", grid: "网格", unit: "单位", member: "党员" };
+const metricNames = {
+  satisfaction: "满意率",
+  response: "响应率",
+  resolution: "解决率",
+  hours: "志愿服务时长",
+  visits: "走访户数",
+  claims: "认领办结",
+};
+const defaultLevel = (kind) => ({ county: "street", street: "community" })[kind] || "member";
+
+async function drawRanking(area) {
+  const f = Object.fromEntries(new FormData($("#ranking")));
+  const r = await api(`/api/statistics/areas/${area}/rankings?level=${f.level}&metric=${f.metric}`);
+  const shown = (v) => (v == null ? "—" : r.definition.unit === "%" ? pct(v) : `${Math.round(v * 10) / 10}`);
+  $("#ranking-table").innerHTML =
+    `<tr><th>名次</th><th>名称</th><th>所属</th><th>${esc(r.definition.name)}</th><th>样本</th><th>上期名次</th><th>变化</th></tr>` +
+    (r.entries
+      .map(
+        (e) => `<tr><td>${e.rank ?? '<span class="tag">样本不足</span>'}</td><td>${esc(e.name)}</td><td>${esc(e.parent)}</td>
+          <td>${shown(e.value)}</td><td>${e.sample}</td><td>${e.previousRank ?? "—"}</td>
+          <td>${e.change == null ? "—" : (e.change > 0 ? "+" : "") + Math.round(e.change * 10) / 10}</td></tr>`,
+      )
+      .join("") || '<tr><td colspan="7" class="muted">本期没有数据</td></tr>');
+  $("#ranking-note").textContent =
+    `${r.from} 至 ${r.to}；样本少于 ${r.minSample} 的不参与排名。${r.definition.definition}`;
+}
+
 async function statistics() {
   const area = homeArea();
   const [{ area: top }, defs] = await Promise.all([api(`/api/areas/${area}`), api("/api/statistics/definitions")]);
@@ -1133,8 +1162,22 @@ async function statistics() {
       <div class="actions">${Object.entries(ledgers)
         .map(([k, v]) => `<a class="button ledger" href="${ledgerBase}/exports/${k}">${v}</a>`)
         .join("")}</div></div>
+    <div class="card"><h3>排行榜（近 30 天，与上一期比较）</h3>
+      <form id="ranking" class="filters">
+        <select name="level" aria-label="排名对象">${Object.entries(levelNames)
+          .filter(([k]) => levelOrder.indexOf(k) > levelOrder.indexOf(top.kind) || ["unit", "member"].includes(k))
+          .map(([k, v]) => `<option value="${k}"${k === defaultLevel(top.kind) ? " selected" : ""}>${v}</option>`)
+          .join("")}</select>
+        <select name="metric" aria-label="指标">${Object.entries(metricNames)
+          .map(([k, v]) => `<option value="${k}">${v}</option>`)
+          .join("")}</select>
+      </form>
+      <div class="table-wrap"><table id="ranking-table"></table></div>
+      <p class="muted small" id="ranking-note"></p></div>
     <div class="card"><h3>指标口径</h3>
       <dl class="facts">${defs.map((d) => `<dt>${esc(d.name)}</dt><dd>${esc(d.definition)}</dd>`).join("")}</dl></div>`;
+  $("#ranking").addEventListener("change", () => drawRanking(area).catch((e) => toast(e.message, true)));
+  await drawRanking(area);
 }
 
 // ---------- the area tree and its staff ----------
