@@ -81,6 +81,16 @@ public static class ListsEndpoints
                     + "registered members and serving units"
             )
             .ProducesErrors(ListErrors.Browse);
+        g.MapGet(
+                "/communities/{id:long}/claims",
+                async (Me me, long id, string? status, CommunityLists lists, CancellationToken ct) =>
+                    (await lists.ClaimsAsync(me.Caller, id, status, ct)).ToOk()
+            )
+            .WithName("CommunityClaims")
+            .WithSummary(
+                "Staff: the community's claims in a state (status, default submitted: handed in, waiting for 销号)"
+            )
+            .ProducesErrors(ListErrors.Browse, [ListErrors.StaffOnly, Core.Errors.CommonErrors.FieldInvalid]);
         g.MapPost(
                 "/communities/{id:long}/lists",
                 async (Me me, long id, NewListItemRequest b, CommunityLists lists, CancellationToken ct) =>

@@ -51,6 +51,27 @@ public sealed class CommunityLists(
         return CanSee(caller, community.Path) ? community : ListErrors.NotAllowed;
     }
 
+    /// <summary>
+    /// Staff: the community's claims in a state — by default those handed in and waiting for 销号 (submitted).
+    /// </summary>
+    public async Task<Result<IReadOnlyList<ListClaim>>> ClaimsAsync(
+        Caller caller,
+        long communityId,
+        string? status,
+        CancellationToken ct
+    )
+    {
+        var community = await CommunityAsync(caller, communityId, ct);
+        if (!community.IsOk)
+            return community.Error!;
+        if (!caller.IsStaffOver(community.Value!.Path))
+            return ListErrors.StaffOnly;
+        status ??= "submitted";
+        if (status is not ("claimed" or "submitted" or "returned" or "done" or "withdrawn"))
+            return CommonErrors.FieldInvalid.With("status 应为 claimed、submitted、returned、done 或 withdrawn");
+        return Result<IReadOnlyList<ListClaim>>.From(await store.ClaimsAsync(communityId, status, ct));
+    }
+
     public async Task<Result<IReadOnlyList<ListItem>>> BrowseAsync(
         Caller caller,
         long communityId,
@@ -201,9 +222,7 @@ public sealed class CommunityLists(
         if (detail is null || !CanSee(caller, detail.Claim.CommunityPath))
             return ListErrors.ClaimNotFound;
         var claim = detail.Claim;
-        var owns =
-            claim.OwnerPersonId == caller.PersonId
-            || (claim.UnitId is { } u && caller.UnitAdminOf.Contains(u));
+        var owns = claim.OwnerPersonId == caller.PersonId || (claim.UnitId is { } u && caller.UnitAdminOf.Contains(u));
         return owns ? detail : ListErrors.OwnerOnly;
     }
 

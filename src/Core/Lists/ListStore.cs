@@ -183,6 +183,22 @@ public sealed class ListStore(Db db)
         JOIN person p ON p.id = l.owner_person_id LEFT JOIN unit u ON u.id = l.unit_id
         """;
 
+    /// <summary>A community's claims in a state (newest first, 200 at most), for its staff's desk.</summary>
+    public async Task<IReadOnlyList<ListClaim>> ClaimsAsync(long communityId, string status, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<ListClaim>(
+                new CommandDefinition(
+                    $"SELECT {ClaimColumns} WHERE i.community_id = @communityId AND l.status = @status "
+                        + "ORDER BY l.id DESC LIMIT 200",
+                    new { communityId, status },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
+    }
+
     public async Task<ClaimDetail?> ClaimAsync(long id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

@@ -363,6 +363,46 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task ASecretaryListsANeedAndClosesOutTheUnitsClaimFromThePage()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await GoAsync(page, "#/lists/11/need");
+        await page.Locator("#add-item input[name=title]").FillAsync("独居老人上门理发");
+        await page.Locator("#add-item input[name=description]").FillAsync("走访发现12位独居老人行动不便");
+        await page.Locator("#add-item button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#items")).ToContainTextAsync("独居老人上门理发");
+        var item = await TestDatabase.ScalarAsync<long>(
+            "SELECT id FROM list_item WHERE title = '独居老人上门理发' AND community_id = 11 AND source = 'visit'"
+        );
+
+        // 县医院 claims it and hands in the result from the mini-program; the secretary closes it out (销号) here.
+        var hospital = server.ClientFor(3001);
+        var claim = await (await hospital.PostAsJsonAsync($"/api/lists/{item}/claim", new { unitId = 1 })).BodyAsync();
+        var claimId = claim.GetProperty("claim").GetProperty("id").GetInt64();
+        (
+            await hospital.PostAsJsonAsync($"/api/claims/{claimId}/submit", new { note = "已为12位老人上门理发" })
+        ).EnsureSuccessStatusCode();
+        await GoAsync(page, "#/lists/11/project");
+        await Assertions.Expect(page.Locator("#claims")).ToContainTextAsync("已为12位老人上门理发");
+        await ShotAsync(page, "lists");
+        await page.Locator("#claims tr", new() { HasText = "独居老人上门理发" })
+            .GetByRole(AriaRole.Button, new() { Name = "销号" })
+            .ClickAsync();
+        await Assertions.Expect(page.Locator("#claims")).ToContainTextAsync("没有待销号的认领");
+        Assert.Equal(
+            ("done", 9011L),
+            (
+                await TestDatabase.QueryAsync<(string, long)>(
+                    "SELECT status, decided_by FROM list_claim WHERE id = @claimId",
+                    new { claimId }
+                )
+            ).Single()
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task ASecretaryApprovesARegistrationAndTheMemberHearsOfIt()
     {
         var (member, login) = await App.SignInAsync();

@@ -124,6 +124,7 @@ const pages = [
   { path: "broadcasts", name: "群发通知", show: canManage, render: broadcasts },
   { path: "approvals", name: "报到审核", show: canManage, render: approvals },
   { path: "meetings", name: "联席会议", show: canManage, render: meetings },
+  { path: "lists", name: "三张清单", show: canManage, render: listsPage },
   { path: "phrases", name: "常用语", show: () => state.me.staff.length > 0, render: phraseBook },
   { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
   { path: "admin", name: "区域与人员", show: canManage, render: admin },
@@ -884,6 +885,85 @@ async function approvals() {
             body: { approve, reason },
           }),
         "已处理",
+      );
+    }),
+  );
+}
+
+// ---------- 需求、资源、项目清单 and their claims ----------
+
+const listKinds = { need: "需求清单", resource: "资源清单", project: "项目清单" };
+const itemStates = { open: "待认领", claimed: "已认领", done: "已完成", closed: "已关闭" };
+const listSources = { report: "居民反映", visit: "走访", survey: "问卷", meeting: "会议", community: "社区", unit: "单位" };
+
+async function listsPage(args) {
+  const all = await communities();
+  const community = Number(args[0]) || all[0].id;
+  const kind = args[1] || "need";
+  const [items, claims] = await Promise.all([
+    api(`/api/communities/${community}/lists?kind=${kind}`),
+    api(`/api/communities/${community}/claims?status=submitted`),
+  ]);
+  view().innerHTML = `
+    <h2>三张清单</h2>
+    <p class="filters">${all
+      .map((c) => `<a class="button${c.id === community ? " primary" : ""}" href="#/lists/${c.id}/${kind}">${esc(c.name)}</a>`)
+      .join("")}</p>
+    <div class="card"><h3>待销号的认领（${claims.length}）</h3>
+      <div class="table-wrap"><table id="claims"><tr><th>事项</th><th>认领方</th><th>完成情况</th><th>期限</th><th></th></tr>
+        ${claims
+          .map(
+            (c) => `<tr><td>${esc(c.itemTitle)}</td><td>${esc(c.unitName || c.ownerName)}</td><td>${esc(c.evidence)}</td>
+              <td>${esc(String(c.deadline).slice(0, 10))}</td>
+              <td><button class="confirm primary" data-id="${c.id}">销号</button>
+                <button class="return" data-id="${c.id}">退回</button></td></tr>`,
+          )
+          .join("") || '<tr><td colspan="5" class="muted">没有待销号的认领</td></tr>'}
+      </table></div></div>
+    <div class="card">
+      <p class="filters">${Object.entries(listKinds)
+        .map(([k, v]) => `<a class="button${k === kind ? " primary" : ""}" href="#/lists/${community}/${k}">${v}</a>`)
+        .join("")}</p>
+      <div class="table-wrap"><table id="items"><tr><th>事项</th><th>说明</th><th>来源</th><th>单位</th><th>状态</th></tr>
+        ${items
+          .map(
+            (i) => `<tr><td>${esc(i.title)}</td><td>${esc(i.description)}</td><td>${esc(listSources[i.source] || i.source)}</td>
+              <td>${esc(i.unitName || "")}</td><td>${esc(itemStates[i.status] || i.status)}</td></tr>`,
+          )
+          .join("") || '<tr><td colspan="5" class="muted">清单是空的</td></tr>'}
+      </table></div>
+      ${
+        kind === "resource"
+          ? '<p class="muted">资源由驻区单位在小程序中发布。</p>'
+          : `<h3>列入${listKinds[kind]}</h3><form id="add-item" class="inline">
+              <label>事项 <input name="title" required maxlength="100"></label>
+              <label>说明 <input name="description" maxlength="500" size="30"></label>
+              <label>来源 <select name="source">${["visit", "survey", "report", "community"]
+                .map((k) => `<option value="${k}">${listSources[k]}</option>`)
+                .join("")}</select></label>
+              <button type="submit" class="primary">列入</button></form>`
+      }
+    </div>`;
+  $("#add-item")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target));
+    act(
+      () =>
+        api(`/api/communities/${community}/lists`, {
+          method: "POST",
+          body: { kind, title: f.title, description: f.description || null, source: f.source },
+        }),
+      "已列入清单",
+    );
+  });
+  document.querySelectorAll("#claims button").forEach((b) =>
+    b.addEventListener("click", () => {
+      const accept = b.classList.contains("confirm");
+      const reason = accept ? null : prompt("退回的理由（会告知认领方）");
+      if (!accept && !reason) return;
+      act(
+        () => api(`/api/claims/${b.dataset.id}/decision`, { method: "POST", body: { accept, reason } }),
+        accept ? "已销号" : "已退回",
       );
     }),
   );
