@@ -48,9 +48,11 @@ public sealed record StaffEntryInput(
 /// <summary>
 /// 代录: staff enter an order for a resident who phoned or walked in, as 12345 desks and FixMyStreet's staff do. The
 /// resident is found by phone, or created with the name they gave (and the building, when the order is at one); the
-/// order is theirs (source "staff"), so they follow it and are told of every step once their WeChat is bound by the
-/// same phone, and the timeline says who entered it and how the resident came. The order follows every rule of a
-/// staff report: the staff member's area scope, the category's questions, deadlines, urgent alerts.
+/// order is theirs (source "staff"): a resident already known by that phone in the mini-program follows it there and
+/// is told of every step; one created at the desk is a record by name and phone (linking it to a WeChat account that
+/// later binds the same phone is not done yet). The timeline says who entered it and how the resident came. The order
+/// follows every rule of a staff report: the staff member's area scope, the category's questions, deadlines, urgent
+/// alerts.
 /// </summary>
 public sealed partial class StaffEntry(PersonStore people, OrderReports reports, TimeProvider clock)
 {

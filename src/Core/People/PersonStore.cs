@@ -285,7 +285,7 @@ public sealed class PersonStore(Db db)
         SELECT @new_person;
         """;
 
-    /// <summary>A resident known only by name and phone (entered at the desk); WeChat binds later by phone.</summary>
+    /// <summary>A resident known only by name and phone, entered at the desk (no WeChat account yet).</summary>
     public async Task<long> CreateResidentAsync(
         string name,
         string phone,
