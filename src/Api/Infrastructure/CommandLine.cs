@@ -14,12 +14,16 @@ public static class CommandLine
         Seed = "seed",
         Intake = "intake",
         Statistics = "statistics",
-        StaffPassword = "staff-password";
+        StaffLogin = "staff-password"; // a verb: the password itself is read from standard input
 
     public static (string Command, string[] HostArgs) Split(string[] args) =>
-        args.Length > 0 && args[0] is Serve or Migrate or Seed or Intake or Statistics or StaffPassword
+        args.Length > 0 && args[0] is Serve or Migrate or Seed or Intake or Statistics or StaffLogin
             ? (args[0], args[1..])
             : (Serve, args);
+
+    /// <summary>A verb's own arguments: those before the host's options (--contentRoot, --urls …).</summary>
+    private static string[] Positional(string[] args) =>
+        args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 
     public static async Task<int> RunAsync(string command, WebApplication app, string[] commandArgs)
     {
@@ -49,8 +53,8 @@ public static class CommandLine
         }
         if (command == Statistics)
             return await StatisticsAsync(app, commandArgs, ct);
-        if (command == StaffPassword)
-            return await StaffPasswordAsync(app, commandArgs, ct);
+        if (command == StaffLogin)
+            return await StaffLoginAsync(app, commandArgs, ct);
         var runner = app.Services.GetRequiredService<MigrationRunner>();
         var log = app.Services.GetRequiredService<ILogger<MigrationRunner>>();
         try
@@ -77,7 +81,7 @@ public static class CommandLine
 
     private static async Task<int> StatisticsAsync(WebApplication app, string[] args, CancellationToken ct)
     {
-        args = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray(); // host options follow
+        args = Positional(args);
         var stats = app.Services.GetRequiredService<Governance.Core.Statistics.DailyStatistics>();
         var log = app.Services.GetRequiredService<ILogger<Governance.Core.Statistics.DailyStatistics>>();
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -115,10 +119,10 @@ public static class CommandLine
     /// <summary>
     /// "staff-password &lt;username&gt; &lt;personId&gt;", the password on standard input (never an argument).
     /// </summary>
-    private static async Task<int> StaffPasswordAsync(WebApplication app, string[] args, CancellationToken ct)
+    private static async Task<int> StaffLoginAsync(WebApplication app, string[] args, CancellationToken ct)
     {
         var log = app.Services.GetRequiredService<ILogger<StaffConsole.ConsoleSignIn>>();
-        args = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray(); // host options follow
+        args = Positional(args);
         if (args.Length != 2 || !long.TryParse(args[1], out var personId))
         {
             log.LogError("Usage: staff-password <username> <personId>   (the password is read from standard input)");

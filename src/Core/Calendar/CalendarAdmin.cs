@@ -55,10 +55,10 @@ public sealed class CalendarAdmin(Db db, WorkCalendarCache cache, CategoryStore 
            AND NOT EXISTS (SELECT 1 FROM order_event e WHERE e.order_id = o.id AND e.kind = 'deadline_extended')
         """;
 
-    private const string MoveSql = """
+    // The first reminder half-way to the new deadline, as when a deadline is set (OrderStore.Halfway).
+    private static readonly string MoveSql = $"""
         UPDATE service_order SET ack_due_at = @ack, resolve_due_at = @due,
-          next_remind_at = CASE WHEN @due > @now
-                                THEN TIMESTAMPADD(SECOND, TIMESTAMPDIFF(SECOND, @now, @due) DIV 2, @now)
+          next_remind_at = CASE WHEN @due > @now THEN {Orders.OrderStore.Halfway("@now", "@due")}
                                 ELSE next_remind_at END,
           next_escalate_at = CASE WHEN escalation_level = 0 THEN @due ELSE next_escalate_at END,
           updated_at = @now, version = version + 1

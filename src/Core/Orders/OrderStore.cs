@@ -209,7 +209,7 @@ public sealed class OrderStore(Db db)
     /// The first deadline reminder falls half-way between the moment a deadline is set and the deadline itself;
     /// the reminder job moves it on from there (sql/0007).
     /// </summary>
-    private static string Halfway(string from, string due) =>
+    internal static string Halfway(string from, string due) =>
         $"TIMESTAMPADD(SECOND, TIMESTAMPDIFF(SECOND, {from}, {due}) DIV 2, {from})";
 
     private static readonly string ExtendSql = $"""

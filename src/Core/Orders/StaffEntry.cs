@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Governance.Core.Errors;
 using Governance.Core.People;
 using Governance.Core.Text;
@@ -54,11 +53,8 @@ public sealed record StaffEntryInput(
 /// follows every rule of a staff report: the staff member's area scope, the category's questions, deadlines, urgent
 /// alerts.
 /// </summary>
-public sealed partial class StaffEntry(PersonStore people, OrderReports reports, TimeProvider clock)
+public sealed class StaffEntry(PersonStore people, OrderReports reports, TimeProvider clock)
 {
-    [GeneratedRegex(@"^1[3-9]\d{9}$")]
-    private static partial Regex MobilePhone();
-
     public static readonly IReadOnlyDictionary<string, string> Channels = new Dictionary<string, string>
     {
         ["phone"] = "电话反映",
@@ -69,8 +65,8 @@ public sealed partial class StaffEntry(PersonStore people, OrderReports reports,
     {
         if (!caller.IsStaff)
             return StaffEntryErrors.StaffOnly;
-        phone = phone?.Trim();
-        if (phone is null || !MobilePhone().IsMatch(phone))
+        phone = Phones.Mobile(phone);
+        if (phone is null)
             return StaffEntryErrors.PhoneInvalid;
         return Result<IReadOnlyList<PhoneMatch>>.From(await people.ByPhoneAsync(phone, ct));
     }
@@ -83,15 +79,15 @@ public sealed partial class StaffEntry(PersonStore people, OrderReports reports,
     {
         if (!caller.IsStaff)
             return StaffEntryErrors.StaffOnly;
-        var phone = input.Phone?.Trim();
-        if (phone is null || !MobilePhone().IsMatch(phone))
+        var phone = Phones.Mobile(input.Phone);
+        if (phone is null)
             return StaffEntryErrors.PhoneInvalid;
         var channel = input.Channel ?? "phone";
         if (!Channels.TryGetValue(channel, out var how))
             return StaffEntryErrors.ChannelInvalid;
         var known = (await people.ByPhoneAsync(phone, ct)).FirstOrDefault();
         var name = input.Name?.Trim();
-        if (known is null && (string.IsNullOrEmpty(name) || Chars.Count(name) > 20))
+        if (known is null && !Phones.IsNameForNewPerson(name))
             return StaffEntryErrors.NameRequired;
         var form = new CreateOrderInput(
             input.CategoryId,

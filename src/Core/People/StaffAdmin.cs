@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Dapper;
 using Governance.Core.Areas;
 using Governance.Core.Data;
@@ -62,11 +61,8 @@ public sealed record StaffMember
 /// secretary appoints grid workers, a street admin secretaries and grid workers, a county admin street admins too. The
 /// person is found by phone or created; roles are read on every request, so a grant or a revocation counts at once.
 /// </summary>
-public sealed partial class StaffAdmin(Db db, AreaStore areas, PersonStore people, TimeProvider clock)
+public sealed class StaffAdmin(Db db, AreaStore areas, PersonStore people, TimeProvider clock)
 {
-    [GeneratedRegex(@"^1[3-9]\d{9}$")]
-    private static partial Regex MobilePhone();
-
     private static readonly Dictionary<string, string> RoleForKind = new()
     {
         [AreaKind.Grid] = StaffRole.GridWorker,
@@ -131,12 +127,12 @@ public sealed partial class StaffAdmin(Db db, AreaStore areas, PersonStore peopl
             return StaffAdminErrors.RoleInvalid;
         if (!MayAppoint(caller, area, role))
             return StaffAdminErrors.NotAllowed;
-        phone = phone?.Trim();
-        if (phone is null || !MobilePhone().IsMatch(phone))
+        phone = Phones.Mobile(phone);
+        if (phone is null)
             return StaffAdminErrors.PhoneInvalid;
         name = name?.Trim();
         var known = (await people.ByPhoneAsync(phone, ct)).FirstOrDefault();
-        if (known is null && (string.IsNullOrEmpty(name) || Chars.Count(name) > 20))
+        if (known is null && !Phones.IsNameForNewPerson(name))
             return StaffAdminErrors.NameRequired;
         var now = clock.GetUtcNow().UtcDateTime;
         var personId = known?.PersonId ?? await people.CreateResidentAsync(name!, phone, null, now, ct);

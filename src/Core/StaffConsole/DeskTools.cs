@@ -98,8 +98,6 @@ public sealed class DeskTools(
          ORDER BY t.category_id IS NULL, t.status IS NULL, t.area_id IS NULL, t.id
         """;
 
-    private static bool IsStaff(Caller caller) => caller.IsStaff;
-
     /// <summary>The areas from the root down to each of the caller's scopes: whose templates reach them.</summary>
     private static long[] Reach(Caller caller) =>
         caller
@@ -115,7 +113,7 @@ public sealed class DeskTools(
         CancellationToken ct
     )
     {
-        if (!IsStaff(caller))
+        if (!caller.IsStaff)
             return DeskErrors.StaffOnly;
         if (purpose is not null && !Purposes.Contains(purpose))
             return DeskErrors.PurposeInvalid;
@@ -149,7 +147,7 @@ public sealed class DeskTools(
         CancellationToken ct
     )
     {
-        if (!IsStaff(caller))
+        if (!caller.IsStaff)
             return DeskErrors.StaffOnly;
         if (purpose is null || !Purposes.Contains(purpose))
             return DeskErrors.PurposeInvalid;
@@ -190,7 +188,7 @@ public sealed class DeskTools(
     /// <summary>Staff remove a template of an area they are responsible for (everyone's are kept).</summary>
     public async Task<Result<bool>> RemoveTemplateAsync(Caller caller, long id, CancellationToken ct)
     {
-        if (!IsStaff(caller))
+        if (!caller.IsStaff)
             return DeskErrors.StaffOnly;
         await using var c = await db.OpenAsync(ct);
         var areaId = await c.QuerySingleOrDefaultAsync<long?>(
@@ -232,7 +230,7 @@ public sealed class DeskTools(
         CancellationToken ct
     )
     {
-        if (!IsStaff(caller))
+        if (!caller.IsStaff)
             return DeskErrors.StaffOnly;
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || Chars.Count(name) > 20)
@@ -306,7 +304,7 @@ public sealed class DeskTools(
     /// <summary>Puts an order the caller can see on their shortlist (<paramref name="on"/> false: off it).</summary>
     public async Task<Result<bool>> MarkAsync(Caller caller, string code, bool on, CancellationToken ct)
     {
-        if (!IsStaff(caller))
+        if (!caller.IsStaff)
             return DeskErrors.StaffOnly;
         var order = await orders.GetAsync(caller, code, ct);
         if (!order.IsOk)

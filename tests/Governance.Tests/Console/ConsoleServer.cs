@@ -14,7 +14,7 @@ namespace Governance.Tests.Console;
 /// </summary>
 public sealed class ConsoleServer : IAsyncLifetime
 {
-    private Process? _process;
+    private ApiProcess? _process;
     private readonly StringBuilder _output = new();
     private IPlaywright? _playwright;
 
@@ -52,23 +52,17 @@ public sealed class ConsoleServer : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
         var port = FreePort();
         BaseAddress = $"http://127.0.0.1:{port}";
-        var bin = AppContext.BaseDirectory;
-        var start = new ProcessStartInfo(
-            "dotnet",
-            $"\"{Path.Combine(bin, "Governance.Api.dll")}\" serve --urls {BaseAddress} --contentRoot \"{bin}\""
-        )
+        var env = new Dictionary<string, string>
         {
-            WorkingDirectory = bin,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["Roles"] = "api,jobs",
+            ["Jobs__DispatchIntervalSeconds"] = "1",
+            ["Jobs__BroadcastIntervalSeconds"] = "2",
+            ["Jobs__IdleWaitSeconds"] = "1",
+            ["RateLimits__Burst"] = "100000",
+            ["RateLimits__PerMinute"] = "100000",
+            ["RateLimits__SignInPerMinute"] = "100000",
+            ["Wechat__ApiBaseAddress"] = simulatorAddress,
         };
-        var env = start.Environment;
-        env["Database__ConnectionString"] = TestDatabase.ConnectionString;
-        env["Roles"] = "api,jobs";
-        env["Storage__DataRoot"] = Path.Combine(Path.GetTempPath(), "gov-console-" + port);
-        env["Wechat__Mode"] = "sandbox";
-        env["Wechat__SandboxPort"] = "0";
         // The browser tests' own data only: no scheduled job fires while they run (trigger now still works).
         foreach (
             var cron in new[]
@@ -86,22 +80,9 @@ public sealed class ConsoleServer : IAsyncLifetime
             }
         )
             env[$"Jobs__{cron}"] = "0 0 0 1 1 ? 2099";
-        env["Jobs__DispatchIntervalSeconds"] = "1";
-        env["Jobs__BroadcastIntervalSeconds"] = "2";
-        env["Jobs__IdleWaitSeconds"] = "1";
-        env["RateLimits__Burst"] = "100000";
-        env["RateLimits__PerMinute"] = "100000";
-        env["RateLimits__SignInPerMinute"] = "100000";
-        env["Logging__Console__FormatterName"] = "simple";
-        env["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in WechatSettings())
             env[key] = value;
-        env["Wechat__ApiBaseAddress"] = simulatorAddress;
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = ApiProcess.Start("console-" + port, BaseAddress, env, _output);
         using var http = new HttpClient();
         var watch = Stopwatch.StartNew();
         while (true)
@@ -151,14 +132,6 @@ public sealed class ConsoleServer : IAsyncLifetime
         yield return ("Wechat__MiniProgramEncodingAesKey", a.MiniProgramEncodingAesKey);
     }
 
-    private void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -179,11 +152,6 @@ public sealed class ConsoleServer : IAsyncLifetime
         if (Browser is not null)
             await Browser.CloseAsync();
         _playwright?.Dispose();
-        if (_process is { HasExited: false })
-        {
-            Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
-            if (!_process.WaitForExit(15_000))
-                _process.Kill(entireProcessTree: true);
-        }
+        _process?.Stop();
     }
 }

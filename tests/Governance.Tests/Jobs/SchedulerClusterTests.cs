@@ -25,63 +25,31 @@ public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
         "PracticeRemindersCron",
     ];
 
-    private Process StartNode(string name, StringBuilder output)
+    private static ApiProcess StartNode(string name, StringBuilder output, string simulator)
     {
-        var bin = AppContext.BaseDirectory;
-        var start = new ProcessStartInfo(
-            "dotnet",
-            $"\"{Path.Combine(bin, "Governance.Api.dll")}\" serve --urls http://127.0.0.1:0"
-        )
+        var env = new Dictionary<string, string>
         {
-            WorkingDirectory = bin,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["Roles"] = "jobs",
+            ["Wechat__ApiBaseAddress"] = simulator,
+            ["Jobs__BroadcastIntervalSeconds"] = "3600",
+            ["Jobs__IdleWaitSeconds"] = "1",
+            // logs the node's instance id
+            ["Logging__LogLevel__Quartz.Impl.DefaultSchedulerFactory"] = "Information",
         };
-        var env = start.Environment;
-        env["Database__ConnectionString"] = TestDatabase.ConnectionString;
-        env["Roles"] = "jobs";
-        env["Storage__DataRoot"] = Path.Combine(Path.GetTempPath(), "gov-node-" + name);
-        env["Wechat__Mode"] = "sandbox";
-        env["Wechat__SandboxPort"] = "0";
-        env["Wechat__ApiBaseAddress"] = App.Wechat.BaseAddress;
         foreach (var cron in Crons)
             env[$"Jobs__{cron}"] = "* * * * * ?";
-        env["Jobs__BroadcastIntervalSeconds"] = "3600";
-        env["Jobs__IdleWaitSeconds"] = "1";
-        env["Logging__Console__FormatterName"] = "simple";
-        env["Logging__LogLevel__Default"] = "Warning";
-        env["Logging__LogLevel__Quartz.Impl.DefaultSchedulerFactory"] = "Information"; // logs the node's instance id
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (output)
-                output.AppendLine($"[{name}] {e.Data}");
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (output)
-                output.AppendLine($"[{name}] {e.Data}");
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Stop(Process p)
-    {
-        if (p.HasExited)
-            return;
-        Process.Start("kill", ["-TERM", p.Id.ToString()])!.WaitForExit();
-        if (!p.WaitForExit(15_000))
-            p.Kill(entireProcessTree: true);
+        return ApiProcess.Start(name, "http://127.0.0.1:0", env, output);
     }
 
     [Fact]
     public async Task TwoSchedulerNodesRunEachFireOfAJobExactlyOnce()
     {
         var output = new StringBuilder();
-        var nodes = new Dictionary<string, Process> { ["a"] = StartNode("a", output), ["b"] = StartNode("b", output) };
+        var nodes = new Dictionary<string, ApiProcess>
+        {
+            ["a"] = StartNode("a", output, App.Wechat.BaseAddress),
+            ["b"] = StartNode("b", output, App.Wechat.BaseAddress),
+        };
         try
         {
             var watch = Stopwatch.StartNew();
@@ -104,7 +72,7 @@ public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
                 "SELECT node FROM job_run GROUP BY node ORDER BY COUNT(*) DESC LIMIT 1"
             );
             var stopped = nodes.Keys.Single(name => InstanceId(output, name) == busiest);
-            Stop(nodes[stopped]);
+            nodes[stopped].Stop();
             var survivor = nodes.Single(n => n.Key != stopped).Value;
             await WaitForFiresAsync(3, busiest, output);
             Assert.False(survivor.HasExited, "the remaining node stopped:\n" + output);
@@ -112,7 +80,7 @@ public sealed class SchedulerClusterTests(TestApp app) : DbTest(app)
         finally
         {
             foreach (var n in nodes.Values)
-                Stop(n);
+                n.Stop();
         }
 
         var all = await TestDatabase.QueryAsync<(

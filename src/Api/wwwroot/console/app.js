@@ -567,17 +567,7 @@ async function map(args) {
 
 /** Where a desk can place an order: the caller's areas and two levels below (community → compound → grid). */
 async function placeOptions() {
-  const options = [];
-  for (const s of state.me.staff) {
-    const { area: top } = await api(`/api/areas/${s.areaId}`);
-    options.push({ id: top.id, name: top.name, depth: 0 });
-    for (const c of await api(`/api/areas?parentId=${top.id}`)) {
-      options.push({ id: c.id, name: c.name, depth: 1, kind: c.kind });
-      if (top.kind === "community" || top.kind === "grid")
-        for (const g of await api(`/api/areas?parentId=${c.id}`))
-          options.push({ id: g.id, name: g.name, depth: 2, kind: g.kind });
-    }
-  }
+  const options = await areasUnder(null, ["community", "grid"]);
   return options.filter((o) => o.depth > 0 || !["street", "county"].includes(o.kind));
 }
 
@@ -674,22 +664,27 @@ async function urgent() {
 
 // ---------- broadcasts ----------
 
-async function areaOptions() {
-  // The caller's own areas and the areas below them, two levels down (street → community → compound).
+/**
+ * The areas of the caller's scopes (those held in one of <roles>, or all) and the areas below them: their children,
+ * and their grandchildren where the scope is of a kind in <deeperFor> — for pickers of where to send or place.
+ */
+async function areasUnder(roles, deeperFor) {
   const options = [];
-  for (const s of state.me.staff.filter((s) => s.role !== "grid_worker")) {
-    const top = (await api(`/api/areas/${s.areaId}`)).area;
-    options.push({ id: top.id, name: top.name, depth: 0 });
-    const children = await api(`/api/areas?parentId=${s.areaId}`);
-    for (const c of children) {
-      options.push({ id: c.id, name: c.name, depth: 1 });
-      if (top.kind === "community") {
-        for (const g of await api(`/api/areas?parentId=${c.id}`)) options.push({ id: g.id, name: g.name, depth: 2 });
-      }
+  for (const s of state.me.staff.filter((s) => !roles || roles.includes(s.role))) {
+    const { area: top } = await api(`/api/areas/${s.areaId}`);
+    options.push({ id: top.id, name: top.name, depth: 0, kind: top.kind });
+    for (const c of await api(`/api/areas?parentId=${top.id}`)) {
+      options.push({ id: c.id, name: c.name, depth: 1, kind: c.kind });
+      if (deeperFor.includes(top.kind))
+        for (const g of await api(`/api/areas?parentId=${c.id}`))
+          options.push({ id: g.id, name: g.name, depth: 2, kind: g.kind });
     }
   }
   return options;
 }
+
+/** Where a broadcast can go: the areas of a secretary's, street's or county's scope, down to compounds. */
+const areaOptions = () => areasUnder(["secretary", "street_admin", "county_admin"], ["community"]);
 
 async function broadcasts(args) {
   if (args[0]) return broadcastDetail(Number(args[0]));
