@@ -41,6 +41,18 @@ public sealed class WechatOptions
     public string MiniProgramToken { get; set; } = "";
     public string MiniProgramEncodingAesKey { get; set; } = "";
 
+    /// <summary>
+    /// The Open Platform website app (网站应用) whose 微信登录 lets staff sign in to the console by scanning a QR code.
+    /// Optional: with no app id, the console offers username and password only. A website app is an Open Platform
+    /// app, so WeChat answers its sign-ins with the person's unionid, which is what a console account is bound to.
+    /// </summary>
+    public string WebsiteAppId { get; set; } = "";
+    public string WebsiteAppSecret { get; set; } = "";
+    public bool HasWebsiteLogin => WebsiteAppId.Length > 0;
+
+    /// <summary>Where the browser goes for the QR code (open.weixin.qq.com); the sandbox points it at the simulator.</summary>
+    public string OpenBaseAddress { get; set; } = "https://open.weixin.qq.com";
+
     /// <summary>Base of every API path; the sandbox points it at the simulator.</summary>
     public string ApiBaseAddress { get; set; } = "https://api.weixin.qq.com";
 

@@ -74,6 +74,28 @@ public sealed partial class WechatOptionsValidator : IValidateOptions<WechatOpti
             );
             if (!o.ApiBaseAddress.StartsWith("https://", StringComparison.Ordinal))
                 problems.Add("Wechat:ApiBaseAddress must be an https address in live mode");
+            // The website app is optional; when it is set, both halves must be the account's own.
+            if (o.HasWebsiteLogin || o.WebsiteAppSecret.Length > 0)
+            {
+                Check(
+                    problems,
+                    "WebsiteAppId",
+                    o.WebsiteAppId,
+                    AppIdFormat(),
+                    SandboxAccount.WebsiteAppId,
+                    "wx followed by 16 letters or digits"
+                );
+                Check(
+                    problems,
+                    "WebsiteAppSecret",
+                    o.WebsiteAppSecret,
+                    SecretFormat(),
+                    SandboxAccount.WebsiteAppSecret,
+                    "32 letters or digits"
+                );
+                if (!o.OpenBaseAddress.StartsWith("https://", StringComparison.Ordinal))
+                    problems.Add("Wechat:OpenBaseAddress must be an https address in live mode");
+            }
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

@@ -36,6 +36,7 @@ public static class AuthenticationSetup
         authentication.AddJwtBearer();
         authentication.AddPolicyScheme(Smart, null, o => o.ForwardDefaultSelector = http => SchemeFor(http, sandbox));
         authentication.AddStaffConsoleCookie();
+        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section);
         if (sandbox)
             authentication.AddScheme<AuthenticationSchemeOptions, DevAuthenticationHandler>(DevScheme, null);
         builder.Services.AddAuthorization();

@@ -54,7 +54,33 @@ public static class ConsoleErrors
         "username"
     );
 
+    public static readonly ErrorCode NoAccount = new(
+        "console.no_account",
+        NotFound,
+        "你还没有工作台账号，请由管理员设置用户名和密码"
+    );
+    public static readonly ErrorCode CurrentPasswordWrong = new(
+        "console.current_password_wrong",
+        Validation,
+        "当前密码不正确",
+        "current"
+    );
+    public static readonly ErrorCode PasswordUnchanged = new(
+        "console.password_unchanged",
+        Validation,
+        "新密码不能与当前密码相同",
+        "password"
+    );
+
     public static readonly ErrorCode[] SignIn = [SignInFailed, Locked, NotStaff];
+    public static readonly ErrorCode[] ChangePassword =
+    [
+        NoAccount,
+        Locked,
+        CurrentPasswordWrong,
+        PasswordUnchanged,
+        PasswordWeak,
+    ];
     public static readonly ErrorCode[] SetPassword = [PasswordWeak, UsernameInvalid, UsernameTaken];
 }
 
@@ -206,6 +232,39 @@ public sealed class ConsoleSignIn(StaffAccountStore accounts, PersonStore people
             return ConsoleErrors.NotStaff;
         await accounts.RecordSuccessAsync(account.PersonId, now, ct);
         return caller;
+    }
+
+    /// <summary>
+    /// The signed-in person changes their own password, giving the current one: a wrong one counts towards the lock-out
+    /// as at sign-in, so a browser left signed in cannot be used to guess it.
+    /// </summary>
+    public async Task<Result<bool>> ChangePasswordAsync(
+        long personId,
+        string? current,
+        string? next,
+        CancellationToken ct
+    )
+    {
+        var now = Now;
+        var account = await accounts.FindByPersonAsync(personId, ct);
+        if (account is null)
+            return ConsoleErrors.NoAccount;
+        if (account.LockedUntil is { } until && until.Utc() > now)
+            return LockedUntil(until);
+        if (Hasher.VerifyHashedPassword(account, account.PasswordHash, current ?? "") == PasswordVerificationResult.Failed)
+        {
+            var (_, locked) = await accounts.RecordFailureAsync(
+                personId,
+                ConsoleAuth.MaxFailures,
+                now + ConsoleAuth.LockFor,
+                now,
+                ct
+            );
+            return locked is { } l && l.Utc() > now ? LockedUntil(l) : ConsoleErrors.CurrentPasswordWrong;
+        }
+        if (next == current)
+            return ConsoleErrors.PasswordUnchanged;
+        return await SetPasswordAsync(personId, account.Username, next ?? "", ct);
     }
 
     /// <summary>Sets (or creates) a person's console account: eight characters or more, letters and digits.</summary>

@@ -1,6 +1,7 @@
 using Governance.Api.Auth;
 using Governance.Api.Infrastructure;
 using Governance.Core.People;
+using Governance.Core.StaffConsole;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 
@@ -10,7 +11,9 @@ public static class ConsoleEndpoints
 {
     public sealed record SignInRequest(string? Username, string? Password);
 
-    public sealed record Session(object Me, string Csrf);
+    public sealed record PasswordRequest(string? Current, string? Password);
+
+    public sealed record Session(object Me, string Csrf, bool WechatBound);
 
     public static void MapConsoleAuth(this IEndpointRouteBuilder app)
     {
@@ -35,7 +38,21 @@ public static class ConsoleEndpoints
         g.MapGet("/session", SessionAsync)
             .RequireAuthorization()
             .WithName("ConsoleSession")
-            .WithSummary("Staff console: who is signed in (roles and scopes) and the antiforgery token for writes");
+            .WithSummary(
+                "Staff console: who is signed in (roles and scopes), whether the account is bound to WeChat, and the "
+                    + "antiforgery token for writes"
+            );
+        g.MapPost("/password", async (Me me, PasswordRequest body, ConsoleSignIn signIn, CancellationToken ct) =>
+            {
+                var result = await signIn.ChangePasswordAsync(me.Caller.PersonId, body.Current, body.Password, ct);
+                return result.IsOk ? (IResult)TypedResults.NoContent() : result.Error!.ToProblem();
+            })
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimits.SignIn)
+            .WithName("ConsoleChangePassword")
+            .WithSummary("Staff console: change one's own password, giving the current one")
+            .ProducesErrors(ConsoleErrors.ChangePassword);
+        g.MapConsoleWechat();
     }
 
     private static async Task<IResult> SignInAsync(
@@ -55,12 +72,19 @@ public static class ConsoleEndpoints
     private static async Task<IResult> SessionAsync(
         Me me,
         Profiles profiles,
+        StaffAccountStore accounts,
         IAntiforgery antiforgery,
         HttpContext http,
         CancellationToken ct
     )
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
-        return TypedResults.Ok(new Session(await profiles.MeAsync(me.Caller, ct), tokens.RequestToken!));
+        return TypedResults.Ok(
+            new Session(
+                await profiles.MeAsync(me.Caller, ct),
+                tokens.RequestToken!,
+                await accounts.WechatOfAsync(me.Caller.PersonId, ct) is not null
+            )
+        );
     }
 }

@@ -48,6 +48,18 @@ public sealed class StaffAccountStore(Db db)
           locked_until = NULL, updated_at = VALUES(updated_at)
         """;
 
+    public async Task<StaffAccount?> FindByPersonAsync(long personId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<StaffAccount>(
+            new CommandDefinition(
+                FindSql.Replace("WHERE username = @username", "WHERE person_id = @personId", StringComparison.Ordinal),
+                new { personId },
+                cancellationToken: ct
+            )
+        );
+    }
+
     public async Task<StaffAccount?> FindAsync(string username, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
@@ -113,5 +125,121 @@ public sealed class StaffAccountStore(Db db)
                 cancellationToken: ct
             )
         );
+    }
+
+    // ---- 网站应用微信登录 ----
+
+    private const string FindByWechatSql = """
+        SELECT person_id AS PersonId, username, password_hash AS PasswordHash, failed_count AS FailedCount,
+               locked_until AS LockedUntil FROM staff_account
+         WHERE wechat_unionid = @unionid
+        """;
+
+    /// <summary>The account bound to this WeChat (by unionid), if any.</summary>
+    public async Task<StaffAccount?> FindByWechatAsync(string unionid, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<StaffAccount>(
+            new CommandDefinition(FindByWechatSql, new { unionid }, cancellationToken: ct)
+        );
+    }
+
+    /// <summary>The unionid the person's account is bound to (null: none, or no account).</summary>
+    public async Task<string?> WechatOfAsync(long personId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string?>(
+            new CommandDefinition(
+                "SELECT wechat_unionid FROM staff_account WHERE person_id = @personId",
+                new { personId },
+                cancellationToken: ct
+            )
+        );
+    }
+
+    public enum BindOutcome
+    {
+        Bound,
+        NoAccount,
+        TakenByAnother,
+    }
+
+    /// <summary>
+    /// Binds the person's account to a WeChat, replacing an earlier binding. The unique key decides a race between two
+    /// accounts binding the same WeChat: the second is told it is taken.
+    /// </summary>
+    public async Task<BindOutcome> BindWechatAsync(
+        long personId,
+        string unionid,
+        DateTime now,
+        CancellationToken ct = default
+    )
+    {
+        await using var c = await db.OpenAsync(ct);
+        var holder = await c.ExecuteScalarAsync<long?>(
+            new CommandDefinition(
+                "SELECT person_id FROM staff_account WHERE wechat_unionid = @unionid",
+                new { unionid },
+                cancellationToken: ct
+            )
+        );
+        if (holder is { } h && h != personId)
+            return BindOutcome.TakenByAnother;
+        try
+        {
+            var rows = await c.ExecuteAsync(
+                new CommandDefinition(
+                    """
+                    UPDATE staff_account SET wechat_unionid = @unionid, wechat_bound_at = @now, updated_at = @now
+                     WHERE person_id = @personId
+                    """,
+                    new
+                    {
+                        personId,
+                        unionid,
+                        now,
+                    },
+                    cancellationToken: ct
+                )
+            );
+            return rows == 0 ? BindOutcome.NoAccount : BindOutcome.Bound;
+        }
+        catch (Exception ex) when (MySqlDriver.IsDuplicateKey(ex))
+        {
+            return BindOutcome.TakenByAnother;
+        }
+    }
+
+    /// <summary>Ends the binding: the account signs in by password only. False when there was none.</summary>
+    public async Task<bool> UnbindWechatAsync(long personId, DateTime now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(
+                new CommandDefinition(
+                    """
+                    UPDATE staff_account SET wechat_unionid = NULL, wechat_bound_at = NULL, updated_at = @now
+                     WHERE person_id = @personId AND wechat_unionid IS NOT NULL
+                    """,
+                    new { personId, now },
+                    cancellationToken: ct
+                )
+            ) > 0;
+    }
+
+    /// <summary>The bound accounts' unionids and holders' names (the sandbox's QR page offers them).</summary>
+    public async Task<IReadOnlyList<(string UnionId, string Name)>> WechatHoldersAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<(string, string)>(
+                new CommandDefinition(
+                    """
+                    SELECT a.wechat_unionid, p.name FROM staff_account a JOIN person p ON p.id = a.person_id
+                     WHERE a.wechat_unionid IS NOT NULL ORDER BY a.person_id
+                    """,
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 }

@@ -267,16 +267,33 @@ public sealed partial class WechatApiClient(
     }
 
     /// <summary>wx.login code → openid and session_key (kept on the server). No access token is needed.</summary>
-    public async Task<SessionResult> Code2SessionAsync(string code, CancellationToken ct = default)
+    public Task<SessionResult> Code2SessionAsync(string code, CancellationToken ct = default) =>
+        ExchangeCodeAsync(
+            $"/sns/jscode2session?appid={Uri.EscapeDataString(options.MiniProgramAppId)}"
+                + $"&secret={Uri.EscapeDataString(options.MiniProgramAppSecret)}"
+                + $"&js_code={Uri.EscapeDataString(code)}&grant_type=authorization_code",
+            ct
+        );
+
+    /// <summary>
+    /// 网站应用微信登录: the code WeChat handed the console's callback after a QR scan → the person's openid in the
+    /// website app and their unionid. A code works once and for ten minutes. The access token it also answers is not
+    /// kept: the console needs only who signed in.
+    /// </summary>
+    public Task<SessionResult> WebsiteCodeAsync(string code, CancellationToken ct = default) =>
+        ExchangeCodeAsync(
+            $"/sns/oauth2/access_token?appid={Uri.EscapeDataString(options.WebsiteAppId)}"
+                + $"&secret={Uri.EscapeDataString(options.WebsiteAppSecret)}"
+                + $"&code={Uri.EscapeDataString(code)}&grant_type=authorization_code",
+            ct
+        );
+
+    /// <summary>An /sns code exchange: no access token; busy and too-frequent can be tried again, the rest cannot.</summary>
+    private async Task<SessionResult> ExchangeCodeAsync(string pathAndQuery, CancellationToken ct)
     {
         try
         {
-            var url = Url(
-                $"/sns/jscode2session?appid={Uri.EscapeDataString(options.MiniProgramAppId)}"
-                    + $"&secret={Uri.EscapeDataString(options.MiniProgramAppSecret)}"
-                    + $"&js_code={Uri.EscapeDataString(code)}&grant_type=authorization_code"
-            );
-            using var response = await http.GetAsync(url, ct);
+            using var response = await http.GetAsync(Url(pathAndQuery), ct);
             var json = await ReadJsonAsync(response, ct);
             var errcode = json["errcode"]?.GetValue<int>() ?? 0;
             var result =

@@ -10,7 +10,8 @@ public static class SandboxAccount
 {
     public const string AppId = "wxsandbox0000oa01",
         AccountId = "gh_sandbox000001",
-        MiniProgramAppId = "wxsandbox0000mp01";
+        MiniProgramAppId = "wxsandbox0000mp01",
+        WebsiteAppId = "wxsandbox000web01";
 
     private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -21,7 +22,8 @@ public static class SandboxAccount
         EncodingAesKey = Draw(43),
         MiniProgramAppSecret = Draw(32),
         MiniProgramToken = Draw(24),
-        MiniProgramEncodingAesKey = Draw(43);
+        MiniProgramEncodingAesKey = Draw(43),
+        WebsiteAppSecret = Draw(32);
 
     public static void FillIn(WechatOptions o)
     {
@@ -43,8 +45,16 @@ public static class SandboxAccount
             o.MiniProgramToken = MiniProgramToken;
         if (o.MiniProgramEncodingAesKey.Length == 0)
             o.MiniProgramEncodingAesKey = MiniProgramEncodingAesKey;
-        // The client talks to the built-in simulator instead of api.weixin.qq.com.
+        if (o.WebsiteAppId.Length == 0)
+            o.WebsiteAppId = WebsiteAppId;
+        if (o.WebsiteAppSecret.Length == 0)
+            o.WebsiteAppSecret = WebsiteAppSecret;
+        // The client talks to the built-in simulator instead of api.weixin.qq.com, and the browser goes there for the
+        // QR code instead of open.weixin.qq.com.
         if (o.SandboxPort > 0)
+        {
             o.ApiBaseAddress = $"http://127.0.0.1:{o.SandboxPort}";
+            o.OpenBaseAddress = o.ApiBaseAddress;
+        }
     }
 }

@@ -11,6 +11,7 @@ namespace Governance.Wechat.Simulator;
 public sealed class SandboxSimulator(
     WechatOptions options,
     PersonStore people,
+    Core.StaffConsole.StaffAccountStore accounts,
     TimeProvider clock,
     ILoggerFactory logging,
     ILogger<SandboxSimulator> log
@@ -33,12 +34,15 @@ public sealed class SandboxSimulator(
             StringComparison.Ordinal
         );
         _owned = true;
-        // What WeChat would know of the demo's people: who follows the account and who has the mini-program.
+        // What WeChat would know of the demo's people: who follows the account, who has the mini-program, and whose
+        // WeChat is bound to a console account (the QR page offers them as the one scanning).
         try
         {
             var (followers, miniProgramUsers) = await people.OpenidsAsync(ct);
             Instance.Follow(followers);
             Instance.Visit(miniProgramUsers);
+            foreach (var (unionid, name) in await accounts.WechatHoldersAsync(ct))
+                Instance.WebsiteUsers[unionid] = name;
         }
         catch (Exception ex) when (Core.Data.MySqlDriver.IsUnavailable(ex))
         {

@@ -144,6 +144,7 @@ public sealed partial class WechatSimulator
         app.MapPost("/wxa/msg_sec_check", (Delegate)SecCheckAsync);
         app.MapPost("/wxa/business/getuserphonenumber", (Delegate)PhoneNumberAsync);
         app.MapGet("/cgi-bin/media/get", (Delegate)Media);
+        MapWebsiteLogin(app);
         app.MapGet("/sim/media/{name}", (string name) => Results.Bytes(TinyJpeg, "image/jpeg"));
         app.MapGet("/_sim/messages", (string? touser, long? after) => Results.Json(
                 Sent(touser)

@@ -23,6 +23,9 @@ public sealed class LiveModeTests(TestApp app) : DbTest(app)
         ["Wechat:MiniProgramAppId"] = "wxfedcba9876543210",
         ["Wechat:MiniProgramAppSecret"] = "fedcba9876543210fedcba9876543210",
         ["Wechat:ApiBaseAddress"] = "https://api.weixin.qq.com",
+        ["Wechat:WebsiteAppId"] = "wx0a1b2c3d4e5f6a7b",
+        ["Wechat:WebsiteAppSecret"] = "0a1b2c3d4e5f6a7b0a1b2c3d4e5f6a7b",
+        ["Wechat:OpenBaseAddress"] = "https://open.weixin.qq.com",
         ["Auth:SigningKey"] = "a-live-signing-key-of-forty-characters!!",
     };
 
@@ -33,7 +36,9 @@ public sealed class LiveModeTests(TestApp app) : DbTest(app)
             foreach (var (key, value) in settings)
                 b.UseSetting(key, value);
         });
-        return node.CreateClient();
+        return node.CreateClient(
+            new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }
+        );
     }
 
     [Fact]
@@ -51,6 +56,43 @@ public sealed class LiveModeTests(TestApp app) : DbTest(app)
         Assert.Contains("Wechat:AppSecret is required in live mode", message);
         Assert.Contains("Wechat:Token is the sandbox's value", message);
         Assert.Contains("Wechat:EncodingAesKey does not look like one", message);
+    }
+
+    [Fact]
+    public void AWebsiteAppForQrSignInMustBeTheAccountsOwnWhenItIsSet()
+    {
+        var refused = Assert.ThrowsAny<Exception>(() =>
+            Start(
+                new Dictionary<string, string>(Live)
+                {
+                    ["Wechat:WebsiteAppSecret"] = Governance.Wechat.Simulator.SandboxAccount.WebsiteAppSecret,
+                    ["Wechat:OpenBaseAddress"] = "http://open.weixin.qq.com",
+                }
+            )
+        );
+        Assert.Contains("Wechat:WebsiteAppSecret is the sandbox's value", refused.ToString());
+        Assert.Contains("Wechat:OpenBaseAddress must be an https address", refused.ToString());
+    }
+
+    [Fact]
+    public async Task ALiveNodeWithoutAWebsiteAppOffersPasswordsOnly()
+    {
+        var client = Start(
+            new Dictionary<string, string>(Live) { ["Wechat:WebsiteAppId"] = "", ["Wechat:WebsiteAppSecret"] = "" }
+        );
+        var options = await client.GetAsync("/api/console/options").OkAsync();
+        Assert.False(options.GetProperty("wechatLogin").GetBoolean());
+        await (await client.GetAsync("/api/console/wechat/sign-in")).ProblemAsync(404, "console.wechat_off");
+
+        // With one, the sign-in goes to open.weixin.qq.com with the app's id and this host's callback.
+        var redirect = await Start(Live).GetAsync("/api/console/wechat/sign-in");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, redirect.StatusCode);
+        var location = redirect.Headers.Location!.ToString();
+        Assert.StartsWith(
+            "https://open.weixin.qq.com/connect/qrconnect?appid=wx0a1b2c3d4e5f6a7b&redirect_uri=",
+            location
+        );
+        Assert.Contains(Uri.EscapeDataString("/api/console/wechat/callback"), location);
     }
 
     [Fact]

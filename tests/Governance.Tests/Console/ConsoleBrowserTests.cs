@@ -166,6 +166,34 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task ASecretarySignsInByScanningTheWechatQrCodeAndAnUnboundWechatIsToldWhy()
+    {
+        var page = await OpenAsync();
+        await page.GotoAsync("/");
+        // WeChat's QR page (the simulator's): 孙丽华's phone scans it and she confirms.
+        await page.Locator("#wechat-signin").ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("请使用微信扫描二维码登录");
+        await ShotAsync(page, "wechat-qr");
+        await page.Locator("#sim-unionid").FillAsync("oUnionDemo_sec11");
+        await page.Locator("#sim-confirm").ClickAsync();
+        await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("孙丽华");
+        await Assertions.Expect(page.Locator("#view")).ToHaveAttributeAsync("data-route", "#/dashboard");
+        Assert.DoesNotContain("wechat=", page.Url);
+
+        await GoAsync(page, "#/account");
+        await Assertions.Expect(page.Locator("#wechat-state")).ToContainTextAsync("已绑定微信");
+        await page.Locator("#signout").ClickAsync();
+
+        // A WeChat bound to no account: back on the sign-in form, with what to do about it.
+        await page.Locator("#wechat-signin").ClickAsync();
+        await page.Locator("#sim-unionid").FillAsync("oUnion_not_bound_to_anyone");
+        await page.Locator("#sim-confirm").ClickAsync();
+        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("这个微信还没有绑定工作台账号");
+        await Assertions.Expect(page.Locator("#shell")).ToBeHiddenAsync();
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task TheDeskEntersAnOrderForAResidentWhoPhonedAndTheResidentOwnsIt()
     {
         var page = await OpenAsync();

@@ -62,6 +62,7 @@ public sealed class ConsoleServer : IAsyncLifetime
             ["RateLimits__PerMinute"] = "100000",
             ["RateLimits__SignInPerMinute"] = "100000",
             ["Wechat__ApiBaseAddress"] = simulatorAddress,
+            ["Wechat__OpenBaseAddress"] = simulatorAddress,
         };
         // The browser tests' own data only: no scheduled job fires while they run (trigger now still works).
         foreach (
@@ -130,6 +131,8 @@ public sealed class ConsoleServer : IAsyncLifetime
         yield return ("Wechat__MiniProgramAppSecret", a.MiniProgramAppSecret);
         yield return ("Wechat__MiniProgramToken", a.MiniProgramToken);
         yield return ("Wechat__MiniProgramEncodingAesKey", a.MiniProgramEncodingAesKey);
+        yield return ("Wechat__WebsiteAppId", a.WebsiteAppId);
+        yield return ("Wechat__WebsiteAppSecret", a.WebsiteAppSecret);
     }
 
     private static int FreePort()

@@ -35,6 +35,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
             MiniProgramAppSecret = "mp-secret",
             MiniProgramToken = "testmptoken456",
             MiniProgramEncodingAesKey = "mPxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1bQ",
+            WebsiteAppId = "wxtest0000000web1",
+            WebsiteAppSecret = "web-secret",
         };
 
     /// <summary>The WeChat simulator: API calls from the app go to it; it pushes callbacks into the app.</summary>
@@ -77,6 +79,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Wechat:MiniProgramAppSecret", Account.MiniProgramAppSecret);
         builder.UseSetting("Wechat:MiniProgramToken", Account.MiniProgramToken);
         builder.UseSetting("Wechat:MiniProgramEncodingAesKey", Account.MiniProgramEncodingAesKey);
+        builder.UseSetting("Wechat:WebsiteAppId", Account.WebsiteAppId);
+        builder.UseSetting("Wechat:WebsiteAppSecret", Account.WebsiteAppSecret);
+        builder.UseSetting("Wechat:OpenBaseAddress", Wechat.BaseAddress);
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<Governance.Bench.Generator.ScaleData>();
@@ -86,6 +91,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
             services.AddSingleton(sp => new SandboxSimulator(
                 sp.GetRequiredService<WechatOptions>(),
                 sp.GetRequiredService<Governance.Core.People.PersonStore>(),
+                sp.GetRequiredService<Governance.Core.StaffConsole.StaffAccountStore>(),
                 Time,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SandboxSimulator>>()

@@ -145,6 +145,8 @@ public static class TestDatabase
             DELETE FROM resident WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM staff_role WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM staff_account WHERE person_id >= {_seedPeopleBelow};
+            UPDATE staff_account SET wechat_unionid = NULL, wechat_bound_at = NULL
+             WHERE wechat_unionid NOT LIKE 'oUnionDemo\_%';
             DELETE FROM auth_refresh_token WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM conversation WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM person WHERE id >= {_seedPeopleBelow};

@@ -1,75 +1,10 @@
 // The staff console: one page over the same JSON API the mini-program uses, signed in with the console cookie.
 // Every write carries the antiforgery token from /api/console/session; every error shows the API's Chinese title.
-const state = { me: null, csrf: null, categories: [], areaNames: new Map() };
-const $ = (sel, root = document) => root.querySelector(sel);
-const view = () => $("#view");
-
-const esc = (v) =>
-  String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-
-const fmt = (iso) => {
-  if (!iso) return "";
-  const d = new Date(iso);
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-};
-const pct = (v) => (v == null ? "—" : `${Math.round(v * 10) / 10}%`); // the API's rates are percentages
-
-class ApiError extends Error {
-  constructor(status, body) {
-    super((body && body.title) || `请求失败（${status}）`);
-    this.status = status;
-    this.code = body && body.code;
-  }
-}
-
-/** A page's read that came back after the user had moved on: the page must not draw over the newer one. */
-class Stale extends Error {}
-let routeSeq = 0;
-
-async function api(path, { method = "GET", body } = {}) {
-  const seq = routeSeq;
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET" && state.csrf) headers["X-CSRF-TOKEN"] = state.csrf;
-  const r = await fetch(path, {
-    method,
-    headers,
-    credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (r.status === 204) return null;
-  const type = r.headers.get("content-type") || "";
-  const data = type.includes("json") ? await r.json() : await r.text();
-  if (r.status === 401 && !path.startsWith("/api/console/sign-in")) {
-    showSignIn();
-    throw new ApiError(401, data);
-  }
-  if (!r.ok) throw new ApiError(r.status, data);
-  if (method === "GET" && seq !== routeSeq) throw new Stale();
-  return data;
-}
-
-let toastTimer;
-function toast(message, bad = false) {
-  const t = $("#toast");
-  t.textContent = message;
-  t.className = bad ? "toast bad" : "toast";
-  t.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (t.hidden = true), 4000);
-}
-
-/** Runs an action, tells the outcome, and re-renders the current route on success. */
-async function act(work, done) {
-  try {
-    await work();
-    if (done) toast(done);
-    await route();
-  } catch (e) {
-    if (e.status !== 401) toast(e.message, true);
-  }
-}
+import {
+  state, $, view, esc, fmt, pct, api, toast, act, hooks, nextRoute, currentRoute, Stale,
+  roleNames, has, isAdmin, canManage, homeArea,
+} from "./core.js";
+import { account } from "./account.js";
 
 // ---------- sign-in and the shell ----------
 
@@ -104,17 +39,6 @@ $("#signout").addEventListener("click", async () => {
 });
 $("#menu-toggle").addEventListener("click", () => $("#nav").classList.toggle("open"));
 
-const roleNames = {
-  county_admin: "县级管理员",
-  street_admin: "街道管理员",
-  secretary: "社区书记",
-  grid_worker: "网格员",
-};
-const has = (...roles) => state.me.staff.some((s) => roles.includes(s.role));
-const isAdmin = () => has("street_admin", "county_admin");
-const canManage = () => has("secretary", "street_admin", "county_admin");
-const homeArea = () => (state.me.staff[0] ? state.me.staff[0].areaId : null);
-
 const pages = [
   { path: "dashboard", name: "工作台", show: () => homeArea() != null, render: dashboard },
   { path: "orders", name: "工单", show: () => true, render: orders },
@@ -131,7 +55,29 @@ const pages = [
   { path: "categories", name: "问题类别", show: () => has("county_admin"), render: categoriesPage },
   { path: "calendar", name: "工作日历", show: isAdmin, render: calendar },
   { path: "jobs", name: "定时任务", show: isAdmin, render: jobs },
+  { path: "account", name: "我的账号", show: () => true, render: account },
 ];
+
+/**
+ * The sign-in choices, and what a return from WeChat's QR page says (?wechat=<code>): shown on the sign-in form, or as
+ * a notice once signed in; the address is then cleaned so a reload does not say it again.
+ */
+async function boot() {
+  state.options = await api("/api/console/options").catch(() => ({ wechatLogin: false, messages: {} }));
+  $("#wechat-signin").hidden = !state.options.wechatLogin;
+  const outcome = new URLSearchParams(location.search).get("wechat");
+  if (outcome) history.replaceState(null, "", location.pathname + location.hash);
+  try {
+    await start();
+    if (outcome === "bound") toast("已绑定微信，下次可扫码登录");
+    else if (outcome) toast(state.options.messages[outcome] || "微信登录未成功", true);
+  } catch (e) {
+    if (e.status !== 401) toast(e.message, true);
+    showSignIn();
+    if (outcome && outcome !== "bound")
+      $("#signin-error").textContent = state.options.messages[outcome] || "微信登录未成功，请重试";
+  }
+}
 
 async function start() {
   const session = await api("/api/console/session");
@@ -154,7 +100,7 @@ async function start() {
 
 async function route() {
   if (!state.me) return;
-  const seq = ++routeSeq;
+  const seq = nextRoute();
   const [, path = "", ...rest] = location.hash.split("/");
   const page = pages.find((p) => p.path === path && p.show()) || pages.find((p) => p.show());
   document.querySelectorAll("#nav a").forEach((a) => a.classList.toggle("active", a.dataset.path === page.path));
@@ -162,13 +108,15 @@ async function route() {
   try {
     view().dataset.route = "";
     await page.render(rest.map(decodeURIComponent));
-    if (seq === routeSeq) view().dataset.route = location.hash; // drawn: what tests and timings wait for
+    if (seq === currentRoute()) view().dataset.route = location.hash; // drawn: what tests and timings wait for
   } catch (e) {
-    if (e instanceof Stale || seq !== routeSeq) return; // a newer page is being drawn
+    if (e instanceof Stale || seq !== currentRoute()) return; // a newer page is being drawn
     if (e.status !== 401) view().innerHTML = `<div class="card error">${esc(e.message)}</div>`;
   }
 }
 window.addEventListener("hashchange", route);
+hooks.signIn = showSignIn;
+hooks.redraw = route;
 
 // ---------- dashboard ----------
 
@@ -1515,7 +1463,4 @@ async function jobs() {
 
 // ---------- start ----------
 
-start().catch((e) => {
-  if (e.status !== 401) toast(e.message, true);
-  showSignIn();
-});
+boot();
