@@ -53,7 +53,36 @@ public static class Problems
                 .Serialization
                 .JsonUnmappedMemberHandling
                 .Disallow;
+            o.SerializerOptions.Converters.Add(new ChinaDateTimeConverter());
         });
+
+    /// <summary>
+    /// The database keeps every instant as UTC in DATETIME columns, which Dapper reads without a kind: written as they
+    /// are, "2026-12-09T01:00:00" would be read by a browser or the mini-program as its own local time. Like every
+    /// timestamp the API answers, a DateTime is written in China time with its offset ("2026-12-09T09:00:00+08:00");
+    /// reading is unchanged.
+    /// </summary>
+    public sealed class ChinaDateTimeConverter : System.Text.Json.Serialization.JsonConverter<DateTime>
+    {
+        public override DateTime Read(
+            ref System.Text.Json.Utf8JsonReader reader,
+            Type typeToConvert,
+            JsonSerializerOptions options
+        ) => reader.GetDateTime();
+
+        public override void Write(
+            System.Text.Json.Utf8JsonWriter writer,
+            DateTime value,
+            JsonSerializerOptions options
+        ) =>
+            writer.WriteStringValue(
+                Core.Time.ChinaTime.ToChina(
+                    value.Kind == DateTimeKind.Local
+                        ? value.ToUniversalTime()
+                        : DateTime.SpecifyKind(value, DateTimeKind.Utc)
+                )
+            );
+    }
 
     public static WebApplication UseGovernanceProblems(this WebApplication app)
     {

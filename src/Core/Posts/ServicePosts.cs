@@ -36,8 +36,8 @@ public sealed record PostHolding
     public string CommunityPath { get; init; } = "";
     public long CommunityId { get; init; }
     public long PersonId { get; init; }
-    public DateTime StartsOn { get; init; }
-    public DateTime EndsOn { get; init; }
+    public DateOnly StartsOn { get; init; }
+    public DateOnly EndsOn { get; init; }
     public string Status { get; init; } = "";
     public int TermMonths { get; init; }
     public long DutyMinutes { get; init; }
@@ -276,7 +276,7 @@ public sealed class ServicePosts(Db db, AreaStore areas, TimeProvider clock)
         await using var _ = c;
         if (h is null)
             return PostErrors.HoldingNotFound;
-        if (DateOnly.FromDateTime(h.EndsOn).DayNumber - ChinaTime.Today(Now).DayNumber > 30)
+        if (h.EndsOn.DayNumber - ChinaTime.Today(Now).DayNumber > 30)
             return PostErrors.TooEarly;
         await c.ExecuteAsync(
             new CommandDefinition(
@@ -326,7 +326,7 @@ public sealed class ServicePosts(Db db, AreaStore areas, TimeProvider clock)
             || Chars.Count(text) > 500
             || minutes is not (>= 1 and <= 720)
             || day > ChinaTime.Today(Now)
-            || day < DateOnly.FromDateTime(h.StartsOn)
+            || day < h.StartsOn
         )
             return PostErrors.InvalidDuty;
         var now = Now;
@@ -397,7 +397,7 @@ public sealed class ServicePosts(Db db, AreaStore areas, TimeProvider clock)
         var sent = 0;
         foreach (var h in ending)
         {
-            var over = h.EndsOn < today;
+            var over = h.EndsOn < DateOnly.FromDateTime(today);
             if (over)
                 await c.ExecuteAsync(
                     new CommandDefinition(

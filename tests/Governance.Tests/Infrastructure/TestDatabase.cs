@@ -145,13 +145,14 @@ public static class TestDatabase
             DELETE FROM resident WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM staff_role WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM staff_account WHERE person_id >= {_seedPeopleBelow};
-            UPDATE staff_account SET wechat_unionid = NULL, wechat_bound_at = NULL
-             WHERE wechat_unionid NOT LIKE 'oUnionDemo\_%';
+            UPDATE staff_account SET wechat_unionid = NULL, wechat_bound_at = NULL;
             DELETE FROM auth_refresh_token WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM conversation WHERE person_id >= {_seedPeopleBelow};
             DELETE FROM person WHERE id >= {_seedPeopleBelow};
             """
         );
+        // The demo's WeChat bindings as the seed made them (a test may have unbound one).
+        await c.ExecuteAsync(SqlScript.DemoSeed().Single(s => s.Name.Contains("console_wechat")).Text);
         await c.ExecuteAsync(
             $"""
             DELETE FROM area WHERE id >= {ScaleData.AreaBase * 4};
