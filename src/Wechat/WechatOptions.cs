@@ -50,7 +50,9 @@ public sealed class WechatOptions
     public string WebsiteAppSecret { get; set; } = "";
     public bool HasWebsiteLogin => WebsiteAppId.Length > 0;
 
-    /// <summary>Where the browser goes for the QR code (open.weixin.qq.com); the sandbox points it at the simulator.</summary>
+    /// <summary>
+    /// Where the browser goes for the QR code (open.weixin.qq.com); the sandbox points it at the simulator.
+    /// </summary>
     public string OpenBaseAddress { get; set; } = "https://open.weixin.qq.com";
 
     /// <summary>Base of every API path; the sandbox points it at the simulator.</summary>

@@ -251,7 +251,8 @@ public sealed class ConsoleSignIn(StaffAccountStore accounts, PersonStore people
             return ConsoleErrors.NoAccount;
         if (account.LockedUntil is { } until && until.Utc() > now)
             return LockedUntil(until);
-        if (Hasher.VerifyHashedPassword(account, account.PasswordHash, current ?? "") == PasswordVerificationResult.Failed)
+        var verdict = Hasher.VerifyHashedPassword(account, account.PasswordHash, current ?? "");
+        if (verdict == PasswordVerificationResult.Failed)
         {
             var (_, locked) = await accounts.RecordFailureAsync(
                 personId,

@@ -117,7 +117,8 @@ public static class ConsoleWechat
                 "Staff console: go to WeChat's QR page to bind the signed-in person's account to the WeChat that scans"
             )
             .ProducesErrors([ConsoleWechatErrors.Off]);
-        g.MapGet("/wechat/callback", CallbackAsync).AllowAnonymous().ExcludeFromDescription(); // WeChat's redirect target, not an API
+        // WeChat's redirect target, not an API
+        g.MapGet("/wechat/callback", CallbackAsync).AllowAnonymous().ExcludeFromDescription();
         g.MapDelete("/wechat", UnbindAsync)
             .RequireAuthorization()
             .WithName("ConsoleWechatUnbind")

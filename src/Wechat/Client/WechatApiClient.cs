@@ -288,7 +288,9 @@ public sealed partial class WechatApiClient(
             ct
         );
 
-    /// <summary>An /sns code exchange: no access token; busy and too-frequent can be tried again, the rest cannot.</summary>
+    /// <summary>
+    /// An /sns code exchange: no access token; busy and too-frequent can be tried again, the rest cannot.
+    /// </summary>
     private async Task<SessionResult> ExchangeCodeAsync(string pathAndQuery, CancellationToken ct)
     {
         try

@@ -32,7 +32,7 @@ public sealed partial class WechatSimulator
             ..22
         ];
 
-    /// <summary>What the callback receives after the person scanned and confirmed: a code for ten minutes, once.</summary>
+    /// <summary>What the callback gets after the person scanned and confirmed: a code for 10 minutes, once.</summary>
     public string IssueWebsiteCode(string unionid)
     {
         var code = "web_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -48,8 +48,8 @@ public sealed partial class WechatSimulator
     }
 
     /// <summary>
-    /// WeChat checks the request before it shows a QR code; a wrong app id, scope or redirect address gets an error page
-    /// (the strictest reading: every parameter the document marks required).
+    /// WeChat checks the request before it shows a QR code; a wrong app id, scope or redirect address gets an error
+    /// page (the strictest reading: every parameter the document marks required).
     /// </summary>
     private IResult QrConnect(string? appid, string? redirect_uri, string? response_type, string? scope, string? state)
     {
@@ -142,7 +142,7 @@ public sealed partial class WechatSimulator
 
     private static string Html(string value) => WebUtility.HtmlEncode(value);
 
-    /// <summary>A QR-looking pattern drawn from the session id (it encodes nothing: there is no phone to scan it).</summary>
+    /// <summary>A QR-looking pattern drawn from the session id (it encodes nothing: no phone scans it).</summary>
     private static string QrPattern(string uuid)
     {
         var bits = SHA256.HashData(Encoding.ASCII.GetBytes(uuid));

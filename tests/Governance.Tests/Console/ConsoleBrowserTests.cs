@@ -101,7 +101,11 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     /// </summary>
     private static async Task GoAsync(IPage page, string route)
     {
-        await page.GotoAsync("/console/" + route);
+        // Going to the address the page is already at changes nothing: reload it instead, to draw it afresh.
+        if (page.Url.EndsWith("/console/" + route, StringComparison.Ordinal))
+            await page.ReloadAsync();
+        else
+            await page.GotoAsync("/console/" + route);
         await Assertions.Expect(page.Locator("#view")).ToHaveAttributeAsync("data-route", route);
     }
 
@@ -529,6 +533,75 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
             )
         );
         AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task ASecretaryOrganisesAnActivityWatchesCheckInsAndApprovesTheHours()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await GoAsync(page, "#/activities/11");
+        await page.Locator("#new-activity input[name=title]").FillAsync("冬季敬老院探访");
+        await page.Locator("#new-activity textarea[name=posts]").FillAsync("陪伴 6 陪护\n节目表演 3 文体");
+        await page.Locator("#new-activity button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#posts")).ToContainTextAsync("节目表演");
+        var id = await TestDatabase.ScalarAsync<long>(
+            "SELECT MAX(id) FROM activity WHERE title = '冬季敬老院探访'"
+        );
+        var post = await TestDatabase.ScalarAsync<long>(
+            "SELECT id FROM activity_post WHERE activity_id = @id AND name = '陪伴'",
+            new { id }
+        );
+        var member = server.ClientFor(2001);
+        (await member.PostAsJsonAsync($"/api/activities/{id}/signup", new { postId = post })).EnsureSuccessStatusCode();
+
+        // The morning of the activity, brought forward: it ran from two hours ago until twenty minutes ago.
+        await TestDatabase.ExecuteAsync(
+            """
+            UPDATE activity SET starts_at = UTC_TIMESTAMP(3) - INTERVAL 2 HOUR,
+              ends_at = UTC_TIMESTAMP(3) - INTERVAL 20 MINUTE WHERE id = @id
+            """,
+            new { id }
+        );
+        foreach (var verb in new[] { "checkin", "checkout" })
+        {
+            var sent = await member.PostAsJsonAsync($"/api/activities/{id}/{verb}", new { code = await CodeAsync() });
+            if (!sent.IsSuccessStatusCode) // the code turned over to the next minute between reading and sending
+                sent = await member.PostAsJsonAsync($"/api/activities/{id}/{verb}", new { code = await CodeAsync() });
+            Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
+        }
+
+        await GoAsync(page, $"#/activities/a/{id}");
+        var row = page.Locator("#participants tr[data-person='2001']");
+        await Assertions.Expect(row).ToContainTextAsync("已报名");
+        await row.Locator("input").FillAsync("150");
+        await ShotAsync(page, "activity");
+        await page.Locator("#close-activity button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("h2")).ToContainTextAsync("已结束");
+        await Assertions.Expect(row).ToContainTextAsync("150");
+        Assert.Equal(
+            ("approved", 150),
+            (
+                await TestDatabase.QueryAsync<(string, int)>(
+                    "SELECT status, approved_minutes FROM activity_signup WHERE activity_id = @id AND person_id = 2001",
+                    new { id }
+                )
+            ).Single()
+        );
+        // The hours are a line of the member's service record.
+        Assert.Equal(
+            150,
+            await TestDatabase.ScalarAsync<int>(
+                "SELECT minutes FROM service_record WHERE source = 'activity' AND ref_id = @id AND person_id = 2001",
+                new { id }
+            )
+        );
+        AssertNoPageErrors();
+
+        async Task<string> CodeAsync() =>
+            (await server.ClientFor(9011).GetAsync($"/api/activities/{id}/checkin-code").OkAsync())
+                .GetProperty("code")
+                .GetString()!;
     }
 
     [Fact]

@@ -2,9 +2,10 @@
 // Every write carries the antiforgery token from /api/console/session; every error shows the API's Chinese title.
 import {
   state, $, view, esc, fmt, pct, api, toast, act, hooks, nextRoute, currentRoute, Stale,
-  roleNames, has, isAdmin, canManage, homeArea,
+  roleNames, has, isAdmin, canManage, homeArea, communities,
 } from "./core.js";
 import { account } from "./account.js";
+import { activities } from "./activities.js";
 
 // ---------- sign-in and the shell ----------
 
@@ -49,6 +50,7 @@ const pages = [
   { path: "approvals", name: "报到审核", show: canManage, render: approvals },
   { path: "meetings", name: "联席会议", show: canManage, render: meetings },
   { path: "lists", name: "三张清单", show: canManage, render: listsPage },
+  { path: "activities", name: "活动与时长", show: canManage, render: activities },
   { path: "phrases", name: "常用语", show: () => state.me.staff.length > 0, render: phraseBook },
   { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
   { path: "admin", name: "区域与人员", show: canManage, render: admin },
@@ -971,19 +973,6 @@ async function phraseBook() {
 // ---------- joint meetings (联席会议) ----------
 
 /** The communities the caller holds meetings for: their own, or those of their street or county. */
-async function communities() {
-  const list = [];
-  for (const s of state.me.staff.filter((s) => s.role !== "grid_worker")) {
-    const { area } = await api(`/api/areas/${s.areaId}`);
-    if (area.kind === "community") list.push(area);
-    else if (area.kind === "street") list.push(...(await api(`/api/areas?parentId=${area.id}`)));
-    else
-      for (const street of await api(`/api/areas?parentId=${area.id}`))
-        list.push(...(await api(`/api/areas?parentId=${street.id}`)));
-  }
-  return list;
-}
-
 let meetingTimer;
 const drafts = new Map();
 

@@ -94,3 +94,43 @@ export const isAdmin = () => has("street_admin", "county_admin");
 export const canManage = () => has("secretary", "street_admin", "county_admin");
 export const homeArea = () => (state.me.staff[0] ? state.me.staff[0].areaId : null);
 
+
+/** The communities a secretary, street or county admin works for (theirs, or all below their street or county). */
+export async function communities() {
+  const list = [];
+  for (const s of state.me.staff.filter((s) => s.role !== "grid_worker")) {
+    const { area } = await api(`/api/areas/${s.areaId}`);
+    if (area.kind === "community") list.push(area);
+    else if (area.kind === "street") list.push(...(await api(`/api/areas?parentId=${area.id}`)));
+    else
+      for (const street of await api(`/api/areas?parentId=${area.id}`))
+        list.push(...(await api(`/api/areas?parentId=${street.id}`)));
+  }
+  return list;
+}
+
+/** The community tabs over a page that works one community at a time. */
+export const communityTabs = (all, current, base) =>
+  `<p class="filters">${all
+    .map((c) => `<a class="button${c.id === current ? " primary" : ""}" href="#/${base}/${c.id}">${esc(c.name)}</a>`)
+    .join("")}</p>`;
+
+/** A date as a datetime-local input's value, in the browser's time zone. */
+export const localInput = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+
+/** Today and n days back as yyyy-mm-dd (China time: the browser's zone is the desk's). */
+export const dayOffset = (n) => localInput(new Date(Date.now() + n * 86400000)).slice(0, 10);
+
+/**
+ * Redraws a page that follows live events (check-ins) every few seconds while it is shown, never while a form on it
+ * is being typed in.
+ */
+export function follow(hash, every = 3000) {
+  clearTimeout(follow.timer);
+  const tick = () => {
+    if (location.hash !== hash) return;
+    if (document.activeElement?.closest("form")) follow.timer = setTimeout(tick, every);
+    else hooks.redraw();
+  };
+  follow.timer = setTimeout(tick, every);
+}
