@@ -605,6 +605,46 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task AGridWorkerLogsAVisitFromTodaysPlanAndItsNeedJoinsTheCommunitysList()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "grid1111");
+        await GoAsync(page, "#/visits");
+        // A household of the grid is registered: an old woman living alone, to be visited every month.
+        var register = page.Locator("#new-household");
+        await register.Locator("input[name=room]").FillAsync("2-301");
+        await register.Locator("input[name=headName]").FillAsync("王桂芝");
+        await register.Locator("input[value=elderly_alone]").CheckAsync();
+        await register.Locator("button[type=submit]").ClickAsync();
+        var first = page.Locator("#plan tr[data-household]").First;
+        await Assertions.Expect(first).ToContainTextAsync("每月必访");
+        var household = await TestDatabase.ScalarAsync<long>("SELECT id FROM household WHERE head_name = '王桂芝'");
+        Assert.Equal(household.ToString(), await first.GetAttributeAsync("data-household"));
+        await Assertions.Expect(page.Locator("#visited")).ToContainTextAsync("0 / 1");
+        await ShotAsync(page, "visits");
+
+        await first.Locator("button.log-visit").ClickAsync();
+        await page.Locator("#visit-form textarea[name=found]").FillAsync("老人独居，身体尚可，腿脚不便");
+        await page.Locator("#visit-form input[name=need]").FillAsync("希望有志愿者每周帮忙买菜");
+        await page.Locator("#visit-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#household-visits")).ToContainTextAsync("腿脚不便");
+        await Assertions.Expect(page.Locator("#household-visits")).ToContainTextAsync("已列入需求清单");
+
+        var (visitor, need) = (
+            await TestDatabase.QueryAsync<(long, string)>(
+                "SELECT v.visitor_id, i.title FROM visit v JOIN list_item i ON i.id = v.need_item_id "
+                    + "WHERE v.household_id = @household",
+                new { household }
+            )
+        ).Single();
+        Assert.Equal((9101, "希望有志愿者每周帮忙买菜"), (visitor, need));
+        // The coverage counts it.
+        await GoAsync(page, "#/visits");
+        await Assertions.Expect(page.Locator("#visited")).ToContainTextAsync("1 / 1");
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task AStreetAdminAddsAGridAppointsItsGridWorkerAndRevokesTheRole()
     {
         long? gridId = null;

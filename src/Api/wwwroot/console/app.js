@@ -6,6 +6,7 @@ import {
 } from "./core.js";
 import { account } from "./account.js";
 import { activities } from "./activities.js";
+import { visits } from "./visits.js";
 
 // ---------- sign-in and the shell ----------
 
@@ -51,6 +52,7 @@ const pages = [
   { path: "meetings", name: "联席会议", show: canManage, render: meetings },
   { path: "lists", name: "三张清单", show: canManage, render: listsPage },
   { path: "activities", name: "活动与时长", show: canManage, render: activities },
+  { path: "visits", name: "网格走访", show: () => homeArea() != null, render: visits },
   { path: "phrases", name: "常用语", show: () => state.me.staff.length > 0, render: phraseBook },
   { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
   { path: "admin", name: "区域与人员", show: canManage, render: admin },
