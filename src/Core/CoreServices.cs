@@ -94,6 +94,7 @@ public static class CoreServices
         services.AddSingleton<Statistics.DailyStatistics>();
         services.AddSingleton<Statistics.StatisticsReader>();
         services.AddSingleton<Assessment.Evaluations>();
+        services.AddSingleton<Assessment.AssessmentOverviews>();
         services.AddSingleton<Assessment.Assessments>();
         services.AddSingleton<Escalation>();
         services.AddSingleton<FollowUp>();

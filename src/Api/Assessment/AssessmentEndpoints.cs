@@ -48,6 +48,14 @@ public static class AssessmentEndpoints
     public static void MapAssessment(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Evaluation and assessment").RequireAuthorization();
+        g.MapGet(
+                "/areas/{id:long}/assessment",
+                async (Me me, long id, AssessmentOverviews o, CancellationToken ct) =>
+                    (await o.ForAreaAsync(me.Caller, id, ct)).ToOk()
+            )
+            .WithName("AssessmentOverview")
+            .WithSummary("Street or county staff: the area's evaluation rounds, satisfaction surveys and assessment schemes")
+            .ProducesErrors([EvaluationErrors.AreaNotFound, EvaluationErrors.NotAllowed]);
         g.MapPost("/evaluations", async (Me me, CreateRoundRequest b, Evaluations e, CancellationToken ct) =>
                 (await e.CreateRoundAsync(me.Caller, b.AreaId, b.Year, b.Title, b.ClosesOn, b.Questions, ct)).ToOk()
             )

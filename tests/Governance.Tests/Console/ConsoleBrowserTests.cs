@@ -645,6 +645,50 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task AStreetAdminAssessesTheCommunitiesWithAnEnteredScoreAndFinalisesTheResults()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "street1");
+        await GoAsync(page, "#/assessment");
+        await page.Locator("#new-scheme").Locator("..").Locator("summary").ClickAsync();
+        await page.Locator("#new-scheme input[name=title]").FillAsync("2026年度社区考核（试）");
+        await page.Locator("#new-scheme textarea[name=indicators]").FillAsync("第三方测评,manual,,1,100");
+        await page.Locator("#new-scheme button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#indicators")).ToContainTextAsync("第三方测评");
+        var id = await TestDatabase.ScalarAsync<long>(
+            "SELECT id FROM assessment_scheme WHERE title = '2026年度社区考核（试）'"
+        );
+
+        // Computed once, the street's communities are listed; 城东's third-party score is entered with its evidence.
+        await page.Locator("#compute").ClickAsync();
+        await Assertions.Expect(page.Locator("#results")).ToContainTextAsync("城东社区");
+        var entry = page.Locator("#entry-form");
+        await entry.Locator("select[name=subjectId]").SelectOptionAsync(new SelectOptionValue { Label = "城东社区" });
+        await entry.Locator("input[name=value]").FillAsync("92");
+        await entry.Locator("input[name=evidence]").FillAsync("第三方评估报告第3页");
+        await entry.Locator("button[type=submit]").ClickAsync();
+        var east = page.Locator("#results tr", new() { HasText = "城东社区" });
+        await Assertions.Expect(east).ToContainTextAsync("好");
+        await Assertions.Expect(east).ToContainTextAsync("第三方评估报告第3页");
+        await ShotAsync(page, "assessment");
+
+        page.Dialog += (_, d) => d.AcceptAsync();
+        await page.Locator("#finalise").ClickAsync();
+        await Assertions.Expect(page.Locator("h2")).ToContainTextAsync("已确定");
+        Assert.Equal(
+            ("final", 92m, "good"),
+            (
+                await TestDatabase.QueryAsync<(string, decimal, string)>(
+                    "SELECT s.status, r.score, r.tier FROM assessment_scheme s JOIN assessment_result r "
+                        + "ON r.scheme_id = s.id WHERE s.id = @id AND r.subject_id = 11",
+                    new { id }
+                )
+            ).Single()
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task AStreetAdminAddsAGridAppointsItsGridWorkerAndRevokesTheRole()
     {
         long? gridId = null;
