@@ -36,6 +36,14 @@ public static class InspectionsEndpoints
             .WithSummary("Street admin: open a quarterly inspection round (quarter YYYYQn, this quarter by default)")
             .ProducesErrors(InspectionErrors.Create);
         g.MapGet(
+                "/areas/{id:long}/inspections",
+                async (Me me, long id, Core.Inspections.Inspections i, CancellationToken ct) =>
+                    (await i.RoundsAsync(me.Caller, id, ct)).ToOk()
+            )
+            .WithName("InspectionRounds")
+            .WithSummary("The inspection rounds held in an area and below it, newest first, with their counts")
+            .ProducesErrors([InspectionErrors.AreaNotFound, InspectionErrors.InspectorOnly]);
+        g.MapGet(
                 "/inspections/{id:long}",
                 async (Me me, long id, Core.Inspections.Inspections i, CancellationToken ct) =>
                     (await i.RoundAsync(me.Caller, id, ct)).ToOk()

@@ -58,7 +58,7 @@ public sealed record Finding
     public string? UnitName { get; init; }
     public string Problem { get; init; } = "";
     public string Requirement { get; init; } = "";
-    public DateTime Deadline { get; init; }
+    public DateOnly Deadline { get; init; }
     public string Status { get; init; } = "";
     public string? Evidence { get; init; }
     public DateTime FoundAt { get; init; }
@@ -268,6 +268,31 @@ public sealed partial class Inspections(
                 cancellationToken: ct
             )
         );
+
+    /// <summary>The rounds held in an area and below it, newest first (the staff console's list).</summary>
+    public async Task<Result<IReadOnlyList<InspectionRound>>> RoundsAsync(
+        Caller caller,
+        long areaId,
+        CancellationToken ct
+    )
+    {
+        if (await areas.GetAsync(areaId, ct) is not { } area)
+            return InspectionErrors.AreaNotFound;
+        if (!caller.IsStaffOver(area.Path))
+            return InspectionErrors.InspectorOnly;
+        await using var c = await db.OpenAsync(ct);
+        return Result<IReadOnlyList<InspectionRound>>.From(
+            (
+                await c.QueryAsync<InspectionRound>(
+                    new CommandDefinition(
+                        $"SELECT {RoundColumns} WHERE a.path LIKE CONCAT(@path, '%') ORDER BY r.id DESC LIMIT 100",
+                        new { path = area.Path, today = Today },
+                        cancellationToken: ct
+                    )
+                )
+            ).AsList()
+        );
+    }
 
     /// <summary>A round with every finding, for the inspectors and the staff of the inspected area.</summary>
     public async Task<Result<RoundDetail>> RoundAsync(Caller caller, long roundId, CancellationToken ct)

@@ -689,6 +689,54 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task AFindingIsRecordedRectifiedByTheCommunityAndClosedOutByTheStreet()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, "street1");
+        await GoAsync(page, "#/inspections");
+        await page.Locator("#new-round input[name=title]").FillAsync("四季度人居环境督查");
+        await page.Locator("#new-round button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("h2")).ToContainTextAsync("四季度人居环境督查");
+        var finding = page.Locator("#new-finding");
+        await finding.Locator("select[name=communityId]").SelectOptionAsync(new SelectOptionValue { Label = "城东社区" });
+        await finding.Locator("textarea[name=problem]").FillAsync("金龙小区3栋楼道堆放杂物，堵塞消防通道");
+        await finding.Locator("input[name=requirement]").FillAsync("一周内清理完毕并建立巡查制度");
+        await finding.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#findings")).ToContainTextAsync("堵塞消防通道");
+        var id = await TestDatabase.ScalarAsync<long>(
+            "SELECT MAX(id) FROM inspection_finding WHERE problem LIKE '%堵塞消防通道%'"
+        );
+
+        // 城东's secretary finds it among what her community must rectify, and hands the rectification in.
+        page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await GoAsync(page, "#/inspections");
+        await page.Locator("#my-findings").GetByText("堵塞消防通道").ClickAsync();
+        await page.Locator("#rectify textarea").FillAsync("已组织物业清理楼道杂物，建立每周巡查台账");
+        await page.Locator("#rectify button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("h2")).ToContainTextAsync("待销号");
+        await ShotAsync(page, "inspection");
+
+        // The street closes it out.
+        page = await OpenAsync();
+        await SignInAsync(page, "street1");
+        await GoAsync(page, $"#/inspections/f/{id}");
+        await page.Locator("#close-out button[data-accept=true]").ClickAsync();
+        await Assertions.Expect(page.Locator("h2")).ToContainTextAsync("已销号");
+        Assert.Equal(
+            ("closed", "已组织物业清理楼道杂物，建立每周巡查台账"),
+            (
+                await TestDatabase.QueryAsync<(string, string)>(
+                    "SELECT status, evidence FROM inspection_finding WHERE id = @id",
+                    new { id }
+                )
+            ).Single()
+        );
+        await Assertions.Expect(page.Locator("#finding-events")).ToContainTextAsync("孙丽华 提交整改");
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task AStreetAdminAddsAGridAppointsItsGridWorkerAndRevokesTheRole()
     {
         long? gridId = null;

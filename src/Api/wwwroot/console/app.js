@@ -8,6 +8,7 @@ import { account } from "./account.js";
 import { activities } from "./activities.js";
 import { visits } from "./visits.js";
 import { assessment } from "./assessment.js";
+import { inspections } from "./inspections.js";
 
 // ---------- sign-in and the shell ----------
 
@@ -56,6 +57,7 @@ const pages = [
   { path: "visits", name: "网格走访", show: () => homeArea() != null, render: visits },
   { path: "phrases", name: "常用语", show: () => state.me.staff.length > 0, render: phraseBook },
   { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
+  { path: "inspections", name: "督查整改", show: canManage, render: inspections },
   { path: "assessment", name: "考核评议", show: isAdmin, render: assessment },
   { path: "admin", name: "区域与人员", show: canManage, render: admin },
   { path: "categories", name: "问题类别", show: () => has("county_admin"), render: categoriesPage },
