@@ -54,7 +54,9 @@ public static class AssessmentEndpoints
                     (await o.ForAreaAsync(me.Caller, id, ct)).ToOk()
             )
             .WithName("AssessmentOverview")
-            .WithSummary("Street or county staff: the area's evaluation rounds, satisfaction surveys and assessment schemes")
+            .WithSummary(
+                "Street or county staff: the area's evaluation rounds, satisfaction surveys and assessment schemes"
+            )
             .ProducesErrors([EvaluationErrors.AreaNotFound, EvaluationErrors.NotAllowed]);
         g.MapPost("/evaluations", async (Me me, CreateRoundRequest b, Evaluations e, CancellationToken ct) =>
                 (await e.CreateRoundAsync(me.Caller, b.AreaId, b.Year, b.Title, b.ClosesOn, b.Questions, ct)).ToOk()

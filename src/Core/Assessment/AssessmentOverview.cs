@@ -33,14 +33,14 @@ public sealed record SchemeSummary
     public string Status { get; init; } = "";
 }
 
-/// <summary>What a street or county runs: its evaluation rounds, surveys and assessment schemes, newest first.</summary>
+/// <summary>What a street or county runs: evaluation rounds, surveys and assessment schemes, newest first.</summary>
 public sealed record AssessmentOverview(
     IReadOnlyList<RoundSummary> Rounds,
     IReadOnlyList<SurveySummary> Surveys,
     IReadOnlyList<SchemeSummary> Schemes
 );
 
-/// <summary>The list an organiser starts from (each item is read and changed through Evaluations or Assessments).</summary>
+/// <summary>The list an organiser starts from (each item is then read and changed through its own class).</summary>
 public sealed class AssessmentOverviews(Db db, Evaluations evaluations)
 {
     private const string Sql = """
