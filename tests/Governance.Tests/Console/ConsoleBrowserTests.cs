@@ -345,7 +345,7 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
         await page.Locator("#compose input[name=title]").FillAsync("周六社区大扫除");
         await page.Locator("#compose textarea[name=body]")
             .FillAsync("本周六上午九点，请在职党员到社区广场集合参加大扫除。");
-        await page.Locator("#compose select[name=areaId]").SelectOptionAsync("11");
+        await page.Locator("#area-tree input[value='11']").CheckAsync();
         await page.Locator("#compose select[name=audience]").SelectOptionAsync("both");
         await page.Locator("#compose button[type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("#preview")).ToContainTextAsync("将发给");
@@ -390,6 +390,44 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
                     m.Api is "template" or "subscribe"
                     && m.Body.ToJsonString(Relaxed).Contains("大扫除", StringComparison.Ordinal)
                 )
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task ABroadcastToANamedListReachesOnlyThosePeople()
+    {
+        var phones = await TestDatabase.QueryAsync<string>(
+            "SELECT phone FROM person WHERE id IN (1001, 1002) ORDER BY id"
+        );
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await GoAsync(page, "#/broadcasts");
+        // The tree opens to the compounds below the community.
+        await page.Locator("#area-tree li[data-id='11'] > button.twisty").ClickAsync();
+        await Assertions.Expect(page.Locator("#area-tree li[data-id='111']")).ToBeVisibleAsync();
+        await page.Locator("#area-tree input[value='11']").CheckAsync();
+        await page.Locator("#compose input[name=title]").FillAsync("楼栋长会议通知");
+        await page.Locator("#compose textarea[name=body]").FillAsync("请各位楼栋长周五下午三点到社区开会。");
+        await page.Locator("#compose select[name=audience]").SelectOptionAsync("list");
+        // A phone nobody has is named and nothing is saved.
+        await page.Locator("#compose textarea[name=phones]").FillAsync(string.Join("\n", phones) + "\n13900000000");
+        await page.Locator("#compose button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#people-found")).ToContainTextAsync("没有找到：13900000000");
+        Assert.Equal(0, await TestDatabase.ScalarAsync<int>("SELECT COUNT(*) FROM broadcast WHERE title = '楼栋长会议通知'"));
+
+        await page.Locator("#compose textarea[name=phones]").FillAsync(string.Join("\n", phones));
+        await page.Locator("#compose button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#preview")).ToContainTextAsync("将发给");
+        var id = await TestDatabase.ScalarAsync<long>("SELECT id FROM broadcast WHERE title = '楼栋长会议通知'");
+        await page.Locator("#send-now").ClickAsync();
+        await Assertions.Expect(page.Locator("#delivered")).ToHaveTextAsync("2", new() { Timeout = 30_000 });
+        Assert.Equal(
+            [1001L, 1002L],
+            await TestDatabase.QueryAsync<long>(
+                "SELECT DISTINCT person_id FROM delivery WHERE broadcast_id = @id ORDER BY person_id",
+                new { id }
+            )
         );
         AssertNoPageErrors();
     }

@@ -2,7 +2,7 @@
 // Every write carries the antiforgery token from /api/console/session; every error shows the API's Chinese title.
 import {
   state, $, view, esc, fmt, pct, api, toast, act, hooks, nextRoute, currentRoute, Stale,
-  roleNames, has, isAdmin, canManage, homeArea, communities,
+  roleNames, has, isAdmin, canManage, homeArea, communities, areaTree,
 } from "./core.js";
 import { account } from "./account.js";
 import { activities } from "./activities.js";
@@ -653,13 +653,17 @@ async function broadcasts(args) {
       <form id="compose">
         <label>标题 <input name="title" maxlength="40" required></label>
         <label>内容 <textarea name="body" maxlength="1000" required></textarea></label>
-        <div class="inline">
-          <label>发给哪里 <select name="areaId">${areas
-            .map((a) => `<option value="${a.id}">${"　".repeat(a.depth)}${esc(a.name)}</option>`)
-            .join("")}</select></label>
-          <label>发给谁 <select name="audience">
-            <option value="members">在职党员</option><option value="residents">居民</option>
-            <option value="both">党员和居民</option></select></label>
+        <div class="grid2">
+          <div><p>发给哪里（展开选择社区、小区、网格或楼栋）</p><div id="area-tree"></div></div>
+          <div>
+            <label>发给谁 <select name="audience">
+              <option value="members">在职党员</option><option value="residents">居民</option>
+              <option value="both">党员和居民</option><option value="list">指定名单</option></select></label>
+            <div id="list-audience" hidden>
+              <label>名单手机号（每行一个，须在所选范围内） <textarea name="phones" rows="5"></textarea></label>
+              <button type="button" id="find-people">查找</button> <span id="people-found" class="muted"></span>
+            </div>
+          </div>
         </div>
         <button type="submit" class="primary">保存并预览</button>
       </form>
@@ -675,13 +679,36 @@ async function broadcasts(args) {
         )
         .join("") || '<tr><td colspan="5" class="muted">还没有群发过通知</td></tr>'}
     </table></div>`;
-  $("#compose").addEventListener("submit", async (e) => {
+  await areaTree($("#area-tree"), ["secretary", "street_admin", "county_admin"], { checked: areas[0]?.id });
+  const compose = $("#compose");
+  compose.audience.addEventListener("change", () => ($("#list-audience").hidden = compose.audience.value !== "list"));
+  // A named list: each phone looked up among the people the desk may reach; those not found are named.
+  async function findPeople() {
+    const phones = compose.phones.value.split(/\s+/).filter(Boolean);
+    const found = [];
+    const missing = [];
+    for (const phone of phones) {
+      const matches = await api(`/api/residents?phone=${encodeURIComponent(phone)}`).catch(() => []);
+      if (matches.length) found.push(matches[0]);
+      else missing.push(phone);
+    }
+    $("#people-found").textContent =
+      (found.length ? `找到：${found.map((p) => p.name).join("、")}` : "没有找到") +
+      (missing.length ? `；没有找到：${missing.join("、")}` : "");
+    if (missing.length) toast(`有 ${missing.length} 个手机号没有找到，请核对`, true);
+    return missing.length ? [] : found.map((p) => p.personId);
+  }
+  $("#find-people").addEventListener("click", () => findPeople());
+  compose.addEventListener("submit", async (e) => {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target));
     try {
+      if (!f.areaId) return toast("请在区域树上选择发给哪里", true);
+      const personIds = f.audience === "list" ? await findPeople() : null;
+      if (personIds && !personIds.length) return;
       const b = await api("/api/broadcasts", {
         method: "POST",
-        body: { title: f.title, body: f.body, areaId: Number(f.areaId), audience: f.audience },
+        body: { title: f.title, body: f.body, areaId: Number(f.areaId), audience: f.audience, personIds },
       });
       location.hash = `#/broadcasts/${b.id}`;
     } catch (err) {

@@ -134,3 +134,32 @@ export function follow(hash, every = 3000) {
   };
   follow.timer = setTimeout(tick, every);
 }
+
+/**
+ * A picker over the whole area tree below the caller's scopes: each node opens to load its children (to the grids and
+ * buildings), and a radio button chooses it. Answers the chosen id through the named form field.
+ */
+export async function areaTree(container, roles, { name = "areaId", checked = null } = {}) {
+  const node = (a) => `<li data-id="${a.id}">
+      <button type="button" class="twisty" aria-label="展开">${a.kind === "building" ? "·" : "▸"}</button>
+      <label class="inline"><input type="radio" name="${name}" value="${a.id}"${a.id === checked ? " checked" : ""}> ${esc(a.name)}</label>
+      <ul hidden></ul></li>`;
+  const roots = [];
+  for (const s of state.me.staff.filter((s) => !roles || roles.includes(s.role)))
+    roots.push((await api(`/api/areas/${s.areaId}`)).area);
+  container.innerHTML = `<ul class="tree">${roots.map(node).join("")}</ul>`;
+  container.addEventListener("click", async (e) => {
+    const twisty = e.target.closest("button.twisty");
+    if (!twisty) return;
+    const li = twisty.closest("li");
+    const list = li.querySelector(":scope > ul");
+    if (!li.dataset.loaded) {
+      const children = await api(`/api/areas?parentId=${li.dataset.id}`);
+      list.innerHTML = children.map(node).join("");
+      li.dataset.loaded = "1";
+      if (!children.length) twisty.textContent = "·";
+    }
+    list.hidden = !list.hidden;
+    if (twisty.textContent !== "·") twisty.textContent = list.hidden ? "▸" : "▾";
+  });
+}
