@@ -120,6 +120,7 @@ api.MapRegistrations();
 api.MapMembers();
 api.MapBroadcasts();
 api.MapDeliveries();
+api.MapNotificationTemplates();
 api.MapInbox();
 api.MapIntake();
 api.MapLists();

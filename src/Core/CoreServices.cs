@@ -103,6 +103,7 @@ public static class CoreServices
         services.AddSingleton<IntakeService>();
 
         services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<TemplateAdmin>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<DeliveryProblems>();
         services.AddSingleton<Inbox>();

@@ -20,7 +20,8 @@ public static class CategoriesEndpoints
         int UrgentResolveWithinHours,
         bool MemberClaimable,
         IReadOnlyList<string> Skills,
-        JsonElement? Questions
+        JsonElement? Questions,
+        IReadOnlyList<string> Hazards
     );
 
     public static void MapCategories(this IEndpointRouteBuilder app)
@@ -43,7 +44,9 @@ public static class CategoriesEndpoints
             .WithTags("Categories")
             .WithSummary(
                 "County admin: a category's time limits, default urgency, claim window, whether members may claim it "
-                    + "(units only when false), skills, active; orders reported from then on follow the new limits"
+                    + "(units only when false), skills, extra questions ({key, text}), the hazards whose emergencies "
+                    + "are filed under it (taken from any other category), active; orders reported from then on "
+                    + "follow the new limits"
             )
             .ProducesErrors(CategoryAdminErrors.Change);
     }
@@ -64,7 +67,8 @@ public static class CategoriesEndpoints
                     c.UrgentResolveHours,
                     c.MemberClaimable,
                     c.SkillList,
-                    c.Questions is null ? null : JsonDocument.Parse(c.Questions).RootElement.Clone()
+                    c.Questions is null ? null : JsonDocument.Parse(c.Questions).RootElement.Clone(),
+                    c.HazardList
                 ))
                 .ToList()
         );

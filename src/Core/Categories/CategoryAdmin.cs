@@ -28,10 +28,34 @@ public static class CategoryAdminErrors
         "skills"
     );
 
-    public static readonly ErrorCode[] Change = [NotAllowed, NotFound, SlaInvalid, SkillsInvalid];
+    public static readonly ErrorCode QuestionsInvalid = new(
+        "categories.questions_invalid",
+        Validation,
+        "补充问题最多 5 个：每个须有不重复的英文标识（小写字母开头，不超过 30 位）和不超过 50 字的问题",
+        "questions"
+    );
+    public static readonly ErrorCode HazardsInvalid = new(
+        "categories.hazards_invalid",
+        Validation,
+        "险情只能是紧急诉求识别的种类之一",
+        "hazards"
+    );
+
+    public static readonly ErrorCode[] Change =
+    [
+        NotAllowed,
+        NotFound,
+        SlaInvalid,
+        SkillsInvalid,
+        QuestionsInvalid,
+        HazardsInvalid,
+    ];
 }
 
-/// <summary>What a county admin may change of a category: its time limits, default urgency, who may claim it.</summary>
+/// <summary>
+/// What a county admin may change of a category: its time limits, default urgency, who may claim it, its skills, its
+/// extra questions, and the hazards whose emergencies are filed under it.
+/// </summary>
 public sealed record CategoryChange(
     int? AcknowledgeWithinHours,
     int? ResolveWithin,
@@ -42,8 +66,13 @@ public sealed record CategoryChange(
     int? ClaimWindowHours,
     bool? MemberClaimable,
     IReadOnlyList<string>? Skills,
-    bool? Active
+    bool? Active,
+    IReadOnlyList<CategoryQuestion>? Questions = null,
+    IReadOnlyList<string>? Hazards = null
 );
+
+/// <summary>An extra question the report form asks for the category (the answer is kept under its key).</summary>
+public sealed record CategoryQuestion(string? Key, string? Text);
 
 /// <summary>
 /// Categories are the county's: its admins set each one's time limits (响应, 办结, and the urgent ones), default urgency,
@@ -51,8 +80,16 @@ public sealed record CategoryChange(
 /// whether it is offered at all. A new limit counts for orders reported from then on; open orders keep the deadlines
 /// they were given.
 /// </summary>
-public sealed class CategoryAdmin(Db db, CategoryStore categories)
+public sealed partial class CategoryAdmin(Db db, CategoryStore categories)
 {
+    private static readonly System.Text.Json.JsonSerializerOptions QuestionJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]{0,29}$")]
+    private static partial System.Text.RegularExpressions.Regex QuestionKey();
+
     public async Task<Result<Category>> ChangeAsync(Caller caller, long id, CategoryChange c, CancellationToken ct)
     {
         if (!caller.Staff.Any(s => s.Role == StaffRole.CountyAdmin))
@@ -76,7 +113,35 @@ public sealed class CategoryAdmin(Db db, CategoryStore categories)
         var skills = c.Skills?.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().ToList();
         if (skills is not null && (skills.Count > 10 || skills.Any(s => Chars.Count(s) > 10 || s.Contains(','))))
             return CategoryAdminErrors.SkillsInvalid;
+        var questions = c.Questions?.Select(q => new { key = q.Key?.Trim() ?? "", text = q.Text?.Trim() ?? "" })
+            .ToList();
+        if (
+            questions is not null
+            && (
+                questions.Count > 5
+                || questions.Any(q => !QuestionKey().IsMatch(q.key) || q.text.Length == 0 || Chars.Count(q.text) > 50)
+                || questions.Select(q => q.key).Distinct().Count() != questions.Count
+            )
+        )
+            return CategoryAdminErrors.QuestionsInvalid;
+        var hazards = c.Hazards?.Select(h => h.Trim()).Where(h => h.Length > 0).Distinct().ToList();
+        if (hazards is not null && hazards.Any(h => !Intake.UrgencyDetector.HazardNames.Contains(h)))
+            return CategoryAdminErrors.HazardsInvalid;
         await using (var conn = await db.OpenAsync(ct))
+        {
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            // A hazard is filed under one category: naming it here takes it from any other.
+            if (hazards is not null)
+                foreach (var other in (await categories.ListAllAsync(ct)).Where(o => o.Id != id))
+                    if (other.HazardList.Intersect(hazards).Any())
+                        await conn.ExecuteAsync(
+                            new CommandDefinition(
+                                "UPDATE category SET hazards = @left WHERE id = @otherId",
+                                new { left = string.Join(',', other.HazardList.Except(hazards)), otherId = other.Id },
+                                tx,
+                                cancellationToken: ct
+                            )
+                        );
             await conn.ExecuteAsync(
                 new CommandDefinition(
                     """
@@ -86,7 +151,9 @@ public sealed class CategoryAdmin(Db db, CategoryStore categories)
                       default_urgency = COALESCE(@urgency, default_urgency),
                       claim_window_hours = COALESCE(@claimWindow, claim_window_hours),
                       member_claimable = COALESCE(@memberClaimable, member_claimable),
-                      skills = COALESCE(@skills, skills), active = COALESCE(@active, active)
+                      skills = COALESCE(@skills, skills), active = COALESCE(@active, active),
+                      questions = CASE WHEN @setQuestions THEN @questions ELSE questions END,
+                      hazards = COALESCE(@hazards, hazards)
                      WHERE id = @id
                     """,
                     new
@@ -102,10 +169,18 @@ public sealed class CategoryAdmin(Db db, CategoryStore categories)
                         memberClaimable = c.MemberClaimable,
                         skills = skills is null ? null : string.Join(',', skills),
                         active = c.Active,
+                        setQuestions = questions is not null,
+                        questions = questions is null or { Count: 0 }
+                            ? null
+                            : System.Text.Json.JsonSerializer.Serialize(questions, QuestionJson),
+                        hazards = hazards is null ? null : string.Join(',', hazards),
                     },
+                    tx,
                     cancellationToken: ct
                 )
             );
+            await tx.CommitAsync(ct);
+        }
         categories.Forget();
         return (await categories.GetAsync(id, ct))!;
     }

@@ -31,9 +31,14 @@ public sealed record Category(
     string Skills,
     string? Questions,
     bool Active,
-    int SortOrder
+    int SortOrder,
+    string Hazards = ""
 )
 {
+    /// <summary>The hazards whose emergencies are filed under this category (gas, fire, ...).</summary>
+    public IReadOnlyList<string> HazardList =>
+        Hazards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public IReadOnlyList<string> SkillList =>
         Skills.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -73,7 +78,7 @@ public sealed class CategoryStore(Db db, TimeProvider clock)
         id, code, name, parent_id AS ParentId, ack_hours AS AckHours, resolve_value AS ResolveValue,
         resolve_unit AS ResolveUnit, urgent_ack_hours AS UrgentAckHours, urgent_resolve_hours AS UrgentResolveHours,
         default_urgency AS DefaultUrgency, claim_window_hours AS ClaimWindowHours, member_claimable AS MemberClaimable,
-        skills, questions, active, sort_order AS SortOrder
+        skills, questions, active, sort_order AS SortOrder, hazards
         """;
 
     private static readonly string AllSql = $"SELECT {Columns} FROM category ORDER BY sort_order, id";

@@ -114,18 +114,29 @@ public sealed class IntakeService(
         return await AnalyzeAsync(text, ct);
     }
 
+    /// <summary>
+    /// The category an emergency goes to: the first hazard found that an active category names (set on the console),
+    /// else the deployment's default for it (Intake:HazardCategories).
+    /// </summary>
+    private async Task<Category?> ByHazardAsync(IReadOnlyList<string> hazards, CancellationToken ct)
+    {
+        var active = await categories.ListActiveAsync(ct);
+        foreach (var hazard in hazards)
+        {
+            var category =
+                active.FirstOrDefault(c => c.HazardList.Contains(hazard))
+                ?? active.FirstOrDefault(c => c.Code == options.HazardCategories.GetValueOrDefault(hazard));
+            if (category is not null)
+                return category;
+        }
+        return null;
+    }
+
     public async Task<IntakeAnalysis> AnalyzeAsync(string text, CancellationToken ct = default)
     {
         var urgency = UrgencyDetector.Detect(text);
         var place = PlaceExtractor.Extract(text, await PlacesAsync(ct));
-        if (
-            urgency.IsUrgent
-            && urgency
-                .Hazards.Select(h => options.HazardCategories.GetValueOrDefault(h))
-                .FirstOrDefault(c => c is not null)
-                is { } code
-            && (await categories.ListActiveAsync(ct)).FirstOrDefault(c => c.Code == code) is { } byHazard
-        )
+        if (urgency.IsUrgent && await ByHazardAsync(urgency.Hazards, ct) is { } byHazard)
             return new IntakeAnalysis(byHazard, 1, true, urgency, place);
         var model = await ModelAsync(ct);
         if (model is null)

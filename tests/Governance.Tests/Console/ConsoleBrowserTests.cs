@@ -775,6 +775,55 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task TheCountySetsACategorysQuestionsAndHazardsAndAMessageTemplateOnThePages()
+    {
+        try
+        {
+            var page = await OpenAsync();
+            await SignInAsync(page, "county");
+            await GoAsync(page, "#/categories");
+            await page.Locator("#categories tr[data-id='13'] button.more").ClickAsync();
+            var more = page.Locator("#categories tr.more-row[data-for='13']");
+            await more.Locator("textarea").FillAsync("age 病人年龄？\nconscious 是否清醒？");
+            await more.Locator("input[value=fall]").CheckAsync();
+            await page.Locator("#categories tr[data-id='13'] button.save").ClickAsync();
+            await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("已保存");
+            Assert.Equal(
+                ("fall", """[{"key":"age","text":"病人年龄？"},{"key":"conscious","text":"是否清醒？"}]"""),
+                (
+                    await TestDatabase.QueryAsync<(string, string)>(
+                        "SELECT hazards, questions FROM category WHERE id = 13"
+                    )
+                ).Single()
+            );
+
+            await GoAsync(page, "#/templates");
+            var broadcastRow = page.Locator("#templates tr[data-kind='broadcast'][data-channel='template']");
+            await broadcastRow.Locator("button.edit").ClickAsync();
+            await page.Locator("#template-form input[name=templateId]").FillAsync("NOTICE_FROM_CONSOLE");
+            await page.Locator("#template-form button[type=submit]").ClickAsync();
+            await Assertions.Expect(broadcastRow).ToContainTextAsync("NOTICE_FROM_CONSOLE");
+            await ShotAsync(page, "templates");
+            Assert.Equal(
+                "NOTICE_FROM_CONSOLE",
+                await TestDatabase.ScalarAsync<string>(
+                    "SELECT template_id FROM notification_template WHERE kind = 'broadcast' AND channel = 'template'"
+                )
+            );
+            AssertNoPageErrors();
+        }
+        finally
+        {
+            await TestDatabase.ExecuteAsync(
+                "UPDATE category SET hazards = '', questions = NULL WHERE id = 13; "
+                    + "UPDATE notification_template SET template_id = 'TPL_OA_NOTICE' "
+                    + "WHERE kind = 'broadcast' AND channel = 'template'"
+            );
+            App.Service<Governance.Core.Categories.CategoryStore>().Forget();
+        }
+    }
+
+    [Fact]
     public async Task AStreetAdminAddsAGridAppointsItsGridWorkerAndRevokesTheRole()
     {
         long? gridId = null;

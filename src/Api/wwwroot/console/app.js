@@ -9,6 +9,7 @@ import { activities } from "./activities.js";
 import { visits } from "./visits.js";
 import { assessment } from "./assessment.js";
 import { inspections } from "./inspections.js";
+import { categoriesPage, templatesPage } from "./categories.js";
 
 // ---------- sign-in and the shell ----------
 
@@ -61,6 +62,7 @@ const pages = [
   { path: "assessment", name: "考核评议", show: isAdmin, render: assessment },
   { path: "admin", name: "区域与人员", show: canManage, render: admin },
   { path: "categories", name: "问题类别", show: () => has("county_admin"), render: categoriesPage },
+  { path: "templates", name: "消息模板", show: () => has("county_admin"), render: templatesPage },
   { path: "calendar", name: "工作日历", show: isAdmin, render: calendar },
   { path: "jobs", name: "定时任务", show: isAdmin, render: jobs },
   { path: "account", name: "我的账号", show: () => true, render: account },
@@ -1337,55 +1339,6 @@ async function admin(args) {
 }
 
 // ---------- categories (county admins) ----------
-
-async function categoriesPage() {
-  const list = await api("/api/categories");
-  const units = { working_days: "个工作日", hours: "小时" };
-  view().innerHTML = `
-    <h2>问题类别与办理时限</h2>
-    <p class="muted">全县统一。改动对之后提交的诉求生效，已有工单保持原定期限。</p>
-    <div class="table-wrap"><table id="categories">
-      <tr><th>类别</th><th>响应（小时）</th><th>办结</th><th>紧急办结（小时）</th><th>默认</th><th>党员可认领</th><th>技能</th><th></th></tr>
-      ${list
-        .map(
-          (c) => `<tr data-id="${c.id}"><td>${esc(c.name)}</td>
-            <td><input name="ack" type="number" min="1" max="720" value="${c.acknowledgeWithinHours}" aria-label="${esc(c.name)} 响应时限"></td>
-            <td><input name="resolve" type="number" min="1" value="${c.resolveWithin}" aria-label="${esc(c.name)} 办结时限">
-              <select name="unit">${Object.entries(units)
-                .map(([k, v]) => `<option value="${k}"${k === c.resolveUnit ? " selected" : ""}>${v}</option>`)
-                .join("")}</select></td>
-            <td><input name="urgent" type="number" min="1" max="720" value="${c.urgentResolveWithinHours}"></td>
-            <td><select name="urgency"><option value="normal"${c.defaultUrgency === "normal" ? " selected" : ""}>一般</option>
-              <option value="urgent"${c.defaultUrgency === "urgent" ? " selected" : ""}>紧急</option></select></td>
-            <td><input name="member" type="checkbox"${c.memberClaimable ? " checked" : ""} aria-label="${esc(c.name)} 党员可认领"></td>
-            <td><input name="skills" value="${esc(c.skills.join("，"))}" size="14"></td>
-            <td><button class="save">保存</button></td></tr>`,
-        )
-        .join("")}
-    </table></div>`;
-  document.querySelectorAll("#categories button.save").forEach((b) =>
-    b.addEventListener("click", () => {
-      const row = b.closest("tr");
-      const v = (n) => row.querySelector(`[name=${n}]`);
-      act(
-        () =>
-          api(`/api/categories/${row.dataset.id}`, {
-            method: "PATCH",
-            body: {
-              acknowledgeWithinHours: Number(v("ack").value),
-              resolveWithin: Number(v("resolve").value),
-              resolveUnit: v("unit").value,
-              urgentResolveWithinHours: Number(v("urgent").value),
-              defaultUrgency: v("urgency").value,
-              memberClaimable: v("member").checked,
-              skills: v("skills").value.split(/[,，、\s]+/).filter((x) => x),
-            },
-          }),
-        "已保存",
-      );
-    }),
-  );
-}
 
 // ---------- working-day calendar ----------
 
