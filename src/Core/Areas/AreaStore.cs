@@ -143,4 +143,7 @@ public static class AreaPaths
             result.Add(path[..(i + 1)]);
         return result;
     }
+
+    /// <summary>"/100/1/11/" → 11: the id of the place a path ends at.</summary>
+    public static long LastId(string path) => long.Parse(path.TrimEnd('/')[(path.TrimEnd('/').LastIndexOf('/') + 1)..]);
 }

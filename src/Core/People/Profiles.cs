@@ -9,7 +9,8 @@ namespace Governance.Core.People;
 
 public sealed record StaffRoleView(string Role, long AreaId);
 
-public sealed record UnitRoleView(long UnitId, string Name, string Status);
+/// <summary>A unit the caller administers, with the communities it serves (where it stands, approved pairings).</summary>
+public sealed record UnitRoleView(long UnitId, string Name, string Status, IReadOnlyList<long> Communities);
 
 public sealed record MeView(
     long Id,
@@ -108,7 +109,13 @@ public sealed class Profiles(
             roles,
             c.Staff.Select(s => new StaffRoleView(s.Role, s.AreaId)).ToList(),
             c.MemberCommunities.Select(m => m.CommunityId).ToList(),
-            c.Units.Select(u => new UnitRoleView(u.UnitId, u.Name, u.Status)).ToList(),
+            c.Units.Select(u => new UnitRoleView(
+                    u.UnitId,
+                    u.Name,
+                    u.Status,
+                    u.CommunityPaths.Select(AreaPaths.LastId).ToList()
+                ))
+                .ToList(),
             profile?.HomeBuildingId,
             c.Skills,
             c.MemberUnitId

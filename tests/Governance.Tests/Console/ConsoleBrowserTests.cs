@@ -824,6 +824,81 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task ADepartmentAnswersItsSummonsAndFilesAMonthlyReportThatTheCommunityAccepts()
+    {
+        // 县交通局's admin gets a console account of his own for the test.
+        Assert.True(
+            (
+                await App.Service<Governance.Api.StaffConsole.ConsoleSignIn>()
+                    .SetPasswordAsync(3003, "traffic3003", Password + "x", default)
+            ).IsOk
+        );
+        try
+        {
+            var code = await App.ClientFor(1001).ReportCodeAsync(categoryId: 3, description: "小区门口长期乱停车堵路");
+            (
+                await server.ClientFor(9001).PostAsJsonAsync(
+                    $"/api/orders/{code}/summons",
+                    new { unitId = 3, reason = "乱停车需交警执法" }
+                )
+            ).EnsureSuccessStatusCode();
+
+            var page = await OpenAsync();
+            await page.GotoAsync("/");
+            await page.Locator("#username").FillAsync("traffic3003");
+            await page.Locator("#password").FillAsync(Password + "x");
+            await page.Locator("#signin-button").ClickAsync();
+            // A unit admin lands on the unit's page.
+            await Assertions.Expect(page.Locator("#view")).ToHaveAttributeAsync("data-route", "#/unit");
+            var row = page.Locator("tr", new() { HasText = code });
+            await Assertions.Expect(row).ToContainTextAsync("待报到");
+            await row.Locator("input[name=answer]").FillAsync("已派执法中队明早现场处理");
+            await row.Locator("button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("tr", new() { HasText = code })).ToContainTextAsync("已报到");
+            Assert.Equal(
+                ("reported", "已派执法中队明早现场处理"),
+                (
+                    await TestDatabase.QueryAsync<(string, string)>(
+                        "SELECT s.status, s.answer FROM order_summons s JOIN service_order o ON o.id = s.order_id "
+                            + "WHERE o.code = @code",
+                        new { code }
+                    )
+                ).Single()
+            );
+
+            var report = page.Locator("form.report");
+            var month = await report.Locator("input[name=month]").InputValueAsync();
+            await report.Locator("textarea[name=content]").FillAsync("开展交通安全进社区宣传一次");
+            await report.Locator("input[name=people]").FillAsync("6");
+            await report.Locator("input[name=hours]").FillAsync("12");
+            await report.Locator("button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("已报送");
+            await ShotAsync(page, "unit");
+
+            // 华峰社区's secretary accepts it.
+            page = await OpenAsync();
+            await SignInAsync(page, "sec21");
+            await GoAsync(page, $"#/unit-reports/21/{month}");
+            var line = page.Locator("#unit-reports tr", new() { HasText = "开展交通安全进社区宣传一次" });
+            await line.Locator("button.accept").ClickAsync();
+            await Assertions.Expect(page.Locator("#unit-reports tr", new() { HasText = "开展交通安全" }))
+                .ToContainTextAsync("已通过");
+            Assert.Equal(
+                "accepted",
+                await TestDatabase.ScalarAsync<string>(
+                    "SELECT status FROM unit_report WHERE unit_id = 3 AND community_id = 21 AND month = @month",
+                    new { month }
+                )
+            );
+            AssertNoPageErrors();
+        }
+        finally
+        {
+            await TestDatabase.ExecuteAsync("DELETE FROM staff_account WHERE person_id = 3003");
+        }
+    }
+
+    [Fact]
     public async Task AStreetAdminAddsAGridAppointsItsGridWorkerAndRevokesTheRole()
     {
         long? gridId = null;

@@ -10,6 +10,7 @@ import { visits } from "./visits.js";
 import { assessment } from "./assessment.js";
 import { inspections } from "./inspections.js";
 import { categoriesPage, templatesPage } from "./categories.js";
+import { unitPage, unitReports } from "./units.js";
 
 // ---------- sign-in and the shell ----------
 
@@ -58,7 +59,9 @@ const pages = [
   { path: "visits", name: "网格走访", show: () => homeArea() != null, render: visits },
   { path: "phrases", name: "常用语", show: () => state.me.staff.length > 0, render: phraseBook },
   { path: "statistics", name: "统计与台账", show: () => homeArea() != null, render: statistics },
-  { path: "inspections", name: "督查整改", show: canManage, render: inspections },
+  { path: "unit", name: "本单位", show: () => state.me.units.length > 0, render: unitPage },
+  { path: "unit-reports", name: "单位报告", show: canManage, render: unitReports },
+  { path: "inspections", name: "督查整改", show: () => canManage() || state.me.units.length > 0, render: inspections },
   { path: "assessment", name: "考核评议", show: isAdmin, render: assessment },
   { path: "admin", name: "区域与人员", show: canManage, render: admin },
   { path: "categories", name: "问题类别", show: () => has("county_admin"), render: categoriesPage },
@@ -104,7 +107,8 @@ async function start() {
       .join("") + `<a href="/docs" target="_blank" rel="noopener">接口文档</a>`;
   $("#signin").hidden = true;
   $("#shell").hidden = false;
-  if (!location.hash || location.hash === "#/") location.hash = homeArea() != null ? "#/dashboard" : "#/orders";
+  if (!location.hash || location.hash === "#/")
+    location.hash = homeArea() != null ? "#/dashboard" : state.me.units.length ? "#/unit" : "#/orders";
   else await route();
 }
 
