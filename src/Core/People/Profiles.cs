@@ -9,7 +9,7 @@ namespace Governance.Core.People;
 
 public sealed record StaffRoleView(string Role, long AreaId);
 
-/// <summary>A unit the caller administers, with the communities it serves (where it stands, approved pairings).</summary>
+/// <summary>A unit the caller administers and the communities it serves (where it stands, pairings).</summary>
 public sealed record UnitRoleView(long UnitId, string Name, string Status, IReadOnlyList<long> Communities);
 
 public sealed record MeView(
