@@ -191,6 +191,14 @@ public static class ListsEndpoints
             .WithName("ResourceAvailability")
             .WithSummary("A resource's 24 hours on a day (China time) for an audience: open by its rules, and taken")
             .ProducesErrors(ListErrors.Availability);
+        g.MapGet(
+                "/units/{id:long}/bookings",
+                async (Me me, long id, CommunityLists lists, CancellationToken ct) =>
+                    (await lists.UnitBookingsAsync(me.Caller, id, ct)).ToOk()
+            )
+            .WithName("UnitBookings")
+            .WithSummary("A unit's admins: bookings of its resources not yet over, those waiting for a decision first")
+            .ProducesErrors([ListErrors.UnitAdminOnly]);
         g.MapPost(
                 "/bookings/{id:long}/decision",
                 async (Me me, long id, BookingDecisionRequest b, CommunityLists lists, CancellationToken ct) =>

@@ -559,6 +559,18 @@ public sealed class CommunityLists(
     }
 
     /// <summary>The resource's unit confirms or declines a booking; whoever asked is told.</summary>
+    /// <summary>A unit admin's bookings to decide and coming up, on the unit's resources.</summary>
+    public async Task<Result<IReadOnlyList<Booking>>> UnitBookingsAsync(
+        Caller caller,
+        long unitId,
+        CancellationToken ct
+    )
+    {
+        if (!caller.UnitAdminOf.Contains(unitId))
+            return ListErrors.UnitAdminOnly;
+        return Result<IReadOnlyList<Booking>>.From(await store.UnitBookingsAsync(unitId, Now, ct));
+    }
+
     public async Task<Result<Booking>> DecideBookingAsync(
         Caller caller,
         long bookingId,

@@ -474,6 +474,31 @@ public sealed class ListStore(Db db)
         return id;
     }
 
+    /// <summary>
+    /// The bookings of a unit's resources that end after <paramref name="from"/>: those waiting for the unit first,
+    /// then by start.
+    /// </summary>
+    public async Task<IReadOnlyList<Booking>> UnitBookingsAsync(long unitId, DateTime from, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (
+            await c.QueryAsync<Booking>(
+                new CommandDefinition(
+                    """
+                    SELECT b.id, b.item_id AS ItemId, i.title AS ItemTitle, i.unit_id AS UnitId,
+                      i.community_id AS CommunityId, a.path AS CommunityPath, b.starts_at AS StartsAt,
+                      b.ends_at AS EndsAt, b.purpose, b.audience, b.status, b.requested_by AS RequestedBy
+                    FROM resource_booking b JOIN list_item i ON i.id = b.item_id JOIN area a ON a.id = i.community_id
+                    WHERE i.unit_id = @unitId AND b.ends_at > @from AND b.status IN ('requested', 'confirmed')
+                    ORDER BY b.status = 'requested' DESC, b.starts_at LIMIT 200
+                    """,
+                    new { unitId, from },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
+    }
+
     public async Task<Booking?> BookingAsync(long id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

@@ -899,6 +899,62 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task TheDeskBooksAUnitsRoomForTheCommunityAndTheUnitConfirmsIt()
+    {
+        var room = (
+            await server
+                .ClientFor(3001)
+                .PostAsJsonAsync(
+                    "/api/communities/11/lists",
+                    new
+                    {
+                        kind = "resource",
+                        title = "县医院三楼会议室",
+                        unitId = 1,
+                        capacity = 30,
+                    }
+                )
+                .OkAsync()
+        )
+            .GetProperty("id")
+            .GetInt64();
+        var page = await OpenAsync();
+        await SignInAsync(page, "sec11");
+        await GoAsync(page, "#/lists/11/resource");
+        await page.Locator("#items tr", new() { HasText = "县医院三楼会议室" }).GetByText("预约").ClickAsync();
+        var book = page.Locator("#book");
+        await Assertions.Expect(book).ToContainTextAsync("可约");
+        await book.Locator("input[name=purpose]").FillAsync("老年人健康讲座");
+        await book.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#hours")).ToContainTextAsync("已约");
+        Assert.Equal(
+            ("requested", "community"),
+            (
+                await TestDatabase.QueryAsync<(string, string)>(
+                    "SELECT status, audience FROM resource_booking WHERE item_id = @room AND purpose = '老年人健康讲座'",
+                    new { room }
+                )
+            ).Single()
+        );
+
+        // 县医院's admin confirms it on the unit's page.
+        page = await OpenAsync();
+        await SignInAsync(page, "unit1");
+        var row = page.Locator("table.bookings tr", new() { HasText = "老年人健康讲座" });
+        await row.Locator("button.confirm-booking").ClickAsync();
+        await Assertions.Expect(page.Locator("table.bookings tr", new() { HasText = "老年人健康讲座" }))
+            .ToContainTextAsync("已确认");
+        Assert.Equal(
+            "confirmed",
+            await TestDatabase.ScalarAsync<string>(
+                "SELECT status FROM resource_booking WHERE item_id = @room",
+                new { room }
+            )
+        );
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task AStreetAdminAddsAGridAppointsItsGridWorkerAndRevokesTheRole()
     {
         long? gridId = null;

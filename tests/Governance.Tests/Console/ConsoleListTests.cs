@@ -78,4 +78,40 @@ public sealed class ConsoleListTests(TestApp app) : DbTest(app)
             "evaluation.area_not_found"
         );
     }
+
+    [Fact]
+    public async Task AUnitsBookingsAreForItsAdminsOnly()
+    {
+        var hospital = App.ClientFor(3001);
+        var room = (
+            await hospital
+                .PostAsJsonAsync("/api/communities/11/lists", new { kind = "resource", title = "会议室", unitId = 1 })
+                .OkAsync()
+        )
+            .GetProperty("id")
+            .GetInt64();
+        await App.ClientFor(9011)
+            .PostAsJsonAsync(
+                $"/api/lists/{room}/bookings",
+                new
+                {
+                    startsAt = "2026-11-20T09:00:00+08:00",
+                    endsAt = "2026-11-20T11:00:00+08:00",
+                    purpose = "居民议事会",
+                }
+            )
+            .OkAsync();
+        var bookings = await hospital.GetAsync("/api/units/1/bookings").OkAsync();
+        var booking = Assert.Single(bookings.EnumerateArray());
+        Assert.Equal(
+            ("居民议事会", "requested", "2026-11-20T09:00:00+08:00"),
+            (
+                booking.GetProperty("purpose").GetString(),
+                booking.GetProperty("status").GetString(),
+                booking.GetProperty("startsAt").GetString()
+            )
+        );
+        await (await App.ClientFor(9011).GetAsync("/api/units/1/bookings")).ProblemAsync(403, "lists.unit_admin_only");
+        await (await App.ClientFor(3002).GetAsync("/api/units/1/bookings")).ProblemAsync(403, "lists.unit_admin_only");
+    }
 }

@@ -10,7 +10,7 @@ import { visits } from "./visits.js";
 import { assessment } from "./assessment.js";
 import { inspections } from "./inspections.js";
 import { categoriesPage, templatesPage } from "./categories.js";
-import { unitPage, unitReports } from "./units.js";
+import { unitPage, unitReports, bookResource } from "./units.js";
 
 // ---------- sign-in and the shell ----------
 
@@ -881,6 +881,7 @@ const itemStates = { open: "待认领", claimed: "已认领", done: "已完成",
 const listSources = { report: "居民反映", visit: "走访", survey: "问卷", meeting: "会议", community: "社区", unit: "单位" };
 
 async function listsPage(args) {
+  if (args[1] === "book") return bookResource(Number(args[0]), Number(args[2]), args[3]);
   const all = await communities();
   const community = Number(args[0]) || all[0].id;
   const kind = args[1] || "need";
@@ -912,7 +913,9 @@ async function listsPage(args) {
         ${items
           .map(
             (i) => `<tr><td>${esc(i.title)}</td><td>${esc(i.description)}</td><td>${esc(listSources[i.source] || i.source)}</td>
-              <td>${esc(i.unitName || "")}</td><td>${esc(itemStates[i.status] || i.status)}</td></tr>`,
+              <td>${esc(i.unitName || "")}</td><td>${esc(itemStates[i.status] || i.status)}${
+                kind === "resource" && i.unitId ? ` <a class="button" href="#/lists/${community}/book/${i.id}">预约</a>` : ""
+              }</td></tr>`,
           )
           .join("") || '<tr><td colspan="5" class="muted">清单是空的</td></tr>'}
       </table></div>

@@ -18,6 +18,7 @@ export async function unitPage() {
     names.set(id, (await api(`/api/areas/${id}`)).area.name);
   // Only departments are summoned: for other units the list is refused, and the card is left out.
   const summons = await Promise.all(units.map((u) => api(`/api/units/${u.unitId}/summons`).catch(() => null)));
+  const bookings = await Promise.all(units.map((u) => unitBookings(u.unitId)));
   view().innerHTML = `
     <h2>本单位</h2>
     ${units
@@ -45,6 +46,7 @@ export async function unitPage() {
                 </table></div>`
               : ""
           }
+          ${bookings[i]}
           <h3>月度报告</h3>
           <form class="report">
             <div class="inline">
@@ -72,6 +74,16 @@ export async function unitPage() {
             body: { answer: form.answer.value, done: form.done.checked },
           }),
         "已答复",
+      );
+    }),
+  );
+  document.querySelectorAll("button.confirm-booking, button.decline-booking").forEach((b) =>
+    b.addEventListener("click", () => {
+      const id = b.closest("tr").dataset.booking;
+      const confirm = b.classList.contains("confirm-booking");
+      act(
+        () => api(`/api/bookings/${id}/decision`, { method: "POST", body: { confirm } }),
+        confirm ? "预约已确认" : "已拒绝，时段已释放",
       );
     }),
   );
@@ -133,4 +145,77 @@ export async function unitReports(args) {
   };
   document.querySelectorAll("#unit-reports button.accept").forEach((b) => b.addEventListener("click", () => review(b, true)));
   document.querySelectorAll("#unit-reports button.return").forEach((b) => b.addEventListener("click", () => review(b, false)));
+}
+
+const audienceNames = { community: "社区使用", resident: "居民使用", own_staff: "本单位职工", other_unit: "其他单位" };
+const bookingNames = { requested: "待单位确认", confirmed: "已确认" };
+
+/** 资源预约 from the desk: a unit's resource on a day, hour by hour, and booking whole hours for the community. */
+export async function bookResource(community, item, day) {
+  const date = (day || "").split("?")[0] || new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+  const audience = new URLSearchParams(location.hash.split("?")[1] || "").get("audience") || "community";
+  const d = await api(`/api/lists/${item}/availability?date=${date}&audience=${audience}`);
+  const r = d.resource;
+  const hour = (iso) => new Date(iso).getHours();
+  view().innerHTML = `
+    <p><a href="#/lists/${community}/resource">← 返回资源清单</a></p>
+    <h2>预约：${esc(r.item.title)}</h2>
+    <p class="muted">${esc(r.item.unitName || "")} · 开放时段：${r.described.map(esc).join("；") || "未设置"}</p>
+    <form id="book" class="card">
+      <div class="inline">
+        <label>日期 <input name="date" type="date" value="${esc(date)}" required></label>
+        <label>用途 <select name="audience">${["community", "resident"]
+          .map((k) => `<option value="${k}"${k === audience ? " selected" : ""}>${audienceNames[k]}</option>`)
+          .join("")}</select></label>
+        <label>从 <select name="from">${d.hours
+          .filter((h) => h.open && !h.taken)
+          .map((h) => `<option value="${esc(h.startsAt)}">${hour(h.startsAt)}:00</option>`)
+          .join("")}</select></label>
+        <label>小时数 <input name="hours" type="number" min="1" max="12" value="2" required></label>
+      </div>
+      <label>事由 <input name="purpose" maxlength="200" required placeholder="如：社区老年人健康讲座"></label>
+      <button type="submit" class="primary">提交预约</button>
+      <p class="muted small">${d.workingDay ? "工作日" : "休息日"}：<span id="hours">${d.hours
+        .map((h) => `<span class="tag ${h.taken ? "urgent" : h.open ? "ok" : ""}">${hour(h.startsAt)}时${h.taken ? "已约" : h.open ? "可约" : "不开放"}</span>`)
+        .join(" ")}</span></p>
+    </form>`;
+  const form = $("#book");
+  const reload = () => (location.hash = `#/lists/${community}/book/${item}/${form.date.value}?audience=${form.audience.value}`);
+  form.date.addEventListener("change", reload);
+  form.audience.addEventListener("change", reload);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!form.from.value) return toast("这一天没有可预约的时段", true);
+    const start = new Date(form.from.value);
+    const end = new Date(start.getTime() + Number(form.hours.value) * 3600000);
+    act(
+      () =>
+        api(`/api/lists/${item}/bookings`, {
+          method: "POST",
+          body: {
+            startsAt: start.toISOString(),
+            endsAt: end.toISOString(),
+            purpose: form.purpose.value,
+            audience: form.audience.value,
+          },
+        }),
+      "已提交预约，等待单位确认",
+    );
+  });
+}
+
+/** The unit's side: bookings of its resources to confirm or decline. */
+export async function unitBookings(unitId) {
+  const list = await api(`/api/units/${unitId}/bookings`).catch(() => []);
+  return `<h3>资源预约</h3><div class="table-wrap"><table class="bookings">
+    <tr><th>资源</th><th>时间</th><th>用途</th><th>事由</th><th>状态</th><th></th></tr>
+    ${list
+      .map(
+        (b) => `<tr data-booking="${b.id}"><td>${esc(b.itemTitle)}</td><td>${fmt(b.startsAt)} 至 ${fmt(b.endsAt).slice(11)}</td>
+          <td>${esc(audienceNames[b.audience] || b.audience)}</td><td>${esc(b.purpose)}</td>
+          <td>${esc(bookingNames[b.status] || b.status)}</td>
+          <td>${b.status === "requested" ? '<button class="confirm-booking primary">确认</button> <button class="decline-booking">拒绝</button>' : ""}</td></tr>`,
+      )
+      .join("") || '<tr><td colspan="6" class="muted">没有待办的预约</td></tr>'}
+  </table></div>`;
 }
