@@ -24,6 +24,8 @@ public static class AreasEndpoints
 
     public sealed record ChangeAreaRequest(string? Name, string? Boundary);
 
+    public sealed record MoveAreaRequest(long ParentId);
+
     public sealed record AreaDetail(AreaNode Area, IReadOnlyList<AreaNode> Lineage, IReadOnlyList<AreaNode> Children);
 
     public static void MapAreas(this IEndpointRouteBuilder app)
@@ -66,6 +68,19 @@ public static class AreasEndpoints
             .WithName("ChangeArea")
             .WithSummary("Staff: rename an area, or set its boundary (GeoJSON Polygon/MultiPolygon; \"\" clears it)")
             .ProducesErrors(AreaAdminErrors.Change);
+        app.MapPost(
+                "/api/areas/{id:long}/move",
+                async (Me me, long id, MoveAreaRequest b, AreaAdmin admin, CancellationToken ct) =>
+                    (await admin.MoveAsync(me.Caller, id, b.ParentId, ct)).ToOk()
+            )
+            .RequireAuthorization()
+            .WithTags("Areas")
+            .WithName("MoveArea")
+            .WithSummary(
+                "Staff: move an area and everything below it under another parent of the same level (社区调整); its "
+                    + "orders go with it to the new parent's staff; answers how many areas and orders moved"
+            )
+            .ProducesErrors(AreaAdminErrors.Move);
         app.MapGet("/api/areas/{id:long}/map", async (Me me, long id, int? days, OrderMap map, CancellationToken ct) =>
                 (await map.MapAsync(me.Caller, id, days, ct)).ToOk()
             )

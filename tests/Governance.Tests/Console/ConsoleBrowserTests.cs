@@ -955,6 +955,41 @@ public sealed class ConsoleBrowserTests(TestApp app, ConsoleServer server) : DbT
     }
 
     [Fact]
+    public async Task AStreetAdminMovesACompoundToAnotherCommunity()
+    {
+        var compound = (
+            await server.ClientFor(9001).PostAsJsonAsync("/api/areas/11/children", new { name = "划转小区" }).OkAsync()
+        )
+            .GetProperty("id")
+            .GetInt64();
+        try
+        {
+            var page = await OpenAsync();
+            await SignInAsync(page, "street1");
+            await GoAsync(page, $"#/admin/{compound}");
+            await page.Locator("#move-area select").SelectOptionAsync(new SelectOptionValue { Label = "解放街社区" });
+            page.Dialog += (_, d) => d.AcceptAsync();
+            await page.Locator("#move-area button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("已移动：1 个区域、0 件工单");
+            await Assertions.Expect(page.Locator("#view p.muted").First).ToContainTextAsync("解放街社区");
+            Assert.Equal(
+                (12L, $"/100/1/12/{compound}/"),
+                (
+                    await TestDatabase.QueryAsync<(long, string)>(
+                        "SELECT parent_id, path FROM area WHERE id = @compound",
+                        new { compound }
+                    )
+                ).Single()
+            );
+            AssertNoPageErrors();
+        }
+        finally
+        {
+            await TestDatabase.ExecuteAsync("DELETE FROM area WHERE id = @compound", new { compound });
+        }
+    }
+
+    [Fact]
     public async Task AStreetAdminAddsAGridAppointsItsGridWorkerAndRevokesTheRole()
     {
         long? gridId = null;

@@ -1246,6 +1246,11 @@ async function admin(args) {
     api(`/api/areas/${id}/staff`).catch(() => []),
   ]);
   const mine = (a) => state.me.staff.some((s) => lineage.concat([area]).some((l) => l.id === s.areaId) || a.id === s.areaId);
+  // Where this area could move: under another child of its grandparent (a grid to another compound of the community).
+  const [parent, grand] = [lineage[lineage.length - 2], lineage[lineage.length - 3]];
+  const moveTo = grand && !state.me.staff.some((s) => s.areaId === area.id)
+    ? (await api(`/api/areas?parentId=${grand.id}`)).filter((a) => a.id !== parent.id)
+    : [];
   const targets = [area, ...children].filter((a) => ["grid", "community", "street", "county"].includes(a.kind));
   view().innerHTML = `
     <h2>区域与人员 · ${esc(area.name)} <span class="tag">${esc(kindNames[area.kind] || area.kind)}</span></h2>
@@ -1267,6 +1272,13 @@ async function admin(args) {
                 <input name="latitude" type="number" step="0.000001" placeholder="纬度" size="9">
                 <input name="longitude" type="number" step="0.000001" placeholder="经度" size="9">
                 <button type="submit">添加</button></form>`
+        }
+        ${
+          moveTo.length
+            ? `<form id="move-area" class="actions"><label class="inline">把${esc(area.name)}移到
+                <select name="parentId">${moveTo.map((m) => `<option value="${m.id}">${esc(m.name)}</option>`).join("")}</select></label>
+                <button type="submit">移动</button></form>`
+            : ""
         }
         <details><summary>边界（GeoJSON）</summary>
           <form id="boundary"><textarea name="boundary" placeholder='{"type":"Polygon","coordinates":[[[经度,纬度],…]]}'></textarea>
@@ -1312,6 +1324,16 @@ async function admin(args) {
         }),
       "已添加",
     );
+  });
+  $("#move-area")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const select = e.target.parentId;
+    const to = select.options[select.selectedIndex].text;
+    if (!confirm(`把${area.name}及其下级区域、工单移到${to}？移动后由${to}的工作人员负责。`)) return;
+    act(async () => {
+      const moved = await api(`/api/areas/${id}/move`, { method: "POST", body: { parentId: Number(select.value) } });
+      toast(`已移动：${moved.areas} 个区域、${moved.orders} 件工单`);
+    });
   });
   $("#boundary").addEventListener("submit", (e) => {
     e.preventDefault();
