@@ -1,6 +1,7 @@
 using Governance.Api.Auth;
 using Governance.Api.Infrastructure;
 using Governance.Core.Notifications;
+using Governance.Wechat.Simulator;
 
 namespace Governance.Api.Deliveries;
 
@@ -28,13 +29,18 @@ public static class TemplatesEndpoints
                     TemplateAdmin admin,
                     CancellationToken ct
                 ) =>
-                    (
-                        await admin.SetAsync(
-                            me.Caller,
-                            new TemplateRow(kind, channel, b.TemplateId ?? "", b.Fields ?? [], b.Page),
-                            ct
-                        )
-                    ).ToOk()
+                    // The page must be one the mini-program has: WeChat refuses a message opening any other.
+                    b.Page
+                        is { Length: > 0 } page
+                    && !MiniProgramContract.Pages.Contains(page)
+                        ? ((Governance.Core.Errors.Error)TemplateAdminErrors.PageUnknown).ToProblem()
+                        : (
+                            await admin.SetAsync(
+                                me.Caller,
+                                new TemplateRow(kind, channel, b.TemplateId ?? "", b.Fields ?? [], b.Page),
+                                ct
+                            )
+                        ).ToOk()
             )
             .WithName("SetNotificationTemplate")
             .WithSummary(

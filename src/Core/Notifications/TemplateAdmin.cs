@@ -21,11 +21,18 @@ public static class TemplateAdminErrors
         Validation,
         "请填写通知种类（小写字母和下划线）、渠道（template 公众号模板消息或 subscribe 小程序订阅消息）、模板ID（字母数字，"
             + "不超过64位）、1到10个关键词（如 thing1，取值 title、body、code、time、status 之一，类型如 thing、phrase、"
-            + "character_string、time）和小程序页面（pages/ 开头，可不填）",
+            + "character_string、time）",
         "fields"
     );
 
-    public static readonly ErrorCode[] Set = [NotAllowed, Invalid];
+    public static readonly ErrorCode PageUnknown = new(
+        "templates.page_unknown",
+        Validation,
+        "小程序中没有这个页面，请填写通知要打开的小程序页面路径，或不填",
+        "page"
+    );
+
+    public static readonly ErrorCode[] Set = [NotAllowed, Invalid, PageUnknown];
     public static readonly ErrorCode[] Delete = [NotAllowed, NotFound];
 }
 
@@ -41,8 +48,9 @@ public sealed record TemplateRow(
 /// <summary>
 /// The message templates (消息模板) are the account's: which template id each kind of notice uses on the official
 /// account (template messages) and in the mini-program (subscribe messages), which keyword shows what, and which
-/// mini-program page it opens. Set by county admins on the console; the sender reads them on every batch, so a change
-/// counts from the next message. Without a row for a kind and channel, that channel is not used for it.
+/// mini-program page it opens (the host checks the page against the mini-program's). Set by county admins on the
+/// console; the sender reads them on every batch, so a change counts from the next message. Without a row for a kind
+/// and channel, that channel is not used for it.
 /// </summary>
 public sealed partial class TemplateAdmin(Db db, DeliveryStore store)
 {
@@ -93,7 +101,6 @@ public sealed partial class TemplateAdmin(Db db, DeliveryStore store)
                 f is null || !KeyPattern().IsMatch(f.Key ?? "") || !Sources.Contains(f.From) || !Types.Contains(f.Type)
             )
             || fields.Select(f => f.Key).Distinct().Count() != fields.Count
-            || row.Page is { } page && !PagePattern().IsMatch(page)
         )
             return TemplateAdminErrors.Invalid;
         await using var c = await db.OpenAsync(ct);
@@ -142,7 +149,4 @@ public sealed partial class TemplateAdmin(Db db, DeliveryStore store)
 
     [GeneratedRegex("^[a-z_]+[0-9]+$")]
     private static partial Regex KeyPattern();
-
-    [GeneratedRegex("^pages/[A-Za-z0-9_/-]{1,190}$")]
-    private static partial Regex PagePattern();
 }

@@ -148,9 +148,7 @@ public sealed class ReferenceDataAdminTests(TestApp app) : DbTest(app)
                         }
                     )
                     .BodyOkAsync(201)
-            )
-                .GetProperty("id")
-                .GetInt64();
+            ).GetProperty("id").GetInt64();
             await secretary.PostAsJsonAsync($"/api/broadcasts/{id}/send", new { }).OkAsync();
             App.Wechat.ClearSent();
             await App.Service<Governance.Wechat.Sending.OutboxSender>().DrainAsync(default);
@@ -158,56 +156,34 @@ public sealed class ReferenceDataAdminTests(TestApp app) : DbTest(app)
             Assert.Equal("NEW_NOTICE_TPL_2027", message.Body["template_id"]!.GetValue<string>());
             Assert.Equal("模板更换测试", message.Body["data"]!["thing1"]!["value"]!.GetValue<string>());
             Assert.Null(message.Body["data"]!["thing2"]);
-            // Malformed rows are refused whole: an unknown source, a keyword without its number, a page outside pages/.
-            foreach (
-                var bad in new object[]
+            // Malformed rows are refused whole: an unknown source, a keyword without its number; and a page the
+            // mini-program does not have.
+            object Row(string key, string from, string? page = null) =>
+                new
                 {
-                    new
+                    templateId = "T1",
+                    fields = new[]
                     {
-                        templateId = "T1",
-                        fields = new[]
+                        new
                         {
-                            new
-                            {
-                                key = "thing1",
-                                from = "weather",
-                                type = "thing",
-                            },
+                            key,
+                            from,
+                            type = "thing",
                         },
                     },
-                    new
-                    {
-                        templateId = "T1",
-                        fields = new[]
-                        {
-                            new
-                            {
-                                key = "thing",
-                                from = "title",
-                                type = "thing",
-                            },
-                        },
-                    },
-                    new
-                    {
-                        templateId = "T1",
-                        fields = new[]
-                        {
-                            new
-                            {
-                                key = "thing1",
-                                from = "title",
-                                type = "thing",
-                            },
-                        },
-                        page = "https://example.com",
-                    },
-                }
-            )
+                    page,
+                };
+            foreach (var bad in new[] { Row("thing1", "weather"), Row("thing", "title") })
                 await (await county.PutAsJsonAsync("/api/notification-templates/broadcast/template", bad)).ProblemAsync(
                     400,
                     "templates.invalid"
                 );
+            await (
+                await county.PutAsJsonAsync(
+                    "/api/notification-templates/broadcast/template",
+                    Row("thing1", "title", "pages/shop/index")
+                )
+            ).ProblemAsync(400, "templates.page_unknown");
             await (await App.ClientFor(9001).GetAsync("/api/notification-templates")).ProblemAsync(
                 403,
                 "templates.not_allowed"
