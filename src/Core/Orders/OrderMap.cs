@@ -44,16 +44,17 @@ public sealed class OrderMap(ReadDb read, AreaStore areas, TimeProvider clock)
         """;
 
     // Open orders whatever their age, and the rest reported in the window; newest first, at most MaxPoints. Two
-    // ranges (open by status and area, recent by area and time) rather than one OR, so each uses its index.
+    // ranges over located orders only (open by status and area, recent by area and time; sql/0035) rather than one
+    // OR, so each uses its index.
     private const string PointsSql = """
         SELECT o.code AS Code, o.latitude AS Latitude, o.longitude AS Longitude, o.status AS Status,
                o.category_id AS CategoryId, o.urgency AS Urgency, o.resolve_due_at AS ResolveDueAt
           FROM ((SELECT id, created_at FROM service_order
-                  WHERE status IN @open AND area_path LIKE @path AND latitude IS NOT NULL
+                  WHERE located = 1 AND status IN @open AND area_path LIKE @path
                   ORDER BY created_at DESC LIMIT @limit)
                 UNION
                 (SELECT id, created_at FROM service_order
-                  WHERE area_path LIKE @path AND created_at >= @since AND latitude IS NOT NULL
+                  WHERE located = 1 AND area_path LIKE @path AND created_at >= @since
                   ORDER BY created_at DESC LIMIT @limit)) k
           JOIN service_order o ON o.id = k.id
          ORDER BY k.created_at DESC LIMIT @limit
