@@ -41,7 +41,8 @@ cat <<MSG
   Governance is starting on $URLS   (Ctrl+C to stop the API; ./run.sh stop stops MariaDB)
 
   Staff console:  $URLS/console/   demo sign-in: street1 / demo2026 (莲花街道 street admin); also sec11 (城东社区
-                  secretary), grid1111 (grid worker), county, unit1 — every demo account's password is demo2026
+                  secretary), grid1111 (grid worker), county, unit1 — every demo account's password is demo2026;
+                  or 微信扫码登录: the sandbox's QR page lets you scan as street1, sec11 or grid1111
   API reference:  $URLS/docs
   Sandbox chat (play a resident in the official account):  $URLS/sandbox
   Health:      curl $URLS/healthz
