@@ -64,6 +64,8 @@ public static class JobsServices
         services.AddSingleton<JobsDashboard>();
         if (run)
             services.AddHostedService<OutboxDispatcherService>();
+        else
+            services.AddHostedService<JobsDashboardWarmUp>();
         return services;
     }
 
