@@ -48,10 +48,10 @@ public sealed record StaffEntryInput(
 /// 代录: staff enter an order for a resident who phoned or walked in, as 12345 desks and FixMyStreet's staff do. The
 /// resident is found by phone, or created with the name they gave (and the building, when the order is at one); the
 /// order is theirs (source "staff"): a resident already known by that phone in the mini-program follows it there and
-/// is told of every step; one created at the desk is a record by name and phone (linking it to a WeChat account that
-/// later binds the same phone is not done yet). The timeline says who entered it and how the resident came. The order
-/// follows every rule of a staff report: the staff member's area scope, the category's questions, deadlines, urgent
-/// alerts.
+/// is told of every step; one created at the desk is a record by name and phone, whose orders come over to the WeChat
+/// account that later verifies the same phone (PersonStore.BindPhoneAsync). The timeline says who entered it and how
+/// the resident came. The order follows every rule of a staff report: the staff member's area scope, the category's
+/// questions, deadlines, urgent alerts.
 /// </summary>
 public sealed class StaffEntry(PersonStore people, OrderReports reports, TimeProvider clock)
 {

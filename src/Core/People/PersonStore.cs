@@ -246,21 +246,83 @@ public sealed class PersonStore(Db db)
     private const string PhoneSql =
         "UPDATE person SET phone = @phone, phone_verified_at = @now, updated_at = @now WHERE id = @id";
 
-    public async Task BindPhoneAsync(long id, string phone, DateTime now, CancellationToken ct = default)
+    // Records the desk made for a resident who phoned or walked in (代录): a name and this phone, and nothing else — no
+    // WeChat identity, no role. A WeChat-verified phone is the same person.
+    private const string DeskRecordsSql = """
+        SELECT p.id FROM person p
+         WHERE p.phone = @phone AND p.id <> @id AND p.oa_openid IS NULL AND p.mp_openid IS NULL AND p.unionid IS NULL
+           AND NOT EXISTS (SELECT 1 FROM staff_role s WHERE s.person_id = p.id)
+           AND NOT EXISTS (SELECT 1 FROM member m WHERE m.person_id = p.id)
+           AND NOT EXISTS (SELECT 1 FROM unit_admin u WHERE u.person_id = p.id)
+           AND NOT EXISTS (SELECT 1 FROM staff_account a WHERE a.person_id = p.id)
+         FOR UPDATE
+        """;
+
+    // What a desk record owns moves to the person: their orders (and following them), their inbox and the notices
+    // queued for them, and their home if the person has none; the record keeps its name but loses the phone, so the
+    // desk finds the person next time.
+    private const string AdoptSql = """
+        UPDATE service_order SET resident_id = @id WHERE resident_id = @record;
+        INSERT IGNORE INTO order_follower (order_id, person_id, created_at)
+          SELECT order_id, @id, created_at FROM order_follower WHERE person_id = @record;
+        DELETE FROM order_follower WHERE person_id = @record;
+        UPDATE inbox_message SET person_id = @id WHERE person_id = @record;
+        UPDATE delivery SET person_id = @id WHERE person_id = @record;
+        INSERT IGNORE INTO resident (person_id, home_building_id, room, created_at)
+          SELECT @id, home_building_id, room, created_at FROM resident WHERE person_id = @record;
+        UPDATE resident r JOIN resident d ON d.person_id = @record
+           SET r.home_building_id = d.home_building_id, r.room = d.room
+         WHERE r.person_id = @id AND r.home_building_id IS NULL;
+        DELETE FROM resident WHERE person_id = @record;
+        UPDATE person SET phone = NULL, updated_at = @now WHERE id = @record;
+        """;
+
+    /// <summary>
+    /// Keeps the person's WeChat-verified phone. A resident the desk recorded earlier with this phone (代录) is the same
+    /// person: their orders, inbox and home come over, so what they reported by phone is in their mini-program. Answers
+    /// how many orders came over.
+    /// </summary>
+    public async Task<int> BindPhoneAsync(long id, string phone, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(
-            new CommandDefinition(
-                PhoneSql,
-                new
-                {
-                    id,
-                    phone,
-                    now,
-                },
-                cancellationToken: ct
-            )
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var args = new
+        {
+            id,
+            phone,
+            now,
+        };
+        await c.ExecuteAsync(new CommandDefinition(PhoneSql, args, tx, cancellationToken: ct));
+        var orders = 0;
+        var records = await c.QueryAsync<long>(
+            new CommandDefinition(DeskRecordsSql, args, tx, cancellationToken: ct)
         );
+        foreach (var record in records)
+        {
+            orders += await c.ExecuteScalarAsync<int>(
+                new CommandDefinition(
+                    "SELECT COUNT(*) FROM service_order WHERE resident_id = @record",
+                    new { record },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
+            await c.ExecuteAsync(
+                new CommandDefinition(
+                    AdoptSql,
+                    new
+                    {
+                        id,
+                        record,
+                        now,
+                    },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
+        }
+        await tx.CommitAsync(ct);
+        return orders;
     }
 
     private const string ByPhoneSql = """

@@ -568,7 +568,7 @@ async function entry() {
       const found = await api(`/api/residents?phone=${phone}`);
       $("#resident-found").textContent = found.length
         ? `已登记：${found.map((p) => p.name).join("、")}（诉求将记在 ${found[0].name} 名下）`
-        : "新居民：请填写姓名，诉求记在其姓名和手机号下，办理进度可电话告知";
+        : "新居民：请填写姓名，诉求记在其姓名和手机号下；居民以后在小程序验证这个手机号，就能看到这件诉求";
       if (found.length) form.name.value = found[0].name;
     } catch (e) {
       $("#resident-found").textContent = e.message;
