@@ -67,6 +67,8 @@ public sealed record Finding
 
     /// <summary>Who must rectify: the unit when one is named, else the community.</summary>
     public string Responsible => UnitName ?? CommunityName;
+
+    public string StatusName => FindingStatus.Chinese(Status);
 }
 
 public sealed record FindingEvent(string Kind, long PersonId, string PersonName, string? Note, DateTime CreatedAt);

@@ -106,7 +106,11 @@ public sealed record Booking(
     string Audience,
     string Status,
     long RequestedBy
-);
+)
+{
+    /// <summary>Whom the booking is for, in Chinese.</summary>
+    public string AudienceName => Lists.Audience.Label(Audience);
+}
 
 public sealed record ResourceOpening(ListItem Item, IReadOnlyList<OpeningRule> Rules, IReadOnlyList<string> Described);
 

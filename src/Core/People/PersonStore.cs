@@ -279,10 +279,9 @@ public sealed class PersonStore(Db db)
 
     /// <summary>
     /// Keeps the person's WeChat-verified phone. A resident the desk recorded earlier with this phone (代录) is the same
-    /// person: their orders, inbox and home come over, so what they reported by phone is in their mini-program. Answers
-    /// how many orders came over.
+    /// person: their orders, inbox and home come over, so what they reported by phone is in their mini-program.
     /// </summary>
-    public async Task<int> BindPhoneAsync(long id, string phone, DateTime now, CancellationToken ct = default)
+    public async Task BindPhoneAsync(long id, string phone, DateTime now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -293,20 +292,10 @@ public sealed class PersonStore(Db db)
             now,
         };
         await c.ExecuteAsync(new CommandDefinition(PhoneSql, args, tx, cancellationToken: ct));
-        var orders = 0;
         var records = await c.QueryAsync<long>(
             new CommandDefinition(DeskRecordsSql, args, tx, cancellationToken: ct)
         );
         foreach (var record in records)
-        {
-            orders += await c.ExecuteScalarAsync<int>(
-                new CommandDefinition(
-                    "SELECT COUNT(*) FROM service_order WHERE resident_id = @record",
-                    new { record },
-                    tx,
-                    cancellationToken: ct
-                )
-            );
             await c.ExecuteAsync(
                 new CommandDefinition(
                     AdoptSql,
@@ -320,9 +309,7 @@ public sealed class PersonStore(Db db)
                     cancellationToken: ct
                 )
             );
-        }
         await tx.CommitAsync(ct);
-        return orders;
     }
 
     private const string ByPhoneSql = """

@@ -19,11 +19,12 @@ public sealed record StaffAccount
 /// </summary>
 public sealed class StaffAccountStore(Db db)
 {
-    private const string FindSql = """
+    private const string Columns = """
         SELECT person_id AS PersonId, username, password_hash AS PasswordHash, failed_count AS FailedCount,
                locked_until AS LockedUntil FROM staff_account
-         WHERE username = @username
         """;
+
+    private const string FindSql = Columns + " WHERE username = @username";
 
     // One statement: the count goes up; the guess that reaches the limit locks the account and starts the count over.
     private const string FailSql = """
@@ -52,11 +53,7 @@ public sealed class StaffAccountStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<StaffAccount>(
-            new CommandDefinition(
-                FindSql.Replace("WHERE username = @username", "WHERE person_id = @personId", StringComparison.Ordinal),
-                new { personId },
-                cancellationToken: ct
-            )
+            new CommandDefinition(Columns + " WHERE person_id = @personId", new { personId }, cancellationToken: ct)
         );
     }
 
@@ -129,11 +126,7 @@ public sealed class StaffAccountStore(Db db)
 
     // ---- 网站应用微信登录 ----
 
-    private const string FindByWechatSql = """
-        SELECT person_id AS PersonId, username, password_hash AS PasswordHash, failed_count AS FailedCount,
-               locked_until AS LockedUntil FROM staff_account
-         WHERE wechat_unionid = @unionid
-        """;
+    private const string FindByWechatSql = Columns + " WHERE wechat_unionid = @unionid";
 
     /// <summary>The account bound to this WeChat (by unionid), if any.</summary>
     public async Task<StaffAccount?> FindByWechatAsync(string unionid, CancellationToken ct = default)
@@ -165,8 +158,8 @@ public sealed class StaffAccountStore(Db db)
     }
 
     /// <summary>
-    /// Binds the person's account to a WeChat, replacing an earlier binding. The unique key decides a race between two
-    /// accounts binding the same WeChat: the second is told it is taken.
+    /// Binds the person's account to a WeChat, replacing an earlier binding. The unique key refuses a WeChat another
+    /// account holds, races included.
     /// </summary>
     public async Task<BindOutcome> BindWechatAsync(
         long personId,
@@ -176,15 +169,6 @@ public sealed class StaffAccountStore(Db db)
     )
     {
         await using var c = await db.OpenAsync(ct);
-        var holder = await c.ExecuteScalarAsync<long?>(
-            new CommandDefinition(
-                "SELECT person_id FROM staff_account WHERE wechat_unionid = @unionid",
-                new { unionid },
-                cancellationToken: ct
-            )
-        );
-        if (holder is { } h && h != personId)
-            return BindOutcome.TakenByAnother;
         try
         {
             var rows = await c.ExecuteAsync(

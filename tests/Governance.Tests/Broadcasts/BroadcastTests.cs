@@ -388,14 +388,3 @@ public sealed class BroadcastTests(TestApp app) : DbTest(app)
         );
     }
 }
-
-internal static class BroadcastResponses
-{
-    public static async Task<JsonElement> BodyOkAsync(this Task<HttpResponseMessage> call, int status)
-    {
-        var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-}

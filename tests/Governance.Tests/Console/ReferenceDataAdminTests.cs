@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Governance.Core.Categories;
-using Governance.Tests.Broadcasts;
 
 namespace Governance.Tests.Console;
 

@@ -69,6 +69,15 @@ public static class OrderHelpers
         long? buildingId = 111103
     ) => (await client.ReportAsync(categoryId, description, buildingId)).GetProperty("code").GetString()!;
 
+    /// <summary>The response's body, once its status is the one expected (201 for a creation, say).</summary>
+    public static async Task<JsonElement> BodyOkAsync(this Task<HttpResponseMessage> call, int status)
+    {
+        var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
     public static async Task<JsonElement> OkAsync(this Task<HttpResponseMessage> call)
     {
         var response = await call;

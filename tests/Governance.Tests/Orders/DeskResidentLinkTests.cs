@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Governance.Tests.Broadcasts;
 
 namespace Governance.Tests.Orders;
 

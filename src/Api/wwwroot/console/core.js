@@ -102,9 +102,11 @@ export async function communities() {
     const { area } = await api(`/api/areas/${s.areaId}`);
     if (area.kind === "community") list.push(area);
     else if (area.kind === "street") list.push(...(await api(`/api/areas?parentId=${area.id}`)));
-    else
-      for (const street of await api(`/api/areas?parentId=${area.id}`))
-        list.push(...(await api(`/api/areas?parentId=${street.id}`)));
+    else {
+      const streets = await api(`/api/areas?parentId=${area.id}`);
+      const below = await Promise.all(streets.map((street) => api(`/api/areas?parentId=${street.id}`)));
+      list.push(...below.flat());
+    }
   }
   return list;
 }

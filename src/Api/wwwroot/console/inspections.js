@@ -3,7 +3,6 @@
 // close it out (销号) or send it back. Secretaries and unit admins see what is theirs to rectify.
 import { $, view, esc, fmt, api, toast, act, state, has, dayOffset } from "./core.js";
 
-const statusNames = { open: "整改中", submitted: "待销号", returned: "已退回", closed: "已销号" };
 const eventNames = {
   found: "发现问题",
   progress: "整改进展",
@@ -24,9 +23,9 @@ const findingRows = (list, round) =>
     .map(
       (f) => `<tr class="${f.overdue ? "overdue" : ""}"><td><a href="#/inspections/f/${f.id}">${esc(f.problem)}</a>
         ${round ? "" : `<div class="muted small">${esc(f.roundTitle)}</div>`}</td>
-        <td>${esc(f.communityName)}</td><td>${esc(f.unitName || f.communityName)}</td><td>${esc(f.requirement)}</td>
+        <td>${esc(f.communityName)}</td><td>${esc(f.responsible)}</td><td>${esc(f.requirement)}</td>
         <td class="due">${esc(String(f.deadline).slice(0, 10))}${f.overdue ? ' <span class="tag urgent">超期</span>' : ""}</td>
-        <td>${statusNames[f.status] || esc(f.status)}</td></tr>`,
+        <td>${esc(f.statusName)}</td></tr>`,
     )
     .join("") || '<tr><td colspan="6" class="muted">没有</td></tr>';
 const findingHead = "<tr><th>问题</th><th>社区</th><th>整改责任</th><th>整改要求</th><th>期限</th><th>状态</th></tr>";
@@ -117,8 +116,8 @@ async function finding(id) {
   const inspector = inspectorArea() != null && has("street_admin", "county_admin");
   view().innerHTML = `
     <p><a href="#/inspections">← 返回督查整改</a></p>
-    <h2>${esc(f.problem)} <span class="tag">${statusNames[f.status] || esc(f.status)}</span></h2>
-    <p class="muted">${esc(f.roundTitle)} · ${esc(f.communityName)} · 整改责任：${esc(f.unitName || f.communityName)} ·
+    <h2>${esc(f.problem)} <span class="tag">${esc(f.statusName)}</span></h2>
+    <p class="muted">${esc(f.roundTitle)} · ${esc(f.communityName)} · 整改责任：${esc(f.responsible)} ·
       期限 ${esc(String(f.deadline).slice(0, 10))}${f.overdue ? ' <span class="tag urgent">超期</span>' : ""}</p>
     <div class="grid2">
       <div class="card"><h3>整改要求</h3><p>${esc(f.requirement)}</p>

@@ -13,9 +13,8 @@ const reportNames = { missing: "未报送", submitted: "待审核", accepted: "�
 
 export async function unitPage() {
   const units = state.me.units.filter((u) => u.status === "approved");
-  const names = new Map();
-  for (const id of new Set(units.flatMap((u) => u.communities)))
-    names.set(id, (await api(`/api/areas/${id}`)).area.name);
+  const ids = [...new Set(units.flatMap((u) => u.communities))];
+  const names = new Map((await Promise.all(ids.map((id) => api(`/api/areas/${id}`)))).map((r) => [r.area.id, r.area.name]));
   // Only departments are summoned: for other units the list is refused, and the card is left out.
   const summons = await Promise.all(units.map((u) => api(`/api/units/${u.unitId}/summons`).catch(() => null)));
   const bookings = await Promise.all(units.map((u) => unitBookings(u.unitId)));
@@ -147,7 +146,8 @@ export async function unitReports(args) {
   document.querySelectorAll("#unit-reports button.return").forEach((b) => b.addEventListener("click", () => review(b, false)));
 }
 
-const audienceNames = { community: "社区使用", resident: "居民使用", own_staff: "本单位职工", other_unit: "其他单位" };
+// Whom the desk books for (the unit books for its own staff and other units from the mini-program).
+const audienceNames = { community: "社区使用", resident: "居民使用" };
 const bookingNames = { requested: "待单位确认", confirmed: "已确认" };
 
 /** 资源预约 from the desk: a unit's resource on a day, hour by hour, and booking whole hours for the community. */
@@ -164,7 +164,7 @@ export async function bookResource(community, item, day) {
     <form id="book" class="card">
       <div class="inline">
         <label>日期 <input name="date" type="date" value="${esc(date)}" required></label>
-        <label>用途 <select name="audience">${["community", "resident"]
+        <label>用途 <select name="audience">${Object.keys(audienceNames)
           .map((k) => `<option value="${k}"${k === audience ? " selected" : ""}>${audienceNames[k]}</option>`)
           .join("")}</select></label>
         <label>从 <select name="from">${d.hours
@@ -212,7 +212,7 @@ export async function unitBookings(unitId) {
     ${list
       .map(
         (b) => `<tr data-booking="${b.id}"><td>${esc(b.itemTitle)}</td><td>${fmt(b.startsAt)} 至 ${fmt(b.endsAt).slice(11)}</td>
-          <td>${esc(audienceNames[b.audience] || b.audience)}</td><td>${esc(b.purpose)}</td>
+          <td>${esc(b.audienceName)}</td><td>${esc(b.purpose)}</td>
           <td>${esc(bookingNames[b.status] || b.status)}</td>
           <td>${b.status === "requested" ? '<button class="confirm-booking primary">确认</button> <button class="decline-booking">拒绝</button>' : ""}</td></tr>`,
       )
